@@ -1,0 +1,112 @@
+"""Reading settings from the environment, validated at start.
+
+A bad value stops Masterly with one message that names the variable, what was given and what
+is allowed, instead of failing later in an unrelated place (Healthchecks' ``envbool`` idea).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(Exception):
+    """A setting from the environment has a value Masterly cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(
+        f"{name}={raw!r} is not a yes/no value. Use one of: true, false, 1, 0, yes, no, on, off."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number.") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name}={value} is out of range; use {minimum} to {maximum}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def secret_key(*, debug: bool, data_dir: Path) -> str:
+    """SECRET_KEY from the environment; in development generated once and kept on disk."""
+    key = env_str("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise SettingsError("SECRET_KEY is too short: use at least 32 random characters.")
+        return key
+    if not debug:
+        raise SettingsError(
+            "SECRET_KEY is required when DEBUG is off. Set it to a long random string, for "
+            "example: export SECRET_KEY=\"$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')\""
+        )
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def database(url: str, *, data_dir: Path) -> dict[str, object]:
+    """DATABASE_URL -> Django's DATABASES["default"]; SQLite under the data folder by default."""
+    import dj_database_url
+
+    if not url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{data_dir / 'masterly.sqlite3'}"
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise SettingsError(
+            f"DATABASE_URL uses {scheme!r}; Masterly supports sqlite:///PATH and "
+            "postgres://USER@HOST:PORT/NAME."
+        )
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url))
+    except ValueError as exc:
+        raise SettingsError(f"DATABASE_URL could not be read: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web server read while the task worker writes; the busy timeout makes a
+        # writer wait for the lock instead of failing at once; IMMEDIATE avoids upgrade deadlocks.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    else:
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config

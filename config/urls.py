@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Masterly administration"
+admin.site.site_title = "Masterly"
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("oneroster/", include("masterly.integrations.oneroster.urls")),
+    path("case/", include("masterly.integrations.case.urls")),
+    path("", include("masterly.portals.urls")),
+]

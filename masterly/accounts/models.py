@@ -1,0 +1,37 @@
+"""People who sign in. Roles and their scope live in the roster (one person, several roles)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    # OneRoster's sourcedId, kept so a re-import updates the same person.
+    sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # The school's own id for the person (student number, staff id).
+    identifier = models.CharField(max_length=255, blank=True)
+    middle_name = models.CharField(max_length=150, blank=True)
+    grades = models.CharField(
+        max_length=100, blank=True, help_text="OneRoster grade codes, comma separated (06,07)."
+    )
+    preferred_language = models.CharField(max_length=8, blank=True)
+    # Hash of the imported row: an unchanged row is skipped without a write.
+    source_hash = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return full or self.username
+
+    @property
+    def sort_name(self) -> str:
+        if self.last_name:
+            return f"{self.last_name}, {self.first_name}".strip(", ")
+        return self.username
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -1,0 +1,29 @@
+"""The ``masterly`` command: Django's management commands under one name.
+
+``masterly import-oneroster PATH`` is ``manage.py import_oneroster PATH``; ``masterly worker``
+runs the task-queue worker; ``masterly start`` runs the web server and the worker together.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "worker": "db_worker",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if len(args) > 1 and not args[1].startswith("-"):
+        name = ALIASES.get(args[1], args[1])
+        args[1] = name.replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+// Small enhancements; every page works without them.
+"use strict";
+
+// A <select data-autosubmit> submits its form on change; its fallback button is hidden.
+for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+  const form = select.form;
+  form.querySelectorAll("[data-autosubmit-hide]").forEach((el) => { el.hidden = true; });
+  select.addEventListener("change", () => form.requestSubmit());
+}
