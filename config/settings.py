@@ -36,6 +36,7 @@ try:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Masterly <masterly@localhost>")
     SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
+    REDIS_URL = env_str("REDIS_URL")
     TASK_BACKEND = env_str("TASK_BACKEND", "database")
     if TASK_BACKEND not in {"database", "redis", "immediate"}:
         raise SettingsError(
@@ -154,7 +155,18 @@ TASKS = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by the web server and the task worker (import progress, sign-in rate limits): a
+# file cache on one machine, Redis when REDIS_URL is set.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
