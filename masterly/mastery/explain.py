@@ -48,7 +48,7 @@ class EvidenceUse:
     counted: bool
 
     def describe(self, maximum: Decimal) -> str:
-        """"Quiz 2 (2024-09-03): 3 of 4" — the line a parent reads."""
+        """ "Quiz 2 (2024-09-03): 3 of 4" — the line a parent reads."""
         when = f" ({self.assessed_on.isoformat()})" if self.assessed_on else ""
         text = f"{self.label or f'Evidence {self.position}'}{when}: "
         text += f"{format_number(self.points_earned)} of {format_number(self.points_possible)}"

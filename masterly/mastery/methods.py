@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .explain import Step
 from .errors import MasteryParameterError
+from .explain import Step
 from .policy import DEFAULT_DECAY, MasteryPolicy, check_decay
 from .rounding import CONTEXT, NumberLike, format_number, to_decimal
 from .scales import Level
@@ -48,6 +48,9 @@ class MethodOutcome:
 
 
 Method = Callable[[MethodInput], MethodOutcome]
+
+FIT_RESOLUTION = Decimal("1e-12")
+"""The power-law result is kept to 12 decimals (see :func:`power_law`)."""
 
 _f = format_number
 
@@ -134,7 +137,10 @@ def weighted_average(data: MethodInput) -> MethodOutcome:
         return MethodOutcome(latest, (Step("result", text, latest),))
     w = data.policy.weight
     mean, mean_step = _mean(earlier)
-    score = w * latest + (1 - w) * mean
+    # One division, at the end: w·xₙ + (1 − w)·Σ/k computed as (w·xₙ·k + (1 − w)·Σ) / k, so
+    # a result that is exactly on a cut (80) is not nudged below it by a rounded mean.
+    k = len(earlier)
+    score = (w * latest * k + (1 - w) * sum(earlier, Decimal(0))) / k
     text = (
         f"result = {_f(w)} × {_x(len(earlier))} + {_f(1 - w)} × mean = "
         f"{_f(w)} × {_f(latest)} + {_f(1 - w)} × {_f(mean)} = {_f(score)}"
@@ -147,9 +153,7 @@ def n_mastery(data: MethodInput) -> MethodOutcome:
     scale, n = data.policy.scale, data.policy.n
     mastery = scale.mastery_level
     at_mastery = [
-        position
-        for position, x in enumerate(data.values)
-        if x * 100 >= mastery.cut * data.maximum
+        position for position, x in enumerate(data.values) if x * 100 >= mastery.cut * data.maximum
     ]
     found = ", ".join(f"{_x(p)} = {_f(data.values[p])}" for p in at_mastery) or "none"
     cut_text = f"{_f(mastery.cut)} % ({mastery.name} cut)"
@@ -196,15 +200,19 @@ def power_law(data: MethodInput) -> MethodOutcome:
                 )
             )
         ys.append(max(x, floor))
-    ln_x = [Decimal(i).ln() for i in range(1, n + 1)]
-    ln_y = [y.ln() for y in ys]
-    sum_x, sum_y = sum(ln_x, Decimal(0)), sum(ln_y, Decimal(0))
-    sum_xx = sum((a * a for a in ln_x), Decimal(0))
-    sum_xy = sum((a * b for a, b in zip(ln_x, ln_y, strict=True)), Decimal(0))
-    # x = 1 … n with n ≥ 3 are distinct, so the denominator is never 0.
-    b = (n * sum_xy - sum_x * sum_y) / (n * sum_xx - sum_x * sum_x)
-    a = ((sum_y - b * sum_x) / n).exp()
-    fitted = a * (b * Decimal(n).ln()).exp()
+    # ln and exp are not exact: fit with 12 extra digits, then keep 12 decimals, so that
+    # three scores of exactly 80 give exactly 80 (Mastery), not 79.999…9 (Near Mastery).
+    with decimal.localcontext(CONTEXT) as ctx:
+        ctx.prec += 12
+        ln_x = [Decimal(i).ln() for i in range(1, n + 1)]
+        ln_y = [y.ln() for y in ys]
+        sum_x, sum_y = sum(ln_x, Decimal(0)), sum(ln_y, Decimal(0))
+        sum_xx = sum((a * a for a in ln_x), Decimal(0))
+        sum_xy = sum((a * b for a, b in zip(ln_x, ln_y, strict=True)), Decimal(0))
+        # x = 1 … n with n ≥ 3 are distinct, so the denominator is never 0.
+        b = (n * sum_xy - sum_x * sum_y) / (n * sum_xx - sum_x * sum_x)
+        a = ((sum_y - b * sum_x) / n).exp()
+        fitted = (a * (b * Decimal(n).ln()).exp()).quantize(FIT_RESOLUTION)
     points = ", ".join(f"({i}, {_f(y)})" for i, y in enumerate(ys, start=1))
     steps += [
         Step("points", f"fit y = a·x^b through the points {points}"),

@@ -12,6 +12,7 @@ colours live here so that the grid, reports and PDFs agree.
 from __future__ import annotations
 
 import decimal
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -104,7 +105,7 @@ class Scale:
         object.__setattr__(self, "levels", levels)
         if len(levels) < 2:
             raise ScaleError("a scale needs at least two levels (for example Mastery and below)")
-        for upper, lower in zip(levels, levels[1:], strict=False):
+        for upper, lower in itertools.pairwise(levels):
             if not lower.cut < upper.cut:
                 raise ScaleError(
                     "cut scores must go strictly down from the top level: "

@@ -1,0 +1,5 @@
+"""``python -m masterly.mastery``: see :mod:`masterly.mastery.cli`."""
+
+from masterly.mastery.cli import main
+
+raise SystemExit(main())
