@@ -43,6 +43,10 @@ try:
             f"TASK_BACKEND={TASK_BACKEND!r} is not known; use database (default), redis or "
             "immediate."
         )
+    if TASK_BACKEND == "redis" and not REDIS_URL:
+        raise SettingsError(
+            "TASK_BACKEND=redis needs REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"
+        )
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None
@@ -145,6 +149,9 @@ SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # django-tasks: the database queue needs no extra server; Redis (RQ) for scale.
+if TASK_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 TASKS = {
     "default": {
         "BACKEND": {
