@@ -59,7 +59,7 @@ EMAIL_BACKEND = (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "masterly.portals.apps.MasterlyAdminConfig",  # Django admin, open to district admins by role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "masterly.accounts",  # before allauth, so its templates override allauth's
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -76,12 +77,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "masterly.core",
-    "masterly.accounts",
     "masterly.roster",
     "masterly.standards",
+    "masterly.assessments",
+    "masterly.trackers",
     "masterly.portals",
     "masterly.integrations.oneroster",
     "masterly.integrations.case",
+    "masterly.demo",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +123,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "masterly.portals.admin_site.DistrictAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

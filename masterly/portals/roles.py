@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from masterly.roster.models import Role
 from masterly.roster.selectors import roles_for
@@ -15,6 +17,15 @@ HOME_URL_NAMES = {
     Role.TEACHER: "teacher_home",
     Role.GUARDIAN: "family_home",
     Role.STUDENT: "student_home",
+}
+
+# The roles' names as people read them (translated; the model's labels are not).
+ROLE_LABELS = {
+    Role.DISTRICT_ADMIN: _("District admin"),
+    Role.SCHOOL_LEADER: _("School leader"),
+    Role.TEACHER: _("Teacher"),
+    Role.GUARDIAN: _("Parent"),
+    Role.STUDENT: _("Student"),
 }
 
 
@@ -32,3 +43,19 @@ def active_role(request: HttpRequest, roles: list[Role] | None = None) -> Role |
     if chosen in roles:
         return Role(chosen)
     return roles[0] if roles else None
+
+
+def choose_role(request: HttpRequest, role: Role | str) -> bool:
+    """Act as ``role`` from now on, if the person holds it; returns whether they do."""
+    if role not in available_roles(request):
+        return False
+    if request.session.get(SESSION_KEY) != role:
+        request.session[SESSION_KEY] = str(role)
+    return True
+
+
+def act_as(request: HttpRequest, role: Role) -> None:
+    """A role's pages: 403 for people without the role; for the others, it becomes the role
+    they act in (so the switcher shows the page they are on)."""
+    if not choose_role(request, role):
+        raise PermissionDenied(role.value)

@@ -6,4 +6,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("role/", views.switch_role, name="switch_role"),
+    path("teacher/", views.teacher_home, name="teacher_home"),
+    path("student/", views.student_home, name="student_home"),
+    path("family/", views.family_home, name="family_home"),
+    path("leader/", views.leader_home, name="leader_home"),
+    path("district/", views.district_home, name="district_home"),
+    path("classes/<int:section_id>/", views.section_detail, name="section_detail"),
+    path("students/<int:student_id>/", views.student_detail, name="student_detail"),
 ]

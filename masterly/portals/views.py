@@ -1,16 +1,33 @@
+"""The role home pages and the roster pages: thin views over ``roster.selectors``."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterly.portals.roles import SESSION_KEY, available_roles
+from masterly.accounts.models import User
+from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
+from masterly.roster import selectors
+from masterly.roster.models import Role
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portals/home.html")
+    """Send each person to the home page of the role they act in."""
+    role = active_role(request)
+    if role is None:
+        return render(request, "portals/no_role.html")
+    return redirect(HOME_URL_NAMES[role])
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -21,6 +38,72 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_role(request: HttpRequest) -> HttpResponse:
     role = request.POST.get("role", "")
-    if role in available_roles(request):
-        request.session[SESSION_KEY] = role
+    if choose_role(request, role):
+        return redirect(HOME_URL_NAMES[Role(role)])
     return redirect("home")
+
+
+@login_required
+def teacher_home(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.TEACHER)
+    sections = selectors.sections_for_role(_user(request), Role.TEACHER)
+    return render(request, "portals/teacher_home.html", {"sections": sections})
+
+
+@login_required
+def student_home(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.STUDENT)
+    sections = selectors.sections_for_role(_user(request), Role.STUDENT)
+    return render(request, "portals/student_home.html", {"sections": sections})
+
+
+@login_required
+def family_home(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.GUARDIAN)
+    children = selectors.children_with_sections(_user(request))
+    return render(request, "portals/family_home.html", {"children": children})
+
+
+@login_required
+def leader_home(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.SCHOOL_LEADER)
+    schools = selectors.school_summaries(
+        _user(request), as_role=Role.SCHOOL_LEADER, with_sections=True
+    )
+    return render(request, "portals/leader_home.html", {"schools": schools})
+
+
+@login_required
+def district_home(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.DISTRICT_ADMIN)
+    schools = selectors.school_summaries(
+        _user(request), as_role=Role.DISTRICT_ADMIN, with_sections=False
+    )
+    totals = {
+        "teachers": sum(s.teacher_count for s in schools),
+        "students": sum(s.student_count for s in schools),
+        "sections": sum(s.section_count for s in schools),
+    }
+    return render(request, "portals/district_home.html", {"schools": schools, "totals": totals})
+
+
+@login_required
+def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
+    section, students = selectors.section_page(_user(request), section_id)
+    return render(
+        request,
+        "portals/section_detail.html",
+        {
+            "section": section,
+            "students": students,
+            "archived": section.is_archived(selectors.today()),
+        },
+    )
+
+
+@login_required
+def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
+    student, sections = selectors.student_page(_user(request), student_id)
+    return render(
+        request, "portals/student_detail.html", {"student": student, "sections": sections}
+    )

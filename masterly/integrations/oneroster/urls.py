@@ -1,2 +1,9 @@
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from masterly.integrations.oneroster import views
+
+app_name = "oneroster"
+urlpatterns = [
+    path("", views.imports, name="imports"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+]

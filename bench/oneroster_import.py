@@ -1,0 +1,438 @@
+"""Benchmark: a OneRoster 1.2 bulk set of N users and M enrollments, imported and re-imported.
+
+    .venv/bin/python bench/oneroster_import.py                  # 100,000 users, 500,000 enrollments
+    .venv/bin/python bench/oneroster_import.py --quick          # 5,000 users, 25,000 enrollments
+    .venv/bin/python bench/oneroster_import.py --users 20000 --enrollments 100000
+
+It generates the files into a temporary folder, imports them into a fresh database (timing it
+and noting the peak memory), imports them again (which must change nothing), then loads the
+same rows into a second fresh database with one bulk insert per table and no validation at
+all: the raw baseline the import is compared with, in the same run on the same machine.
+
+With DATABASE_URL unset it uses SQLite files in a temporary MASTERLY_DATA_DIR; with a
+PostgreSQL DATABASE_URL it creates (and afterwards drops) two databases beside the named one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STUDENTS_PER_CLASS = 25
+COURSES_PER_SCHOOL = 10
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--enrollments", type=int, default=500_000)
+    parser.add_argument("--quick", action="store_true", help="5,000 users, 25,000 enrollments")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args()
+    if args.quick:
+        args.users, args.enrollments = 5_000, 25_000
+    return args
+
+
+def setup_django(data_dir: Path) -> None:
+    # The environment must be set before Django reads its settings.
+    os.environ["MASTERLY_DATA_DIR"] = str(data_dir)
+    os.environ["DEBUG"] = "0"  # DEBUG on would keep every query in memory
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment")
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    baseline = dict(default)
+    if default["ENGINE"].endswith("sqlite3"):
+        default["TEST"] = {"NAME": str(data_dir / "import.sqlite3")}
+        baseline["TEST"] = {"NAME": str(data_dir / "baseline.sqlite3")}
+    else:
+        default["TEST"] = {"NAME": f"{default['NAME']}_bench_import"}
+        baseline["TEST"] = {"NAME": f"{default['NAME']}_bench_baseline"}
+    settings.DATABASES["baseline"] = baseline
+    django.setup()
+
+
+# ---------------------------------------------------------------------------- the district
+
+
+class Shape:
+    def __init__(self, users: int, enrollments: int) -> None:
+        self.schools = max(2, users // 2000)
+        self.teachers = max(1, users // 20)
+        self.guardians = users * 3 // 10
+        self.students = users - self.teachers - self.guardians - self.schools - 1
+        self.classes = max(1, enrollments // (STUDENTS_PER_CLASS + 1))
+        self.student_enrollments = enrollments - self.classes
+
+    def school_of_teacher(self, teacher: int) -> int:
+        return teacher % self.schools
+
+
+def generate(folder: Path, shape: Shape) -> dict[str, int]:
+    from masterly.integrations.oneroster.writer import write_set
+
+    def orgs() -> Iterator[dict[str, str]]:
+        yield {"sourcedId": "d", "name": "Bench District", "type": "district"}
+        for s in range(shape.schools):
+            yield {
+                "sourcedId": f"s{s}",
+                "name": f"School {s}",
+                "type": "school",
+                "parentSourcedId": "d",
+                "identifier": f"{1000 + s}",
+            }
+
+    def sessions() -> Iterator[dict[str, str]]:
+        yield {
+            "sourcedId": "y",
+            "title": "2026-2027",
+            "type": "schoolYear",
+            "startDate": "2026-08-01",
+            "endDate": "2027-06-30",
+            "schoolYear": "2027",
+        }
+        yield {
+            "sourcedId": "fall",
+            "title": "Fall",
+            "type": "term",
+            "startDate": "2026-08-01",
+            "endDate": "2027-01-15",
+            "parentSourcedId": "y",
+            "schoolYear": "2027",
+        }
+        yield {
+            "sourcedId": "spring",
+            "title": "Spring",
+            "type": "term",
+            "startDate": "2027-01-16",
+            "endDate": "2027-06-30",
+            "parentSourcedId": "y",
+            "schoolYear": "2027",
+        }
+
+    def courses() -> Iterator[dict[str, str]]:
+        for s in range(shape.schools):
+            for c in range(COURSES_PER_SCHOOL):
+                yield {
+                    "sourcedId": f"c{s}-{c}",
+                    "title": f"Course {c}",
+                    "courseCode": f"C{c}",
+                    "grades": "06,07,08",
+                    "orgSourcedId": f"s{s}",
+                    "schoolYearSourcedId": "y",
+                    "subjects": "Math",
+                }
+
+    def classes() -> Iterator[dict[str, str]]:
+        for k in range(shape.classes):
+            school = shape.school_of_teacher(k % shape.teachers)
+            yield {
+                "sourcedId": f"k{k}",
+                "title": f"Class {k}",
+                "grades": "06",
+                "courseSourcedId": f"c{school}-{k % COURSES_PER_SCHOOL}",
+                "classCode": f"K{k}",
+                "classType": "scheduled",
+                "schoolSourcedId": f"s{school}",
+                "termSourcedIds": "fall,spring" if k % 2 else "fall",
+                "periods": str(k % 8 + 1),
+            }
+
+    def people() -> Iterator[tuple[str, str, str, dict[str, str]]]:
+        """(sourcedId, OneRoster role, org, users.csv row)."""
+        yield "admin", "districtAdministrator", "d", {}
+        for s in range(shape.schools):
+            yield f"p{s}", "principal", f"s{s}", {}
+        for t in range(shape.teachers):
+            yield f"t{t}", "teacher", f"s{shape.school_of_teacher(t)}", {"grades": ""}
+        for n in range(shape.students):
+            yield f"u{n}", "student", f"s{n % shape.schools}", {"grades": "06"}
+        for g in range(shape.guardians):
+            child = g % shape.students
+            yield f"g{g}", "parent", f"s{child % shape.schools}", {"agentSourcedIds": f"u{child}"}
+
+    def users() -> Iterator[dict[str, str]]:
+        for sid, _, _, extra in people():
+            yield {
+                "sourcedId": sid,
+                "enabledUser": "true",
+                "username": f"user-{sid}",
+                "givenName": "Given",
+                "familyName": f"Family {sid}",
+                "identifier": sid,
+                "email": f"{sid}@example.org",
+                **extra,
+            }
+
+    def roles() -> Iterator[dict[str, str]]:
+        for sid, role, org, _ in people():
+            yield {
+                "sourcedId": f"r-{sid}",
+                "userSourcedId": sid,
+                "roleType": "primary",
+                "role": role,
+                "orgSourcedId": org,
+            }
+
+    def enrollments() -> Iterator[dict[str, str]]:
+        for k in range(shape.classes):
+            yield {
+                "sourcedId": f"et{k}",
+                "classSourcedId": f"k{k}",
+                "schoolSourcedId": f"s{shape.school_of_teacher(k % shape.teachers)}",
+                "userSourcedId": f"t{k % shape.teachers}",
+                "role": "teacher",
+                "primary": "true",
+            }
+        for e in range(shape.student_enrollments):
+            k = e // STUDENTS_PER_CLASS % shape.classes
+            yield {
+                "sourcedId": f"es{e}",
+                "classSourcedId": f"k{k}",
+                "schoolSourcedId": f"s{shape.school_of_teacher(k % shape.teachers)}",
+                "userSourcedId": f"u{e % shape.students}",
+                "role": "student",
+                "beginDate": "2026-08-01",
+                "endDate": "2027-06-30",
+            }
+
+    return write_set(
+        folder,
+        {
+            "orgs.csv": orgs(),
+            "academicSessions.csv": sessions(),
+            "courses.csv": courses(),
+            "classes.csv": classes(),
+            "users.csv": users(),
+            "roles.csv": roles(),
+            "enrollments.csv": enrollments(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- the baseline
+
+
+def baseline_load(folder: Path) -> None:
+    """The same rows, one bulk insert per table, no validation, no comparison: the floor."""
+    import datetime
+
+    from masterly.accounts.models import User
+    from masterly.integrations.oneroster.steps.roles import masterly_role
+    from masterly.roster.models import (
+        AcademicSession,
+        Course,
+        Enrollment,
+        GuardianLink,
+        Org,
+        RoleAssignment,
+        Section,
+        SectionTerm,
+    )
+
+    db = "baseline"
+    date = datetime.date.fromisoformat
+
+    def read(name: str) -> Iterator[dict[str, str]]:
+        with (folder / name).open(encoding="utf-8", newline="") as stream:
+            yield from csv.DictReader(stream)
+
+    orgs = list(read("orgs.csv"))
+    Org.objects.using(db).bulk_create(
+        [Org(sourced_id=r["sourcedId"], name=r["name"], type=r["type"]) for r in orgs]
+    )
+    org = dict(Org.objects.using(db).values_list("sourced_id", "pk"))
+    org_type = dict(Org.objects.using(db).values_list("pk", "type"))
+    sessions = list(read("academicSessions.csv"))
+    AcademicSession.objects.using(db).bulk_create(
+        [
+            AcademicSession(
+                sourced_id=r["sourcedId"],
+                title=r["title"],
+                type=r["type"],
+                start_date=date(r["startDate"]),
+                end_date=date(r["endDate"]),
+                school_year=int(r["schoolYear"]),
+            )
+            for r in sessions
+        ]
+    )
+    term = dict(AcademicSession.objects.using(db).values_list("sourced_id", "pk"))
+    Course.objects.using(db).bulk_create(
+        [
+            Course(sourced_id=r["sourcedId"], title=r["title"], org_id=org[r["orgSourcedId"]])
+            for r in read("courses.csv")
+        ]
+    )
+    course = dict(Course.objects.using(db).values_list("sourced_id", "pk"))
+    class_rows = list(read("classes.csv"))
+    Section.objects.using(db).bulk_create(
+        [
+            Section(
+                sourced_id=r["sourcedId"],
+                title=r["title"],
+                course_id=course[r["courseSourcedId"]],
+                school_id=org[r["schoolSourcedId"]],
+            )
+            for r in class_rows
+        ]
+    )
+    section = dict(Section.objects.using(db).values_list("sourced_id", "pk"))
+    SectionTerm.objects.using(db).bulk_create(
+        [
+            SectionTerm(section_id=section[r["sourcedId"]], term_id=term[t])
+            for r in class_rows
+            for t in r["termSourcedIds"].split(",")
+        ]
+    )
+    user_rows = list(read("users.csv"))
+    User.objects.using(db).bulk_create(
+        [
+            User(
+                sourced_id=r["sourcedId"],
+                username=r["username"],
+                first_name=r["givenName"],
+                last_name=r["familyName"],
+                email=r["email"],
+                password="!",  # noqa: S106 - unusable, as the import sets
+            )
+            for r in user_rows
+        ]
+    )
+    user = dict(User.objects.using(db).values_list("sourced_id", "pk"))
+    RoleAssignment.objects.using(db).bulk_create(
+        [
+            RoleAssignment(
+                user_id=user[r["userSourcedId"]],
+                org_id=org[r["orgSourcedId"]],
+                role=masterly_role(r["role"], org_type[org[r["orgSourcedId"]]]),
+            )
+            for r in read("roles.csv")
+        ]
+    )
+    GuardianLink.objects.using(db).bulk_create(
+        [
+            GuardianLink(guardian_id=user[r["sourcedId"]], student_id=user[a])
+            for r in user_rows
+            for a in r["agentSourcedIds"].split(",")
+            if a
+        ]
+    )
+    del user_rows
+    Enrollment.objects.using(db).bulk_create(
+        [
+            Enrollment(
+                sourced_id=r["sourcedId"],
+                user_id=user[r["userSourcedId"]],
+                section_id=section[r["classSourcedId"]],
+                role=r["role"],
+                is_primary=r["primary"] == "true",
+            )
+            for r in read("enrollments.csv")
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    args = parse_args()
+    # Stopped from outside, still drop the databases and files (the finally clause below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    data_dir = Path(tempfile.mkdtemp(prefix="masterly-bench-"))
+    setup_django(data_dir)
+    from django.db import connections
+    from django.db.transaction import atomic
+
+    from masterly.integrations.oneroster.importer import roster_import
+    from masterly.integrations.oneroster.source import FolderSource
+
+    vendor = connections["default"].vendor
+    created = []
+    try:
+        for alias in ("default", "baseline"):
+            connections[alias].creation.create_test_db(
+                verbosity=0, autoclobber=True, serialize=False
+            )
+            created.append(alias)
+
+        shape = Shape(args.users, args.enrollments)
+        folder = data_dir / "oneroster"
+        started = time.perf_counter()
+        counts = generate(folder, shape)
+        generated = time.perf_counter() - started
+        size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+        print(
+            f"OneRoster 1.2 import benchmark on {vendor}: {counts['users.csv']:,} users, "
+            f"{counts['enrollments.csv']:,} enrollments ({size_mb:.0f} MB of CSV)"
+        )
+        print(f"  generate   {generated:7.1f} s")
+        rss_before = peak_rss_mb()
+
+        started = time.perf_counter()
+        summary = roster_import(source=FolderSource(folder), actor=None)
+        imported = time.perf_counter() - started
+        rss_import = peak_rss_mb()
+        totals = summary.totals()
+        print(
+            f"  import     {imported:7.1f} s   {totals.created:,} records created; peak RSS "
+            f"{rss_import:.0f} MB ({rss_before:.0f} MB before)"
+        )
+
+        started = time.perf_counter()
+        again = roster_import(source=FolderSource(folder), actor=None)
+        reimported = time.perf_counter() - started
+        print(
+            f"  re-import  {reimported:7.1f} s   {again.changes:,} changes; peak RSS "
+            f"{peak_rss_mb():.0f} MB"
+        )
+        if again.changes:
+            print(again.as_table())
+            raise SystemExit("re-importing the same files changed something")
+
+        started = time.perf_counter()
+        with atomic(using="baseline"):
+            baseline_load(folder)
+        baseline = time.perf_counter() - started
+        print(f"  baseline   {baseline:7.1f} s   one bulk insert per table, no validation")
+        print(
+            f"  ratio      {imported / baseline:7.2f} × baseline (import), "
+            f"{reimported / baseline:.2f} × (re-import)"
+        )
+        print(summary.as_table())
+    finally:
+        for alias in created:
+            connections[alias].creation.destroy_test_db(
+                connections[alias].settings_dict["NAME"], verbosity=0
+            )
+        if args.keep:
+            print(f"files kept in {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

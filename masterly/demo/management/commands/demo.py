@@ -1,0 +1,79 @@
+"""``masterly demo``: build (or rebuild) the demo district, one step after another.
+
+It refuses to touch a database that holds a real district: the import behind it would
+deactivate everyone the demo files do not list.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from masterly.demo import build_demo
+from masterly.demo.rosters import PASSWORD, other_district_exists
+from masterly.integrations.oneroster.errors import RosterImportRejected
+from masterly.roster.models import Org
+
+SIGN_INS = [
+    ("admin", "district admin"),
+    ("leader", "school leader, Cedar Ridge Middle School"),
+    ("teacher", "grade 6 math teacher, three sections"),
+    ("student", "grade 6 student in teacher's period 1"),
+    ("parent", "parent of student and of a grade 8 child"),
+]
+
+
+class Command(BaseCommand):
+    help = "Build the demo district (rosters through the OneRoster import) in an empty database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already has any org (what `masterly start` uses)",
+        )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="build as if today were this date (YYYY-MM-DD); default: today",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Org.objects.exists():
+            self.stdout.write("The database already has a district; the demo was not loaded.")
+            return
+        if other_district_exists():
+            raise CommandError(
+                "This database holds a district that is not the demo, and building the demo "
+                "would deactivate its people and classes. Nothing was changed. Use an empty "
+                "database for the demo (for example MASTERLY_DATA_DIR=var/demo)."
+            )
+        today = options["today"] or timezone.localdate()
+        started = time.monotonic()
+
+        # 1. Rosters: district, schools, terms, courses, sections, people, enrollments.
+        try:
+            rosters = build_demo(today=today)
+        except RosterImportRejected as rejected:
+            problems = "\n".join(f"  {error}" for error in rejected.errors[:5])
+            message = f"The demo district could not be loaded; nothing was changed.\n{problems}"
+            if options["if_empty"]:
+                self.stderr.write(message)  # do not stop `masterly start` over the demo
+                return
+            raise CommandError(message) from None
+
+        # 2. (Standards, curriculum maps and trackers join here as they land.)
+
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
+        )
+        self.stdout.write(rosters.as_table())
+        self.stdout.write(rosters.headline())
+        self.stdout.write(f"\nSign in with any of these (password: {PASSWORD}):")
+        for username, who in SIGN_INS:
+            self.stdout.write(f"  {username:<8} {who}")

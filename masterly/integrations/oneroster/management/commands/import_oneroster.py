@@ -1,0 +1,63 @@
+"""``masterly import-oneroster PATH [--dry-run]``: a OneRoster bulk set from a .zip or a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from masterly.integrations.oneroster.context import ImportProgress
+from masterly.integrations.oneroster.errors import RosterImportError
+from masterly.integrations.oneroster.models import ImportRun
+from masterly.integrations.oneroster.services import import_run_execute, import_run_start
+from masterly.integrations.oneroster.summary import ImportSummary
+
+
+class Command(BaseCommand):
+    help = "Import a OneRoster 1.1 or 1.2 CSV bulk set from a .zip or a folder."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="a .zip of the OneRoster CSV files, or their folder")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the files and show what would change, then change nothing",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        dry_run = options["dry_run"]
+        self.stdout.write(f"{'Checking' if dry_run else 'Importing'} {path} …")
+        run = import_run_start(
+            actor=None, filename=path.name, origin=ImportRun.Origin.COMMAND, dry_run=dry_run
+        )
+        import_run_execute(run=run, path=path, progress=self.progress_printer())
+        if run.status == ImportRun.Status.FAILED:
+            self.stderr.write(
+                "The import was rejected and nothing was changed. Fix these problems in the "
+                "files and import again:"
+            )
+            for error in run.errors:
+                self.stderr.write(f"  {RosterImportError.from_dict(error)}")
+            raise CommandError(f"{len(run.errors)} problem(s) found.", returncode=1)
+        summary = ImportSummary.from_dict(run.summary)
+        self.stdout.write("")
+        self.stdout.write(summary.as_table())
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"{summary.headline()} ({summary.seconds} s)."))
+        if dry_run:
+            self.stdout.write("Dry run: nothing was saved.")
+
+    def progress_printer(self) -> Any:
+        last = {"file": "", "tenth": -1}
+
+        def report(progress: ImportProgress) -> None:
+            tenth = progress.percent // 10
+            if progress.file != last["file"] or tenth != last["tenth"]:
+                last.update(file=progress.file, tenth=tenth)
+                self.stdout.write(
+                    f"  {progress.percent:3d} %  {progress.file}: {progress.rows_done:,} rows read"
+                )
+
+        return report

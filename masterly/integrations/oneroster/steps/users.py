@@ -1,0 +1,137 @@
+"""users.csv: people, their usernames, and (OneRoster 1.1) their roles; guardians' agents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from masterly.accounts.models import User
+from masterly.integrations.oneroster.context import ImportContext, row_hash
+from masterly.integrations.oneroster.models import AgentPair
+from masterly.integrations.oneroster.rows import UserRow, UserRowV11
+from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, sourced_pks
+from masterly.integrations.oneroster.steps.roles import RoleWriter, masterly_role
+from masterly.roster.models import Org
+from masterly.roster.services import IncomingRecord, RoleKey, UpsertResult
+
+
+@dataclass
+class UserRefs:
+    holders: dict[str, str | None]  # username → sourcedId of whoever has it now
+    orgs: dict[str, tuple[int, str]] = field(default_factory=dict)  # 1.1: → (pk, type)
+    in_chunk: dict[str, int] = field(default_factory=dict)  # username → first line here
+
+
+class UserStep(SourcedFileStep[UserRow]):
+    filename = "users.csv"
+    label = "users.csv"
+    kind = "user"
+    model = User
+
+    def __init__(self, ctx: ImportContext) -> None:
+        super().__init__(ctx)
+        self.v11 = ctx.manifest.version == "1.1"
+        self.row_model = UserRowV11 if self.v11 else UserRow
+        self.roles: RoleWriter | None = None
+        if self.v11:
+            entry = ctx.summary.entry("users.csv:roles", "roles (from users.csv)")
+            self.roles = RoleWriter(ctx, entry)
+
+    def lookup(self, rows: list[tuple[int, UserRow]]) -> UserRefs:
+        usernames = {row.username or row.sourced_id for _, row in rows}
+        holders = dict(
+            User.objects.filter(username__in=usernames).values_list("username", "sourced_id")
+        )
+        refs = UserRefs(holders=holders)
+        if self.v11:
+            orgs = {org for _, row in rows for org in row.org_sourced_ids}  # type: ignore[attr-defined]
+            refs.orgs = sourced_pks(Org, orgs, "type")
+        return refs
+
+    def record(self, line: int, row: UserRow, refs: UserRefs) -> IncomingRecord | None:
+        username = row.username or row.sourced_id  # OneRoster allows an empty username
+        ok = self.username_free(line, row, username, refs)
+        if isinstance(row, UserRowV11):
+            for org in row.org_sourced_ids:
+                ok &= (
+                    self.resolve("org", refs.orgs, org, line=line, column="orgSourcedIds")
+                    is not None
+                )
+        if not ok:
+            return None
+        return IncomingRecord(
+            row.sourced_id,
+            row_hash(
+                username,
+                row.given_name,
+                row.family_name,
+                row.middle_name,
+                row.email,
+                row.identifier,
+                row.grades,
+                row.enabled,
+            ),
+            row.enabled,
+            {
+                "username": username,
+                "first_name": row.given_name,
+                "last_name": row.family_name,
+                "middle_name": row.middle_name,
+                "email": row.email,
+                "identifier": row.identifier,
+                "grades": row.grades,
+            },
+        )
+
+    def username_free(self, line: int, row: UserRow, username: str, refs: UserRefs) -> bool:
+        first = refs.in_chunk.setdefault(username, line)
+        if first != line:
+            self.error(
+                f"username “{username}” is also on line {first}. Every person needs their own "
+                "username: change one of them.",
+                line=line,
+                column="username",
+            )
+            return False
+        if username in refs.holders and refs.holders[username] != row.sourced_id:
+            holder = refs.holders[username]
+            who = f"the user with sourcedId “{holder}”" if holder else "an account made in Masterly"
+            self.error(
+                f"username “{username}” already belongs to {who}. Every person needs their own "
+                "username: change one of them.",
+                line=line,
+                column="username",
+            )
+            return False
+        return True
+
+    def after(self, pending: list[Pending], result: UpsertResult, refs: UserRefs) -> None:
+        ctx = self.ctx
+        agents = [
+            AgentPair(
+                token=ctx.token, line=line, user_sourced_id=row.sourced_id, agent_sourced_id=agent
+            )
+            for line, row, record in pending
+            if record.fields
+            for agent in row.agent_sourced_ids
+        ]
+        if agents:
+            AgentPair.objects.bulk_create(agents)
+        if self.roles is not None:
+            assignments: dict[RoleKey, bool] = {}
+            for _, row, record in pending:
+                if not record.fields:
+                    continue  # a person to be deleted keeps no role
+                user = result.ids[record.sourced_id]
+                for position, org_id in enumerate(row.org_sourced_ids):
+                    pk, org_type = refs.orgs[org_id]
+                    role = masterly_role(row.role, org_type)
+                    if role is not None:
+                        key = (user, role.value, pk)
+                        # 1.1 has no primary flag: the first org listed is the primary one.
+                        assignments[key] = assignments.get(key, False) or position == 0
+            self.roles.write(assignments)
+
+    def finish(self) -> None:
+        super().finish()
+        if self.roles is not None:
+            self.roles.finish()

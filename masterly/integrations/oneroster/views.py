@@ -1,0 +1,56 @@
+"""The district admin's roster import pages: upload, a run's progress and outcome, history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from masterly.integrations.oneroster.errors import RosterImportError
+from masterly.integrations.oneroster.forms import RosterUploadForm
+from masterly.integrations.oneroster.models import ImportRun
+from masterly.integrations.oneroster.progress import read_progress
+from masterly.integrations.oneroster.services import import_run_upload
+from masterly.integrations.oneroster.summary import ImportSummary
+from masterly.roster.models import Role
+from masterly.roster.selectors import roles_for
+
+HISTORY_LENGTH = 50
+REFRESH_SECONDS = 2
+
+
+def _district_admin_only(request: HttpRequest) -> None:
+    if Role.DISTRICT_ADMIN not in roles_for(request.user):
+        raise PermissionDenied("Only district admins import rosters.")
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    _district_admin_only(request)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        run = import_run_upload(
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        messages.success(request, f"{run.filename} is queued for import.")
+        return redirect("oneroster:run", pk=run.pk)
+    runs = ImportRun.objects.select_related("created_by")[:HISTORY_LENGTH]
+    return render(request, "oneroster/imports.html", {"form": form, "runs": runs})
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _district_admin_only(request)
+    run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+    context = {
+        "run": run,
+        "refresh_seconds": None if run.is_finished else REFRESH_SECONDS,
+        "progress": None if run.is_finished else read_progress(run.pk),
+        "summary": ImportSummary.from_dict(run.summary) if run.summary else None,
+        "errors": [RosterImportError.from_dict(error) for error in run.errors],
+    }
+    return render(request, "oneroster/run.html", context)

@@ -1,0 +1,290 @@
+"""Who may see which students and sections: the one place student privacy is decided.
+
+Every read of student data filters through these functions (Kolibri's
+``readable_by_user_filter``: a ``Q`` to filter with; Zulip's ``access_*_by_id``: a lookup by id
+that raises). Each returns a lazy queryset or a ``Q`` built only from subqueries, so filtering
+through it costs no extra query and never loops over rows in Python.
+
+The rules, each needing an *active* :class:`RoleAssignment` and scoped to its org (the org
+itself or, for a district, the schools under it):
+
+============== ============================================================================
+role           sees
+============== ============================================================================
+teacher        the students actively enrolled in sections where they hold an active teacher
+               enrollment (primary or not), at a school within their teacher role's org
+guardian       their children (active :class:`GuardianLink`) and those children's sections
+student        themself and the sections they are actively enrolled in, at their school
+school_leader  every student with an active student role or enrollment at their school(s),
+               and every section there
+district_admin the same for every school under their district; a superuser counts as the
+               district admin of every org
+============== ============================================================================
+
+A person with several roles sees the union; pages that act in one role pass ``as_role``.
+Lookups by id raise :class:`~django.http.Http404`, never 403, so existence is not revealed.
+
+Extending it (trackers, collaborators): apps above the roster may not be imported here, so they
+add a rule from their ``AppConfig.ready()`` with :func:`add_student_rule` /
+:func:`add_section_rule`. A rule takes the acting user and returns a list of single-column
+``values()`` querysets of the ids (of ``User`` students or of ``Section``) it lets them see;
+they become one ``UNION ALL`` subquery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from masterly.accounts.models import User
+from masterly.roster.models import Enrollment, GuardianLink, Org, Role, RoleAssignment, Section
+
+AnyUser = User | AnonymousUser
+# A rule gives the ids a user may see, as single-column ``values()`` querysets (subqueries).
+IdQuery = QuerySet[Any, Any]
+Rule = Callable[[User], list[IdQuery]]
+
+__all__ = [
+    "access_section",
+    "add_section_rule",
+    "add_student_rule",
+    "can_see_section",
+    "can_see_student",
+    "get_student_or_404",
+    "is_district_admin",
+    "section_filter",
+    "student_filter",
+    "visible_schools",
+    "visible_sections",
+    "visible_students",
+]
+
+# A filter that matches nothing without touching the database.
+NOTHING = Q(pk__in=[])
+
+
+# ------------------------------------------------------------------ building blocks
+
+
+def _scope(user: User, role: Role) -> IdQuery:
+    """The ids of the orgs where ``user`` holds ``role`` now, and of the orgs under them."""
+    if role == Role.DISTRICT_ADMIN and user.is_superuser:
+        return Org.objects.values("pk")
+    held = RoleAssignment.objects.filter(user=user, role=role, is_active=True).values("org")
+    return Org.objects.filter(Q(pk__in=held) | Q(parent__in=held)).values("pk")
+
+
+def _sections_at(orgs: IdQuery) -> IdQuery:
+    return Section.objects.filter(school__in=orgs).values("pk")
+
+
+def _student_enrollments() -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(role=Enrollment.Role.STUDENT, is_active=True)
+
+
+def _teaching(user: User) -> IdQuery:
+    """Sections the user teaches (an active teacher enrollment, primary or not) within the
+    org of an active teacher role."""
+    return Enrollment.objects.filter(
+        user=user,
+        role=Enrollment.Role.TEACHER,
+        is_active=True,
+        section__school__in=_scope(user, Role.TEACHER),
+    ).values("section")
+
+
+def _children(user: User) -> IdQuery:
+    """The user's children (an active link), while the user holds an active guardian role."""
+    holds_role = RoleAssignment.objects.filter(user=user, role=Role.GUARDIAN, is_active=True)
+    return GuardianLink.objects.filter(
+        guardian=user, is_active=True, guardian__in=holds_role.values("user")
+    ).values("student")
+
+
+def _students_at(orgs: IdQuery) -> list[IdQuery]:
+    """Users with an active student role at, or an active student enrollment in, ``orgs``."""
+    by_role = RoleAssignment.objects.filter(role=Role.STUDENT, is_active=True, org__in=orgs)
+    by_enrollment = _student_enrollments().filter(section__in=_sections_at(orgs))
+    return [by_role.values("user"), by_enrollment.values("user")]
+
+
+# ------------------------------------------------------------------ the rules, per role
+
+
+def _teacher_students(user: User) -> list[IdQuery]:
+    return [_student_enrollments().filter(section__in=_teaching(user)).values("user")]
+
+
+def _teacher_sections(user: User) -> list[IdQuery]:
+    return [_teaching(user)]
+
+
+def _guardian_students(user: User) -> list[IdQuery]:
+    return [_children(user)]
+
+
+def _guardian_sections(user: User) -> list[IdQuery]:
+    return [_student_enrollments().filter(user__in=_children(user)).values("section")]
+
+
+def _student_self(user: User) -> list[IdQuery]:
+    # Themself, while they hold an active student role (anywhere).
+    return [
+        RoleAssignment.objects.filter(user=user, role=Role.STUDENT, is_active=True).values("user")
+    ]
+
+
+def _student_sections(user: User) -> list[IdQuery]:
+    enrolled = _student_enrollments().filter(
+        user=user, section__school__in=_scope(user, Role.STUDENT)
+    )
+    return [enrolled.values("section")]
+
+
+def _leader_students(user: User) -> list[IdQuery]:
+    return _students_at(_scope(user, Role.SCHOOL_LEADER))
+
+
+def _leader_sections(user: User) -> list[IdQuery]:
+    return [_sections_at(_scope(user, Role.SCHOOL_LEADER))]
+
+
+def _admin_students(user: User) -> list[IdQuery]:
+    return _students_at(_scope(user, Role.DISTRICT_ADMIN))
+
+
+def _admin_sections(user: User) -> list[IdQuery]:
+    return [_sections_at(_scope(user, Role.DISTRICT_ADMIN))]
+
+
+STUDENT_RULES: dict[Role, list[Rule]] = {
+    Role.TEACHER: [_teacher_students],
+    Role.GUARDIAN: [_guardian_students],
+    Role.STUDENT: [_student_self],
+    Role.SCHOOL_LEADER: [_leader_students],
+    Role.DISTRICT_ADMIN: [_admin_students],
+}
+SECTION_RULES: dict[Role, list[Rule]] = {
+    Role.TEACHER: [_teacher_sections],
+    Role.GUARDIAN: [_guardian_sections],
+    Role.STUDENT: [_student_sections],
+    Role.SCHOOL_LEADER: [_leader_sections],
+    Role.DISTRICT_ADMIN: [_admin_sections],
+}
+
+
+def add_student_rule(role: Role, rule: Rule) -> None:
+    """Let ``role`` see more students (for example a tracker's collaborators)."""
+    if rule not in STUDENT_RULES[role]:
+        STUDENT_RULES[role].append(rule)
+
+
+def add_section_rule(role: Role, rule: Rule) -> None:
+    """Let ``role`` see more sections."""
+    if rule not in SECTION_RULES[role]:
+        SECTION_RULES[role].append(rule)
+
+
+def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None) -> Q:
+    """``pk IN (rule 1 UNION ALL rule 2 ...)``: one subquery the database can semi-join, so
+    each branch starts from the user's own (indexed) rows rather than scanning a table."""
+    if not isinstance(user, User) or not user.is_active:
+        return NOTHING
+    roles = list(rules) if as_role is None else [Role(as_role)]
+    parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(user)]
+    if not parts:
+        return NOTHING
+    return Q(pk__in=parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+
+
+# ------------------------------------------------------------------ the public API
+
+
+def student_filter(user: AnyUser, *, as_role: Role | None = None) -> Q:
+    """A ``Q`` over ``User``: the students ``user`` may see (in ``as_role``, or any role)."""
+    return _combine(STUDENT_RULES, user, as_role)
+
+
+def section_filter(user: AnyUser, *, as_role: Role | None = None) -> Q:
+    """A ``Q`` over ``Section``: the sections ``user`` may see (in ``as_role``, or any role)."""
+    return _combine(SECTION_RULES, user, as_role)
+
+
+def visible_students(user: AnyUser, *, as_role: Role | None = None) -> QuerySet[User]:
+    """The students ``user`` may see, one query. Filter other models with
+    ``Model.objects.filter(student__in=visible_students(user))``."""
+    return User.objects.filter(student_filter(user, as_role=as_role))
+
+
+def visible_sections(user: AnyUser, *, as_role: Role | None = None) -> QuerySet[Section]:
+    """The sections ``user`` may see, one query."""
+    return Section.objects.filter(section_filter(user, as_role=as_role))
+
+
+def visible_schools(user: AnyUser, *, as_role: Role | None = None) -> QuerySet[Org]:
+    """The schools whose whole data ``user`` may see: a leader's school(s), an admin's
+    district's schools. Teachers, students and guardians see no whole school."""
+    if not isinstance(user, User) or not user.is_active:
+        return Org.objects.none()
+    overseers = (Role.SCHOOL_LEADER, Role.DISTRICT_ADMIN)
+    roles = [r for r in overseers if as_role is None or r == as_role]
+    if not roles:
+        return Org.objects.none()
+    scopes = [_scope(user, role).order_by() for role in roles]
+    in_scope = scopes[0].union(*scopes[1:], all=True) if len(scopes) > 1 else scopes[0]
+    return Org.objects.filter(pk__in=in_scope, type=Org.Type.SCHOOL)
+
+
+def can_see_student(user: AnyUser, student: User | int) -> bool:
+    student_id = student.pk if isinstance(student, User) else student
+    return visible_students(user).filter(pk=student_id).exists()
+
+
+def can_see_section(user: AnyUser, section: Section | int) -> bool:
+    section_id = section.pk if isinstance(section, Section) else section
+    return visible_sections(user).filter(pk=section_id).exists()
+
+
+def get_student_or_404(
+    user: AnyUser,
+    student_id: int | str,
+    *,
+    as_role: Role | None = None,
+    queryset: QuerySet[User] | None = None,
+) -> User:
+    """The student with this id if ``user`` may see them, else Http404 (one query)."""
+    base = User.objects.all() if queryset is None else queryset
+    try:
+        return base.filter(student_filter(user, as_role=as_role)).get(pk=int(student_id))
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such student.") from None
+
+
+def access_section(
+    user: AnyUser,
+    section_id: int | str,
+    *,
+    as_role: Role | None = None,
+    queryset: QuerySet[Section] | None = None,
+) -> Section:
+    """The section with this id if ``user`` may see it, else Http404 (one query)."""
+    base = Section.objects.all() if queryset is None else queryset
+    try:
+        return base.filter(section_filter(user, as_role=as_role)).get(pk=int(section_id))
+    except (Section.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such class.") from None
+
+
+def is_district_admin(user: AnyUser) -> bool:
+    """Active superuser, or an active user with an active district admin role (one query)."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return RoleAssignment.objects.filter(
+        user=user, role=Role.DISTRICT_ADMIN, is_active=True
+    ).exists()
