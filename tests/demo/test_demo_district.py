@@ -129,7 +129,7 @@ def test_if_empty_does_nothing_when_a_district_exists(world):
 
     out = demo(if_empty=True)
 
-    assert out == "The database already has a district; the demo was not loaded.\n"
+    assert out == "Using the district already in the database (the demo loads only into an empty one).\n"
     assert snapshot() == before
 
 

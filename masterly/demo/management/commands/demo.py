@@ -45,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Org.objects.exists():
-            self.stdout.write("The database already has a district; the demo was not loaded.")
+            self.stdout.write("Using the district already in the database (the demo loads only into an empty one).")
             return
         if other_district_exists():
             raise CommandError(
@@ -74,6 +74,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(rosters.as_table())
         self.stdout.write(rosters.headline())
+        if options["if_empty"]:
+            return  # `masterly start` prints the sign-ins once, after the server is up
         self.stdout.write(f"\nSign in with any of these (password: {PASSWORD}):")
         for username, who in SIGN_INS:
             self.stdout.write(f"  {username:<8} {who}")

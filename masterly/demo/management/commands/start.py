@@ -12,14 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-DEMO_SIGN_INS = [
-    ("admin", "district admin"),
-    ("leader", "school leader"),
-    ("teacher", "teacher"),
-    ("student", "student"),
-    ("parent", "parent of student"),
-]
-DEMO_PASSWORD = "masterly-demo"  # noqa: S105 - the published demo password, printed on purpose
+from masterly.demo.management.commands.demo import SIGN_INS
+from masterly.demo.rosters import PASSWORD
 
 
 class Command(BaseCommand):
@@ -29,6 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo.")
 
+    @staticmethod
+    def worker_options() -> list[str]:
+        # The database worker would otherwise run under its own autoreloader in DEBUG: two
+        # processes for one worker, restarting mid-task on every code change.
+        return (
+            ["--no-reload"]
+            if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+            else []
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database is up to date.")
@@ -36,14 +40,15 @@ class Command(BaseCommand):
             call_command("demo", if_empty=True)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "masterly.cli", "worker"], env=os.environ.copy()
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "masterly.cli", "worker", *self.worker_options()],
+            env=os.environ.copy(),
         )
         host = options["addrport"]
         self.stdout.write(self.style.SUCCESS(f"\nMasterly is running at http://{host}/\n"))
-        self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
-        for username, what in DEMO_SIGN_INS:
-            self.stdout.write(f"  {username:<8} {what}")
+        self.stdout.write(f"Demo sign-ins (password: {PASSWORD}):")
+        for username, who in SIGN_INS:
+            self.stdout.write(f"  {username:<8} {who}")
         self.stdout.write("The task worker is running too. Press Ctrl+C to stop both.\n")
         try:
             call_command("runserver", host, use_reloader=False)
