@@ -15,3 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Each test process keeps its own cache; the worker runs in-process in tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests serve static files through the finders; there is no collected STATIC_ROOT to scan.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -33,7 +33,7 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     sourced_id = factory.LazyAttribute(lambda u: f"u-{u.username}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class OrgFactory(DjangoModelFactory):
@@ -76,6 +76,7 @@ class CourseFactory(DjangoModelFactory):
 class SectionFactory(DjangoModelFactory):
     class Meta:
         model = Section
+        skip_postgeneration_save = True  # terms() saves what it changes itself
 
     sourced_id = factory.Sequence(lambda n: f"class-{n}")
     title = factory.Sequence(lambda n: f"Math 6 - Period {n}")
