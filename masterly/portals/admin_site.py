@@ -26,7 +26,7 @@ from django.urls import reverse
 from masterly.roster.access import is_district_admin
 
 # The apps whose records district admins manage in the admin (people, roles and rosters).
-DISTRICT_ADMIN_APPS = frozenset({"accounts", "roster"})
+DISTRICT_ADMIN_APPS = frozenset({"accounts", "roster", "standards", "case"})
 
 _CACHE_ATTR = "_masterly_is_district_admin"
 

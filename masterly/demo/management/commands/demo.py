@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from masterly.demo import build_demo
 from masterly.demo.rosters import PASSWORD, other_district_exists
+from masterly.demo.standards import build_standards_demo, missing_standards_data
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.roster.models import Org
 
@@ -45,7 +46,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Org.objects.exists():
-            self.stdout.write("Using the district already in the database (the demo loads only into an empty one).")
+            self.stdout.write(
+                "Using the district already in the database "
+                "(the demo loads only into an empty one)."
+            )
             return
         if other_district_exists():
             raise CommandError(
@@ -67,7 +71,21 @@ class Command(BaseCommand):
                 return
             raise CommandError(message) from None
 
-        # 2. (Standards, curriculum maps and trackers join here as they land.)
+        # 2. Standards: Common Core math with its progressions, a curriculum map per course.
+        missing = missing_standards_data()
+        if missing:
+            self.stderr.write(
+                f"Standards were not loaded: {missing} was not found. The demo reads Common "
+                "Core math from the shared data folder beside the checkout (../shared/data); "
+                "set MASTERLY_SHARED_DATA to the folder that holds case/ccss-math.json and "
+                "ccssm/ccssm-dependencies.csv, or load standards later with "
+                "`masterly import-case FILE`."
+            )
+        else:
+            for line in build_standards_demo().lines:
+                self.stdout.write(line)
+
+        # 3. (Trackers and score histories join here when the tracker pages land.)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")

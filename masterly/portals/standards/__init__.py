@@ -1,0 +1,1 @@
+"""Web pages for standards: the browser (search, trees, a standard) and curriculum maps."""
