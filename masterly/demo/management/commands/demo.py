@@ -71,6 +71,9 @@ class Command(BaseCommand):
                 return
             raise CommandError(message) from None
 
+        self.stdout.write(rosters.as_table())
+        self.stdout.write(rosters.headline())
+
         # 2. Standards: Common Core math with its progressions, a curriculum map per course.
         missing = missing_standards_data()
         if missing:
@@ -90,8 +93,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
         )
-        self.stdout.write(rosters.as_table())
-        self.stdout.write(rosters.headline())
         if options["if_empty"]:
             return  # `masterly start` prints the sign-ins once, after the server is up
         self.stdout.write(f"\nSign in with any of these (password: {PASSWORD}):")
