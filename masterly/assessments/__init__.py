@@ -1,1 +1,1 @@
-"""Not built yet; see the open issues."""
+"""Assessments, their alignment to standards, attempts, and evidence with its full history."""

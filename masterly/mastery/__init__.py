@@ -22,6 +22,7 @@ from .errors import (
 )
 from .evidence import Evidence, evidence_series, in_order
 from .explain import EvidenceUse, Override, Step
+from .fast import Scorer, score_values
 from .methods import decaying_extend
 from .policy import (
     DECAY_RANGE,
@@ -76,6 +77,7 @@ __all__ = [
     "OverrideError",
     "Scale",
     "ScaleError",
+    "Scorer",
     "Step",
     "UnknownMethodError",
     "calculate",
@@ -89,4 +91,5 @@ __all__ = [
     "readable_text_colour",
     "round_half_up",
     "scale_from_cuts",
+    "score_values",
 ]

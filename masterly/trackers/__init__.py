@@ -1,1 +1,1 @@
-"""Not built yet; see the open issues."""
+"""Trackers: a teacher's students × standards, their stored mastery (rollups) and settings."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrackersConfig(AppConfig):
+    name = "masterly.trackers"
+    label = "trackers"
+    verbose_name = "Mastery trackers"

@@ -1,0 +1,306 @@
+"""Trackers, the mastery stored for each of their cells, teacher overrides and recomputes.
+
+A :class:`Tracker` is a teacher's gradebook of mastery: students (those actively enrolled in
+its sections) × standards, with the calculation settings. Its mastery is *stored* in
+:class:`Rollup` rows, one per cell that has evidence or an override; a missing row means
+"not assessed" (NS). Rollups are derived data: every evidence write updates the affected
+cells in the same transaction, and a settings change recomputes the whole tracker in bulk on
+the task queue (:mod:`masterly.trackers.rollups`). ``masterly rollups verify`` recomputes them
+from the evidence and reports any difference.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from masterly.mastery import (
+    DECAY_RANGE,
+    DEFAULT_DECAY,
+    DEFAULT_METHOD,
+    DEFAULT_N,
+    DEFAULT_WEIGHT,
+    METHOD_NAMES,
+    WEIGHT_RANGE,
+    MasteryPolicy,
+    Scale,
+)
+from masterly.trackers.scales import scale_from_data
+
+LEVEL_LENGTH = 8
+
+
+class Tracker(models.Model):
+    """Students of some sections × some standards, with how mastery is calculated."""
+
+    class Method(models.TextChoices):
+        # The identifiers of the mastery engine, with their names for people.
+        MOST_RECENT = "most_recent", METHOD_NAMES["most_recent"]
+        HIGHEST = "highest", METHOD_NAMES["highest"]
+        AVERAGE = "average", METHOD_NAMES["average"]
+        DECAYING_AVERAGE = "decaying_average", METHOD_NAMES["decaying_average"]
+        WEIGHTED_AVERAGE = "weighted_average", METHOD_NAMES["weighted_average"]
+        N_MASTERY = "n_mastery", METHOD_NAMES["n_mastery"]
+        POWER_LAW = "power_law", METHOD_NAMES["power_law"]
+        MODE = "mode", METHOD_NAMES["mode"]
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trackers"
+    )
+    sections = models.ManyToManyField(
+        "roster.Section", through="TrackerSection", related_name="trackers"
+    )
+    standards = models.ManyToManyField(
+        "standards.Standard", through="TrackerStandard", related_name="trackers"
+    )
+    curriculum_map = models.ForeignKey(
+        "standards.CurriculumMap",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trackers",
+    )
+    method = models.CharField(max_length=20, choices=Method.choices, default=DEFAULT_METHOD)
+    decay = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=DEFAULT_DECAY,
+        validators=[MinValueValidator(DECAY_RANGE[0]), MaxValueValidator(DECAY_RANGE[1])],
+    )
+    weight = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=DEFAULT_WEIGHT,
+        validators=[MinValueValidator(WEIGHT_RANGE[0]), MaxValueValidator(WEIGHT_RANGE[1])],
+    )
+    n_mastery = models.PositiveSmallIntegerField(
+        "n (times at mastery)", default=DEFAULT_N, validators=[MinValueValidator(1)]
+    )
+    # The tracker's own scale (see trackers.scales for the shape); empty: the district's.
+    scale = models.JSONField(null=True, blank=True)
+    is_archived = models.BooleanField(default=False)
+    is_linked_to_canvas = models.BooleanField("linked to Canvas", default=False)
+    # Bumped by every settings change; each bulk recompute records the one it computed.
+    settings_version = models.PositiveIntegerField(default=1)
+    # Bumped when a bulk recompute starts: the rows it writes carry it, and rows left with
+    # an older generation at its end are cells that no longer exist.
+    rollup_generation = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def mastery_scale(self) -> Scale:
+        """The tracker's scale, or the district default (three levels)."""
+        return scale_from_data(self.scale)
+
+    def policy(self) -> MasteryPolicy:
+        """The engine's policy for this tracker's settings."""
+        return MasteryPolicy(
+            method=self.method,
+            decay=Decimal(self.decay),
+            weight=Decimal(self.weight),
+            n=self.n_mastery,
+            scale=self.mastery_scale(),
+        )
+
+
+class TrackerSection(models.Model):
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="tracker_sections")
+    section = models.ForeignKey("roster.Section", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tracker", "section"], name="unique_tracker_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"section {self.section_id} in tracker {self.tracker_id}"
+
+
+class TrackerStandard(models.Model):
+    """A standard in a tracker, in the unit it is shown under, in order."""
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="tracker_standards")
+    standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "standards.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_title = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_power = models.BooleanField("power standard", default=False)
+
+    class Meta:
+        ordering = ["tracker_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tracker", "standard"], name="unique_tracker_standard")
+        ]
+        indexes = [models.Index(fields=["standard", "tracker"], name="trackerstandard_by_std")]
+
+    def __str__(self) -> str:
+        return f"standard {self.standard_id} in tracker {self.tracker_id}"
+
+
+class Rollup(models.Model):
+    """A student's stored mastery on one standard in one tracker (derived, never edited).
+
+    ``score`` is the percentage rounded half-up to two decimals (empty: no score yet, for
+    example n times at mastery not yet reached); ``computed_level`` follows from the unrounded
+    score; ``level`` is what to show: a teacher's override wins.
+    """
+
+    # The unique (tracker, student, standard) and (student, standard) indexes serve these.
+    tracker = models.ForeignKey(
+        Tracker, on_delete=models.CASCADE, related_name="rollups", db_index=False
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rollups", db_index=False
+    )
+    standard = models.ForeignKey(
+        "standards.Standard", on_delete=models.CASCADE, related_name="rollups"
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    computed_level = models.CharField(max_length=LEVEL_LENGTH)
+    level = models.CharField(max_length=LEVEL_LENGTH)
+    is_overridden = models.BooleanField(default=False)
+    evidence_count = models.PositiveIntegerField(default=0)
+    last_assessed_on = models.DateField(null=True, blank=True)
+    generation = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracker", "student", "standard"], name="unique_rollup_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["student", "standard"], name="rollup_by_student")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.level} ({self.score}) t{self.tracker_id} s{self.student_id} {self.standard_id}"
+        )
+
+
+class Override(models.Model):
+    """A teacher's decision on a student's level on a standard, with the reason.
+
+    Never deleted: clearing or replacing an override sets ``cleared_at``, so the history of a
+    cell's overrides is every row for it. At most one is active (not cleared) per cell.
+    """
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.PROTECT, related_name="overrides")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mastery_overrides"
+    )
+    standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=LEVEL_LENGTH)
+    reason = models.TextField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clear_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["tracker_id", "student_id", "standard_id", "set_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracker", "student", "standard"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="one_active_override_per_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tracker", "student", "standard"], name="override_by_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"override {self.level} t{self.tracker_id} s{self.student_id} {self.standard_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None
+
+
+class RecomputeRun(models.Model):
+    """One bulk recompute of a tracker's rollups, with its progress for the teacher."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Recomputing"
+        DONE = "done", "Done"
+        SUPERSEDED = "superseded", "Replaced by a newer recompute"
+        FAILED = "failed", "Failed"
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="recompute_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    reason = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    settings_version = models.PositiveIntegerField()
+    generation = models.PositiveIntegerField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    total_cells = models.PositiveIntegerField(default=0)
+    done_cells = models.PositiveIntegerField(default=0)
+    rollups_written = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"recompute {self.pk} of tracker {self.tracker_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.SUPERSEDED, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_cells:
+            return 0
+        return min(100, self.done_cells * 100 // self.total_cells)
+
+    def progress(self) -> dict[str, Any]:
+        """The run's progress as plain data (for a page or JSON)."""
+        return {
+            "id": self.pk,
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "total_cells": self.total_cells,
+            "done_cells": self.done_cells,
+            "percent": self.percent_done,
+            "is_finished": self.is_finished,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "error": self.error,
+        }
