@@ -12,5 +12,6 @@ urlpatterns = [
     path("case/", include("masterly.integrations.case.urls")),
     path("trackers/", include("masterly.trackers.urls")),
     path("", include("masterly.portals.standards_urls")),
+    path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.urls")),
 ]

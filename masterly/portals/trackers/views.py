@@ -1,0 +1,245 @@
+"""The tracker pages: thin views over ``trackers.grid``, ``trackers.selectors`` and
+``trackers.services``. Every page works without JavaScript.
+
+Who may open a tracker is :func:`masterly.trackers.selectors.visible_trackers`; anyone else
+gets a 404 (existence is not revealed). The list and the create form are the teacher's.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from masterly.accounts.models import User
+from masterly.mastery import ColourMode
+from masterly.portals.roles import act_as
+from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.forms import OverrideClearForm, OverrideForm, TrackerCreateForm
+from masterly.portals.trackers.rendering import row_cells_html
+from masterly.roster.models import Role
+from masterly.roster.selectors import today
+from masterly.standards.models import CurriculumMap
+from masterly.trackers import grid as grids
+from masterly.trackers import selectors, services
+from masterly.trackers.csv_export import grid_csv
+from masterly.trackers.models import Tracker
+
+COLOUR_SESSION_KEY = "masterly_tracker_colours"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def _tracker_or_404(request: HttpRequest, tracker_id: int) -> Tracker:
+    try:
+        return (
+            selectors.visible_trackers(request.user)
+            .select_related("curriculum_map", "owner")
+            .get(pk=tracker_id)
+        )
+    except Tracker.DoesNotExist:
+        raise Http404("No such tracker.") from None
+
+
+def _colour_mode(request: HttpRequest) -> ColourMode:
+    """``?colours=…`` if given (and remembered in the session), else the remembered one."""
+    asked = grids.colour_mode(request.GET.get("colours", ""))
+    if asked is not None:
+        if request.session.get(COLOUR_SESSION_KEY) != asked.value:
+            request.session[COLOUR_SESSION_KEY] = asked.value
+        return asked
+    return grids.colour_mode(request.session.get(COLOUR_SESSION_KEY)) or grids.DEFAULT_COLOUR_MODE
+
+
+# ------------------------------------------------------------------ list and create
+
+
+@require_GET
+@login_required
+def tracker_list(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.TEACHER)
+    trackers = grids.tracker_list(_user(request))
+    return render(request, "portals/trackers/list.html", {"trackers": trackers})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_create(request: HttpRequest) -> HttpResponse:
+    act_as(request, Role.TEACHER)
+    user = _user(request)
+    sections = grids.creatable_sections(user, today())
+    maps = CurriculumMap.objects.select_related("course").order_by("title", "id")
+    form = TrackerCreateForm(request.POST or None, sections=sections, maps=maps)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracker = services.tracker_create(
+                actor=user,
+                name=form.cleaned_data["name"],
+                owner=user,
+                sections=list(form.cleaned_data["sections"]),
+                curriculum_map=form.cleaned_data["curriculum_map"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Tracker “{tracker.name}” created.")
+            return redirect("tracker_grid", tracker.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "portals/trackers/create.html",
+        {"form": form, "has_sections": sections.exists()},
+        status=status,
+    )
+
+
+# ------------------------------------------------------------------ the grid
+
+
+def _grid(request: HttpRequest, tracker: Tracker, standard: int | None = None) -> grids.Grid:
+    sort = request.GET.get("sort", "name")
+    return grids.build_grid(
+        request.user,
+        tracker,
+        mode=_colour_mode(request),
+        section_id=request.GET.get("section") or None,
+        sort=sort if sort in grids.SORTS else "name",
+        standard=standard,
+    )
+
+
+def grid_context(tracker: Tracker, grid: grids.Grid) -> dict[str, object]:
+    """What ``grid.html`` shows (no database work: the grid is already built)."""
+    return {
+        "tracker": tracker,
+        "grid": grid,
+        "rows": row_cells_html(grid),
+        "modes": list(grids.COLOUR_MODE_LABELS.items()),
+        "sorts": list(grids.SORTS.items()),
+        "section_value": str(grid.section.pk) if grid.section else "",
+    }
+
+
+@require_GET
+@login_required
+def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    grid = _grid(request, tracker)
+    return render(request, "portals/trackers/grid.html", grid_context(tracker, grid))
+
+
+@require_GET
+@login_required
+def tracker_export(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    grid = _grid(request, tracker)
+    response = HttpResponse(grid_csv(grid), content_type="text/csv; charset=utf-8")
+    filename = slugify(tracker.name) or f"tracker-{tracker.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+@require_GET
+@login_required
+def reteach_groups(request: HttpRequest, tracker_id: int, standard_id: int) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    placement = grids.cell_placement_or_404(tracker, standard_id)
+    grid = _grid(request, tracker, standard=placement.standard_id)
+    groups = [
+        (swatch, [row for row in grid.rows if row.cells[0].swatch == swatch])
+        for swatch in grid.legend
+    ]
+    return render(
+        request,
+        "portals/trackers/groups.html",
+        {"tracker": tracker, "grid": grid, "placement": placement, "groups": groups},
+    )
+
+
+# ------------------------------------------------------------------ one cell
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_cell(
+    request: HttpRequest, tracker_id: int, student_id: int, standard_id: int
+) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    student = grids.cell_student_or_404(request.user, tracker, student_id)
+    placement = grids.cell_placement_or_404(tracker, standard_id)
+    standard = placement.standard
+    scale = tracker.mastery_scale()
+    can_override = not tracker.is_archived and selectors.can_manage_tracker(request.user, tracker)
+    override_form = OverrideForm(scale=scale)
+    clear_form = OverrideClearForm()
+    if request.method == "POST":
+        if not can_override:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        here = reverse("tracker_cell", args=[tracker.pk, student.pk, standard.pk])
+        try:
+            if action == "clear":
+                clear_form = OverrideClearForm(request.POST)
+                if clear_form.is_valid():
+                    services.override_clear(
+                        actor=_user(request),
+                        tracker=tracker,
+                        student=student,
+                        standard=standard,
+                        reason=clear_form.cleaned_data["clear_reason"],
+                    )
+                    messages.success(request, "Override removed: the calculated level shows.")
+                    return redirect(here)
+            else:
+                override_form = OverrideForm(request.POST, scale=scale)
+                if override_form.is_valid():
+                    services.override_set(
+                        actor=_user(request),
+                        tracker=tracker,
+                        student=student,
+                        standard=standard,
+                        level=override_form.cleaned_data["level"],
+                        reason=override_form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request, "Level overridden. The reason is kept in the history."
+                    )
+                    return redirect(here)
+        except ValidationError as error:
+            apply_errors(clear_form if action == "clear" else override_form, error)
+    result = selectors.cell_result(tracker, student, standard)
+    evidence = list(selectors.cell_evidence(student, standard).select_related("attempt"))
+    uses = dict(zip([row.pk for row in evidence], result.evidence, strict=False))
+    mode = _colour_mode(request)
+    colours = grids.swatches(scale, mode)
+    swatch = colours.get(result.level.abbreviation, colours[scale.not_assessed.abbreviation])
+    has_errors = bool(override_form.errors or clear_form.errors)
+    return render(
+        request,
+        "portals/trackers/cell.html",
+        {
+            "tracker": tracker,
+            "student": student,
+            "standard": standard,
+            "placement": placement,
+            "result": result,
+            "swatch": swatch,
+            "evidence": [(row, uses.get(row.pk)) for row in evidence],
+            "history": list(selectors.override_history(tracker, student, standard)),
+            "can_override": can_override,
+            "override_form": override_form,
+            "clear_form": clear_form,
+            "explanation": result.explain(),
+        },
+        status=400 if has_errors else 200,
+    )

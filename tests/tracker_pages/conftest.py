@@ -1,0 +1,125 @@
+"""A tracker built from a curriculum map (two units, a power standard) for the page tests.
+
+``pages.tracker`` belongs to ``world.teacher`` on ``world.section`` (``world.student``):
+unit "Ratios" holds 6.RP.A.1 (a power standard) and 6.RP.A.2, unit "Expressions" 6.EE.A.1.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from masterly.accounts.models import User
+from masterly.assessments.models import Evidence
+from masterly.roster.models import Enrollment, Section
+from masterly.standards.models import CurriculumMap, Standard, Unit, UnitStandard
+from masterly.trackers import services
+from masterly.trackers.models import Tracker
+from tests import factories as f
+from tests.assessment_factories import AssessmentFactory, FrameworkFactory, StandardFactory
+from tests.browser.conftest import browser, page  # noqa: F401 - fixtures for the browser test
+from tests.conftest import World
+
+DAY = datetime.date(2026, 9, 1)
+
+
+@dataclass
+class Pages:
+    world: World
+    curriculum_map: CurriculumMap
+    ratio_1: Standard
+    ratio_2: Standard
+    expressions: Standard
+    tracker: Tracker
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        client.force_login(getattr(self.world, persona))
+        return client
+
+    def record(
+        self,
+        student: User,
+        standard: Standard,
+        earned: object,
+        possible: object = 4,
+        on: datetime.date = DAY,
+        **kwargs: Any,
+    ) -> Evidence:
+        return services.evidence_record(
+            actor=self.world.teacher,
+            student=student,
+            standard=standard,
+            points_earned=earned,
+            points_possible=possible,
+            assessed_on=on,
+            source=kwargs.pop("source", "manual"),
+            **kwargs,
+        )
+
+    def add_students(self, count: int, section: Section | None = None) -> list[User]:
+        section = section or self.world.section
+        students = []
+        for number in range(count):
+            student = f.UserFactory(username=f"pupil{number:03d}", last_name=f"Pupil{number:03d}")
+            f.EnrollmentFactory(user=student, section=section, role=Enrollment.Role.STUDENT)
+            students.append(student)
+        return students
+
+
+def make_map(world: World, standards: list[tuple[str, list[Standard]]]) -> CurriculumMap:
+    curriculum_map = CurriculumMap.objects.create(
+        title="Grade 6 math",
+        course=world.section.course,
+        scope=CurriculumMap.Scope.DISTRICT,
+    )
+    for unit_position, (title, unit_standards) in enumerate(standards):
+        unit = Unit.objects.create(
+            curriculum_map=curriculum_map, title=title, position=unit_position
+        )
+        for position, standard in enumerate(unit_standards):
+            UnitStandard.objects.create(
+                unit=unit,
+                standard=standard,
+                position=position,
+                is_power=standard.human_coding_scheme == "6.RP.A.1",
+            )
+    return curriculum_map
+
+
+@pytest.fixture
+def pages(world: World) -> Pages:
+    framework = FrameworkFactory()
+    ratio_1 = StandardFactory(
+        framework=framework,
+        human_coding_scheme="6.RP.A.1",
+        full_statement="Understand the concept of a ratio.",
+    )
+    ratio_2 = StandardFactory(
+        framework=framework,
+        human_coding_scheme="6.RP.A.2",
+        full_statement="Understand the concept of a unit rate.",
+    )
+    expressions = StandardFactory(
+        framework=framework,
+        human_coding_scheme="6.EE.A.1",
+        full_statement="Write and evaluate numerical expressions involving exponents.",
+    )
+    curriculum_map = make_map(
+        world, [("Ratios", [ratio_1, ratio_2]), ("Expressions", [expressions])]
+    )
+    tracker = services.tracker_create(
+        actor=world.teacher,
+        name="Period 1 math",
+        owner=world.teacher,
+        sections=[world.section],
+        curriculum_map=curriculum_map,
+    )
+    return Pages(world, curriculum_map, ratio_1, ratio_2, expressions, tracker)
+
+
+__all__ = ["DAY", "AssessmentFactory", "Pages", "make_map", "pages"]
