@@ -245,3 +245,43 @@ def evidence_values(evidence: Evidence) -> tuple[Decimal, Decimal, datetime.date
         evidence.assessed_on,
         evidence.is_deleted,
     )
+
+
+class Tool(models.TextChoices):
+    """The tools and accommodations a student can have on online assessments."""
+
+    TEXT_TO_SPEECH = "text_to_speech", "Text-to-speech"
+    EXTENDED_TIME = "extended_time", "Extended time"
+    REDUCED_ANSWER_CHOICES = "reduced_answer_choices", "Reduced answer choices"
+    MAGNIFIER = "magnifier", "Magnifier"
+    LINE_READER = "line_reader", "Line reader"
+    CALCULATOR = "calculator", "Calculator"
+
+
+class Accommodations(models.Model):
+    """A student's tools on online assessments for one school year (all off by default).
+
+    Stored now; the online assessments apply them. One row per student and school year,
+    changed in place: the audit log keeps who changed what.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations"
+    )
+    school_year = models.PositiveIntegerField(help_text="The year the school year ends in.")
+    tools = models.JSONField(default=list, help_text="The Tool values turned on.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "accommodations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"], name="unique_accommodations_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"accommodations of {self.student_id} in {self.school_year}: {self.tools}"

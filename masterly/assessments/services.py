@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +27,14 @@ from masterly.accounts.models import User
 from masterly.assessments.models import (
     POINTS_DIGITS,
     POINTS_PLACES,
+    Accommodations,
     Assessment,
     AssessmentStandard,
     Attempt,
     Evidence,
     EvidenceRevision,
     Source,
+    Tool,
 )
 from masterly.core import audit
 from masterly.standards.models import Standard
@@ -426,3 +428,73 @@ def evidence_change(
             details={"version": current.version, "reason": why, "changes": changes},
         )
     return current, revision
+
+
+# ------------------------------------------------------------------ accommodations
+
+
+def accommodations_of(students: Iterable[int], school_year: int) -> dict[int, list[str]]:
+    """Each student's tools on for the school year (a student with none is left out)."""
+    return dict(
+        Accommodations.objects.filter(
+            student__in=list(students), school_year=school_year
+        ).values_list("student_id", "tools")
+    )
+
+
+def accommodations_set(
+    *,
+    actor: User | None,
+    school_year: int,
+    tools: Mapping[int, Iterable[str]],
+) -> list[int]:
+    """Turn on exactly the given tools (``Tool`` values) for each student (by id) for the
+    school year; returns the ids of the students whose tools changed. A fixed number of
+    queries for a class of any size, with one audit row for the change."""
+    wanted = {student: sorted(set(chosen)) for student, chosen in tools.items()}
+    unknown = sorted({tool for chosen in wanted.values() for tool in chosen} - set(Tool.values))
+    if unknown:
+        raise ValidationError(
+            {"tools": f"Unknown tool {unknown[0]!r}; choose from {', '.join(Tool.values)}."}
+        )
+    with transaction.atomic():
+        rows = {
+            row.student_id: row
+            for row in Accommodations.objects.select_for_update().filter(
+                student__in=list(wanted), school_year=school_year
+            )
+        }
+        now = timezone.now()
+        changed = [
+            student
+            for student, chosen in wanted.items()
+            if (rows[student].tools if student in rows else []) != chosen
+        ]
+        if not changed:
+            return []
+        updated = [rows[student] for student in changed if student in rows]
+        for row in updated:
+            row.tools, row.updated_by, row.updated_at = wanted[row.student_id], actor, now
+        Accommodations.objects.bulk_update(updated, ["tools", "updated_by", "updated_at"])
+        Accommodations.objects.bulk_create(
+            Accommodations(
+                student_id=student,
+                school_year=school_year,
+                tools=wanted[student],
+                updated_by=actor,
+                updated_at=now,
+            )
+            for student in changed
+            if student not in rows
+        )
+        audit.record(
+            actor=actor,
+            action="accommodations.changed",
+            summary=f"Tools and accommodations of {len(changed)} students for {school_year}",
+            details={
+                "school_year": school_year,
+                "old": {str(s): rows[s].tools if s in rows else [] for s in changed},
+                "new": {str(s): wanted[s] for s in changed},
+            },
+        )
+    return changed

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from masterly.portals.trackers import views
+from masterly.portals.trackers import scoring_views, settings_views, views
 
 urlpatterns = [
     path("trackers/", views.tracker_list, name="tracker_list"),
@@ -18,5 +18,44 @@ urlpatterns = [
         "trackers/<int:tracker_id>/standards/<int:standard_id>/groups/",
         views.reteach_groups,
         name="tracker_reteach_groups",
+    ),
+    # The five settings buttons.
+    path(
+        "trackers/<int:tracker_id>/students/",
+        settings_views.tracker_students,
+        name="tracker_students",
+    ),
+    path(
+        "trackers/<int:tracker_id>/standards/",
+        settings_views.tracker_standards,
+        name="tracker_standards",
+    ),
+    path("trackers/<int:tracker_id>/tools/", settings_views.tracker_tools, name="tracker_tools"),
+    path(
+        "trackers/<int:tracker_id>/settings/",
+        settings_views.tracker_settings,
+        name="tracker_settings",
+    ),
+    path("trackers/<int:tracker_id>/more/", settings_views.tracker_more, name="tracker_more"),
+    # Quick checks and score entry.
+    path(
+        "trackers/<int:tracker_id>/quick-checks/",
+        scoring_views.quick_check_list,
+        name="quick_check_list",
+    ),
+    path(
+        "trackers/<int:tracker_id>/quick-checks/new/",
+        scoring_views.quick_check_new,
+        name="quick_check_new",
+    ),
+    path(
+        "trackers/<int:tracker_id>/quick-checks/<int:assessment_id>/",
+        scoring_views.quick_check_scores,
+        name="quick_check_scores",
+    ),
+    path(
+        "trackers/<int:tracker_id>/quick-checks/<int:assessment_id>/score/",
+        scoring_views.quick_score,
+        name="quick_score",
     ),
 ]

@@ -5,3 +5,12 @@ class TrackersConfig(AppConfig):
     name = "masterly.trackers"
     label = "trackers"
     verbose_name = "Mastery trackers"
+
+    def ready(self) -> None:
+        # A tracker's collaborators see its students, through the one access layer.
+        from masterly.roster import access
+        from masterly.roster.models import Role
+        from masterly.trackers.selectors import collaborator_sections, collaborator_students
+
+        access.add_student_rule(Role.TEACHER, collaborator_students)
+        access.add_section_rule(Role.TEACHER, collaborator_sections)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from masterly.accounts.models import User
@@ -190,6 +190,7 @@ class Cell:
 class Row:
     student: User
     cells: list[Cell]
+    is_pinned: bool = False
 
     @property
     def mean_score(self) -> float | None:
@@ -210,6 +211,8 @@ class Grid:
     rows: list[Row]
     legend: list[Swatch]
     sort: str
+    # Narrowed to the students chosen under the Students button (``all_students`` undoes it).
+    is_narrowed: bool = False
 
     @property
     def distribution(self) -> list[tuple[Swatch, list[int]]]:
@@ -260,12 +263,30 @@ def grid_students(
     )
 
 
+def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
+    """The ids of the students chosen and pinned under the Students button (one query)."""
+    chosen_rows = Tracker.chosen_students.through.objects.filter(tracker=tracker).values_list(
+        "user_id", Value(True)
+    )
+    pinned_rows = Tracker.pinned_students.through.objects.filter(tracker=tracker).values_list(
+        "user_id", Value(False)
+    )
+    chosen: set[int] = set()
+    pinned: set[int] = set()
+    for student_id, is_chosen in chosen_rows.union(pinned_rows, all=True):
+        (chosen if is_chosen else pinned).add(student_id)
+    return chosen, pinned
+
+
 def tracker_placements(
     tracker: Tracker, standard: Standard | int | None = None
 ) -> list[TrackerStandard]:
+    """The standards shown (hidden ones left out), or the one asked for, hidden or not."""
     placements = TrackerStandard.objects.filter(tracker=tracker).select_related("standard")
     if standard is not None:
         placements = placements.filter(standard=standard)
+    else:
+        placements = placements.filter(is_hidden=False)
     return list(placements.order_by("position", "id"))
 
 
@@ -277,12 +298,14 @@ def build_grid(
     section_id: object = None,
     sort: str = "name",
     standard: Standard | int | None = None,
+    all_students: bool = False,
 ) -> Grid:
-    """The grid of ``tracker`` as ``user`` may see it (six queries, whatever its size).
+    """The grid of ``tracker`` as ``user`` may see it (eight queries, whatever its size).
 
     ``section_id`` narrows it to one of the tracker's sections (an unknown one: all);
-    ``sort`` is ``name`` or ``mastery``; ``standard`` narrows the columns to one standard
-    (the reteach groups).
+    ``sort`` is ``name`` or ``mastery`` (pinned students first either way); ``standard``
+    narrows the columns to one standard (the reteach groups); the students chosen under the
+    Students button are the only rows unless ``all_students``.
     """
     scale = tracker.mastery_scale()
     colours = swatches(scale, mode)
@@ -293,6 +316,10 @@ def build_grid(
     # The students are read once; the cells are then read by their ids (a short list: one
     # class), which spares compiling the access rules' subquery again for each query.
     students = list(grid_students(user, tracker, section))
+    chosen, pinned = chosen_and_pinned(tracker)
+    is_narrowed = bool(chosen) and not all_students
+    if is_narrowed:
+        students = [student for student in students if student.pk in chosen]
     student_ids = [student.pk for student in students]
     standard_ids = [p.standard_id for p in placements]
     # Read raw (no per-value converters: a big tracker has thousands of cells); the score
@@ -333,11 +360,12 @@ def build_grid(
                 continue
             level, score, overridden = value
             cells.append(Cell(column, colours.get(level, not_assessed), score, bool(overridden)))
-        rows.append(Row(student, cells))
+        rows.append(Row(student, cells, student.pk in pinned))
     if sort == "mastery":
         rows.sort(key=lambda row: -(row.mean_score if row.mean_score is not None else -1.0))
     else:
         sort = "name"
+    rows.sort(key=lambda row: not row.is_pinned)  # stable: pinned first, each in its order
     for index, column in enumerate(columns):
         column.assessment_count = counts.get(column.standard.pk, 0)
         tally = Counter(row.cells[index].swatch.abbreviation for row in rows)
@@ -348,15 +376,16 @@ def build_grid(
         mode=mode,
         sections=sections,
         section=section,
-        units=_units(columns),
+        units=units_of(columns),
         columns=columns,
         rows=rows,
         legend=list(colours.values()),
         sort=sort,
+        is_narrowed=is_narrowed,
     )
 
 
-def _units(columns: Sequence[Column]) -> list[UnitGroup]:
+def units_of(columns: Sequence[Column]) -> list[UnitGroup]:
     """Consecutive columns of the same unit, grouped (standards with no unit: "Standards")."""
     units: list[UnitGroup] = []
     for column in columns:

@@ -35,6 +35,23 @@ from masterly.trackers.scales import scale_from_data
 LEVEL_LENGTH = 8
 
 
+class PortalShow(models.TextChoices):
+    """When students and parents see one kind of information about an assessment."""
+
+    NEVER = "never", "Hidden"
+    ALWAYS = "always", "Shown"
+    AFTER_ALL = "after_all", "Shown once every student has finished"
+
+
+PORTAL_DEFAULTS = {
+    "portal_scores": PortalShow.ALWAYS,
+    "portal_assessments": PortalShow.AFTER_ALL,
+    "portal_answer_key": PortalShow.NEVER,
+    "portal_item_analysis": PortalShow.NEVER,
+}
+PORTAL_FIELDS = tuple(PORTAL_DEFAULTS)
+
+
 class Tracker(models.Model):
     """Students of some sections × some standards, with how mastery is calculated."""
 
@@ -84,6 +101,30 @@ class Tracker(models.Model):
     )
     # The tracker's own scale (see trackers.scales for the shape); empty: the district's.
     scale = models.JSONField(null=True, blank=True)
+    # What the student and parent portals show (see PortalShow).
+    portal_scores = models.CharField(
+        max_length=10, choices=PortalShow.choices, default=PORTAL_DEFAULTS["portal_scores"]
+    )
+    portal_assessments = models.CharField(
+        max_length=10, choices=PortalShow.choices, default=PORTAL_DEFAULTS["portal_assessments"]
+    )
+    portal_answer_key = models.CharField(
+        max_length=10, choices=PortalShow.choices, default=PORTAL_DEFAULTS["portal_answer_key"]
+    )
+    portal_item_analysis = models.CharField(
+        max_length=10, choices=PortalShow.choices, default=PORTAL_DEFAULTS["portal_item_analysis"]
+    )
+    # The "Students" button: the grid shows only the chosen students (none chosen: all),
+    # pinned ones first.
+    chosen_students = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    pinned_students = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    collaborators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="TrackerCollaborator",
+        through_fields=("tracker", "teacher"),
+        blank=True,
+        related_name="collaborating_trackers",
+    )
     is_archived = models.BooleanField(default=False)
     is_linked_to_canvas = models.BooleanField("linked to Canvas", default=False)
     # Bumped by every settings change; each bulk recompute records the one it computed.
@@ -139,6 +180,8 @@ class TrackerStandard(models.Model):
     unit_title = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
     is_power = models.BooleanField("power standard", default=False)
+    # The "Mastery Tracker" button hides a standard from the grid (its mastery is kept).
+    is_hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["tracker_id", "position", "id"]
@@ -149,6 +192,51 @@ class TrackerStandard(models.Model):
 
     def __str__(self) -> str:
         return f"standard {self.standard_id} in tracker {self.tracker_id}"
+
+
+class TrackerCollaborator(models.Model):
+    """Another teacher who sees the tracker and enters scores (only the owner changes it)."""
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="collaborations")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborations"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tracker_id", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracker", "teacher"], name="unique_tracker_collaborator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"collaborator {self.teacher_id} on tracker {self.tracker_id}"
+
+
+class TrackerAssessment(models.Model):
+    """An assessment given in a tracker (a quick check made there, for example)."""
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="given")
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.PROTECT, related_name="trackers_given"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tracker_id", "-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracker", "assessment"], name="unique_tracker_assessment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment {self.assessment_id} in tracker {self.tracker_id}"
 
 
 class Rollup(models.Model):

@@ -1,24 +1,34 @@
 """Reads of trackers, their stored mastery, explanations and recompute progress.
 
-Each runs a fixed number of queries. Who may see a tracker is decided here for now (its
-owner, or a superuser); the tracker pages (next issue) extend :func:`visible_trackers` with
-collaborators and leaders through ``masterly.roster.access``.
+Each runs a fixed number of queries. Who may open a tracker is decided here: its owner, its
+collaborators (who also enter scores) and superusers; only the owner changes it. Which of its
+students each of them sees is ``masterly.roster.access`` (collaborators see the students of
+the tracker's sections through the rule :func:`collaborator_students` adds there).
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence, EvidenceRevision
 from masterly.mastery import Evidence as EngineEvidence
 from masterly.mastery import MasteryResult, calculate, override
+from masterly.roster.models import AcademicSession, Enrollment
 from masterly.standards.models import Standard
-from masterly.trackers.models import Override, RecomputeRun, Rollup, Tracker
+from masterly.trackers.models import (
+    Override,
+    RecomputeRun,
+    Rollup,
+    Tracker,
+    TrackerCollaborator,
+    TrackerSection,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -32,13 +42,42 @@ def can_manage_tracker(user: AnyUser | None, tracker: Tracker) -> bool:
     return user.is_superuser or tracker.owner_id == user.pk
 
 
+def can_score_tracker(user: AnyUser | None, tracker: Tracker) -> bool:
+    """The owner and collaborators enter scores in a tracker (one query for a collaborator)."""
+    if can_manage_tracker(user, tracker):
+        return True
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return TrackerCollaborator.objects.filter(tracker=tracker, teacher=user).exists()
+
+
 def visible_trackers(user: AnyUser) -> QuerySet[Tracker]:
-    """The trackers ``user`` may open (one query)."""
+    """The trackers ``user`` may open: owned or collaborated on (one query)."""
     if not isinstance(user, User) or not user.is_active:
         return Tracker.objects.none()
     if user.is_superuser:
         return Tracker.objects.all()
-    return Tracker.objects.filter(owner=user)
+    shared = TrackerCollaborator.objects.filter(teacher=user).values("tracker")
+    return Tracker.objects.filter(Q(owner=user) | Q(pk__in=shared))
+
+
+def collaborator_sections(user: User) -> list[QuerySet[Any, Any]]:
+    """Access rule: the sections of the current trackers ``user`` collaborates on."""
+    trackers = TrackerCollaborator.objects.filter(teacher=user, tracker__is_archived=False).values(
+        "tracker"
+    )
+    return [TrackerSection.objects.filter(tracker__in=trackers).values("section")]
+
+
+def collaborator_students(user: User) -> list[QuerySet[Any, Any]]:
+    """Access rule: the students of those sections (what a collaborator scores)."""
+    return [
+        Enrollment.objects.filter(
+            role=Enrollment.Role.STUDENT,
+            is_active=True,
+            section__in=collaborator_sections(user)[0],
+        ).values("user")
+    ]
 
 
 def get_tracker_or_404(user: AnyUser, tracker_id: int | str) -> Tracker:
@@ -142,3 +181,14 @@ def override_history(
         .select_related("set_by", "cleared_by")
         .order_by("set_at", "id")
     )
+
+
+def tracker_school_year(tracker: Tracker, today: datetime.date) -> int:
+    """The school year (the year it ends in) of the tracker's classes (one query).
+
+    A class's terms name it; with no terms, the school year ``today`` falls in (July on).
+    """
+    years = AcademicSession.objects.filter(
+        sectionterm__section__in=TrackerSection.objects.filter(tracker=tracker).values("section")
+    ).aggregate(latest=Max("school_year"))
+    return years["latest"] or (today.year + 1 if today.month >= 7 else today.year)

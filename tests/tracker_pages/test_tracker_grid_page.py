@@ -15,8 +15,9 @@ from masterly.trackers.models import Tracker
 from tests import factories as f
 from tests.tracker_pages.conftest import Pages
 
-GRID_QUERIES = 9  # session, user, roles (nav), tracker, sections, standards, students,
-# rollups, assessment counts… whatever the number of students or standards
+GRID_QUERIES = 10  # session, user, roles (nav), tracker, sections, standards, students,
+# chosen and pinned students, rollups, assessment counts… whatever the number of students
+# or standards
 
 
 def grid_url(pages: Pages, **query: object) -> str:

@@ -115,12 +115,17 @@ def _grid(request: HttpRequest, tracker: Tracker, standard: int | None = None) -
         section_id=request.GET.get("section") or None,
         sort=sort if sort in grids.SORTS else "name",
         standard=standard,
+        all_students=request.GET.get("students") == "all",
     )
 
 
-def grid_context(tracker: Tracker, grid: grids.Grid) -> dict[str, object]:
+def grid_context(
+    tracker: Tracker, grid: grids.Grid, *, is_owner: bool = False, can_score: bool = False
+) -> dict[str, object]:
     """What ``grid.html`` shows (no database work: the grid is already built)."""
     return {
+        "is_owner": is_owner,
+        "can_score": can_score and not tracker.is_archived,
         "tracker": tracker,
         "grid": grid,
         "rows": row_cells_html(grid),
@@ -135,7 +140,13 @@ def grid_context(tracker: Tracker, grid: grids.Grid) -> dict[str, object]:
 def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker = _tracker_or_404(request, tracker_id)
     grid = _grid(request, tracker)
-    return render(request, "portals/trackers/grid.html", grid_context(tracker, grid))
+    is_owner = selectors.can_manage_tracker(request.user, tracker)
+    can_score = is_owner or selectors.can_score_tracker(request.user, tracker)
+    return render(
+        request,
+        "portals/trackers/grid.html",
+        grid_context(tracker, grid, is_owner=is_owner, can_score=can_score),
+    )
 
 
 @require_GET

@@ -6,3 +6,126 @@ for (const button of document.querySelectorAll("button[data-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// A form with data-confirm asks before it is sent (removing a collaborator, say).
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}
+
+// "Select the whole unit": a checkbox data-check-all="G" checks every data-check-group="G".
+for (const all of document.querySelectorAll("input[data-check-all]")) {
+  const members = [...document.querySelectorAll(`input[data-check-group="${all.dataset.checkAll}"]`)];
+  const reflect = () => {
+    const checked = members.filter((box) => box.checked).length;
+    all.checked = checked === members.length;
+    all.indeterminate = checked > 0 && checked < members.length;
+  };
+  all.addEventListener("change", () => { members.forEach((box) => { box.checked = all.checked; }); });
+  members.forEach((box) => box.addEventListener("change", reflect));
+  reflect();
+}
+
+// Quick score entry: each cell saves when it is left, and the level beside it recolours.
+const entry = document.querySelector("form.score-entry");
+if (entry) {
+  const url = entry.dataset.scoreUrl;
+  const token = entry.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const status = document.getElementById("entry-status");
+  const inputs = [...entry.querySelectorAll("input.score-input:not([readonly])")];
+  const columns = new Map();
+  for (const input of inputs) {
+    const column = input.dataset.column;
+    if (!columns.has(column)) columns.set(column, []);
+    columns.get(column).push(input);
+  }
+  const move = (input, step) => {
+    const column = columns.get(input.dataset.column);
+    const next = column[column.indexOf(input) + step];
+    if (next) { next.focus(); next.select(); }
+  };
+  const showError = (input, message) => {
+    const cell = input.closest("td");
+    const error = cell.querySelector(".cell-error");
+    error.textContent = message;
+    cell.classList.toggle("has-error", Boolean(message));
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  };
+  const showLevel = (input, data) => {
+    const level = input.closest("td").nextElementSibling;
+    const chip = level.querySelector("[data-level]");
+    chip.textContent = data.level;
+    chip.style.setProperty("--cell-bg", data.background);
+    chip.style.setProperty("--cell-fg", data.text);
+    chip.title = data.score ? `${data.level_name} · ${data.score}` : data.level_name;
+    level.querySelector("[data-level-text]").textContent = ` ${data.level_name}${data.score ? ", " + data.score : ""}`;
+  };
+  const save = async (input) => {
+    const cell = input.closest("td");
+    const version = cell.querySelector("[data-version]");
+    const shown = cell.querySelector("[data-shown]");
+    if (input.value.trim() === shown.value.trim()) { showError(input, ""); return; }
+    const body = new FormData();
+    body.append("student", input.dataset.student);
+    body.append("standard", input.dataset.standard);
+    body.append("points", input.value);
+    body.append("version", version.value);
+    cell.classList.add("is-saving");
+    let data;
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token, "Accept": "application/json" },
+      });
+      data = await response.json();
+    } catch (error) {
+      cell.classList.remove("is-saving");
+      showError(input, "Not saved: the connection failed. Check it, then leave the cell again.");
+      return;
+    }
+    cell.classList.remove("is-saving");
+    if (response.status === 409) {
+      // Someone else saved first: show their value; nothing of ours was written.
+      input.value = data.points;
+      version.value = data.version;
+      shown.value = data.points;
+      showLevel(input, data);
+      showError(input, data.error);
+      status.textContent = data.error;
+      return;
+    }
+    if (!data.ok) { showError(input, data.error); status.textContent = data.error; return; }
+    input.value = data.points;
+    version.value = data.version;
+    shown.value = data.points;
+    showError(input, "");
+    showLevel(input, data);
+    cell.classList.add("is-saved");
+    window.setTimeout(() => cell.classList.remove("is-saved"), 1200);
+    status.textContent = `Saved. ${data.level_name}${data.score ? ", " + data.score : ""}.`;
+  };
+  for (const input of inputs) {
+    input.addEventListener("focus", () => { input.dataset.before = input.value; });
+    input.addEventListener("change", () => save(input));
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === "ArrowDown") {
+        event.preventDefault();
+        move(input, 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        move(input, -1);
+      } else if (event.key === "Escape") {
+        input.value = input.dataset.before ?? input.value;
+        showError(input, "");
+      }
+    });
+  }
+}

@@ -1,0 +1,357 @@
+"""Quick checks and quick score entry.
+
+The entry page is a form of every student's points (a column per standard of the quick
+check) that saves as a whole without JavaScript; with it, ``trackers.js`` saves each cell as
+it is left (``quick_score``, JSON) and recolours the student's level beside it at once.
+The owner and collaborators enter scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from masterly.accounts.models import User
+from masterly.assessments.models import Assessment, AssessmentStandard, Evidence
+from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.settings_forms import QuickCheckForm
+from masterly.portals.trackers.views import _colour_mode, _tracker_or_404, _user
+from masterly.roster.selectors import today
+from masterly.standards.models import Standard
+from masterly.trackers import grid as grids
+from masterly.trackers import selectors
+from masterly.trackers.models import Rollup, Tracker, TrackerAssessment, TrackerStandard
+from masterly.trackers.services.scoring import StaleScore, quick_check_create, quick_score_save
+
+
+def _scorer_tracker(request: HttpRequest, tracker_id: int) -> Tracker:
+    tracker = _tracker_or_404(request, tracker_id)
+    if tracker.is_archived or not selectors.can_score_tracker(request.user, tracker):
+        raise PermissionDenied("Only the owner and collaborators enter scores (not when archived).")
+    return tracker
+
+
+def _quick_check_or_404(tracker: Tracker, assessment_id: int) -> Assessment:
+    try:
+        return Assessment.objects.get(pk=assessment_id, trackers_given__tracker=tracker)
+    except Assessment.DoesNotExist:
+        raise Http404("No such quick check in this tracker.") from None
+
+
+@require_GET
+@login_required
+def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    given = list(
+        TrackerAssessment.objects.filter(tracker=tracker)
+        .select_related("assessment", "assessment__created_by")
+        .prefetch_related("assessment__standards")
+        .order_by("-assessment__assessed_on", "-id")
+    )
+    return render(
+        request,
+        "portals/trackers/quick_checks.html",
+        {
+            "tracker": tracker,
+            "given": given,
+            "can_score": not tracker.is_archived
+            and selectors.can_score_tracker(request.user, tracker),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quick_check_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker = _scorer_tracker(request, tracker_id)
+    placements = list(
+        TrackerStandard.objects.filter(tracker=tracker, is_hidden=False)
+        .select_related("standard")
+        .order_by("position", "id")
+    )
+    choices = [
+        (p.standard_id, f"{grids.Column(p, p.standard).code} — {_short(p.standard)}")
+        for p in placements
+    ]
+    form = QuickCheckForm(
+        request.POST or None,
+        standards=choices,
+        initial={"assessed_on": today(), "points_possible": 4},
+    )
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["standards"])
+        try:
+            assessment = quick_check_create(
+                actor=_user(request),
+                tracker=tracker,
+                title=form.cleaned_data["title"],
+                assessed_on=form.cleaned_data["assessed_on"],
+                standards=[p.standard for p in placements if p.standard_id in wanted],
+                points_possible=form.cleaned_data["points_possible"],
+            )
+        except ValidationError as problem:
+            apply_errors(form, problem)
+        else:
+            messages.success(
+                request, f"Quick check “{assessment.title}” created: enter the scores."
+            )
+            return redirect("quick_check_scores", tracker.pk, assessment.pk)
+    return render(
+        request,
+        "portals/trackers/quick_check_new.html",
+        {"tracker": tracker, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _short(standard: Standard) -> str:
+    return (standard.abbreviated_statement or standard.full_statement)[:90]
+
+
+# ------------------------------------------------------------------ entering scores
+
+
+@dataclass
+class EntryCell:
+    student: User
+    standard: Standard
+    possible: Any
+    points: str
+    version: int
+    swatch: grids.Swatch
+    score_text: str
+    error: str = ""
+    original: str = ""  # what the database holds (``points`` may be what was typed)
+
+    @property
+    def key(self) -> str:
+        return f"{self.student.pk}-{self.standard.pk}"
+
+
+def _entry_rows(
+    request: HttpRequest, tracker: Tracker, assessment: Assessment
+) -> tuple[list[AssessmentStandard], list[tuple[User, list[EntryCell]]]]:
+    """Every student with their points and level on each standard (five queries)."""
+    alignments = list(
+        AssessmentStandard.objects.filter(assessment=assessment)
+        .select_related("standard")
+        .order_by("standard__human_coding_scheme", "id")
+    )
+    section = request.GET.get("section") or None
+    students = list(
+        grids.grid_students(
+            request.user,
+            tracker,
+            next((s for s in grids.tracker_sections(tracker) if str(s.pk) == section), None),
+        )
+    )
+    ids = [student.pk for student in students]
+    evidence = {
+        (row.student_id, row.standard_id): row
+        for row in Evidence.objects.filter(
+            assessment=assessment, attempt=None, student_id__in=ids
+        ).order_by("id")
+    }
+    levels = {
+        (row.student_id, row.standard_id): row
+        for row in Rollup.objects.filter(
+            tracker=tracker,
+            student_id__in=ids,
+            standard_id__in=[a.standard_id for a in alignments],
+        )
+    }
+    colours = grids.swatches(tracker.mastery_scale(), _colour_mode(request))
+    rows = []
+    for student in students:
+        cells = []
+        for alignment in alignments:
+            key = (student.pk, alignment.standard_id)
+            score = evidence.get(key)
+            rollup = levels.get(key)
+            cells.append(
+                EntryCell(
+                    student=student,
+                    standard=alignment.standard,
+                    possible=alignment.points_possible,
+                    points=_points(score),
+                    version=score.version if score else 0,
+                    swatch=_swatch(colours, rollup),
+                    score_text=_score_text(rollup),
+                )
+            )
+        rows.append((student, cells))
+    return alignments, rows
+
+
+def _points(evidence: Evidence | None) -> str:
+    if evidence is None or evidence.is_deleted:
+        return ""
+    return f"{evidence.points_earned.normalize():f}"
+
+
+def _swatch(colours: dict[str, grids.Swatch], rollup: Rollup | None) -> grids.Swatch:
+    """The cell's level as drawn (``swatches`` lists "not assessed" last)."""
+    not_assessed = list(colours.values())[-1]
+    return not_assessed if rollup is None else colours.get(rollup.level, not_assessed)
+
+
+def _score_text(rollup: Rollup | None) -> str:
+    return "" if rollup is None or rollup.score is None else f"{rollup.score:.2f} %"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int) -> HttpResponse:
+    tracker = _tracker_or_404(request, tracker_id)
+    assessment = _quick_check_or_404(tracker, assessment_id)
+    can_score = not tracker.is_archived and selectors.can_score_tracker(request.user, tracker)
+    errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        if not can_score:
+            raise PermissionDenied
+        errors, typed, saved = _save_changed(request, tracker, assessment)
+        if not errors:
+            messages.success(request, f"{saved} scores saved.")
+            return redirect(request.get_full_path())
+    alignments, rows = _entry_rows(request, tracker, assessment)
+    for _, cells in rows:
+        for cell in cells:
+            cell.original = cell.points
+            if cell.key in errors:
+                cell.error = errors[cell.key]
+                cell.points = typed.get(cell.key, cell.points)
+    return render(
+        request,
+        "portals/trackers/quick_check_scores.html",
+        {
+            "tracker": tracker,
+            "assessment": assessment,
+            "alignments": alignments,
+            "rows": rows,
+            "can_score": can_score,
+            "error_count": len(errors),
+            "sections": grids.tracker_sections(tracker),
+            "section_value": request.GET.get("section", ""),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _save_changed(
+    request: HttpRequest, tracker: Tracker, assessment: Assessment
+) -> tuple[dict[str, str], dict[str, str], int]:
+    """Save every cell whose points differ from what the page showed (the form, no script)."""
+    errors: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    saved = 0
+    students = {s.pk: s for s in grids.grid_students(request.user, tracker)}
+    standards = {
+        a.standard_id: a.standard
+        for a in AssessmentStandard.objects.filter(assessment=assessment).select_related("standard")
+    }
+    for name in request.POST:
+        if not name.startswith("points-"):
+            continue
+        value = request.POST.get(name, "")
+        key = name.removeprefix("points-")
+        if value.strip() == request.POST.get(f"shown-{key}", "").strip():
+            continue
+        student_id, _, standard_id = key.partition("-")
+        student = students.get(int(student_id)) if student_id.isdigit() else None
+        standard = standards.get(int(standard_id)) if standard_id.isdigit() else None
+        if student is None or standard is None:
+            errors[key] = "Not a student and standard of this quick check; reload the page."
+            continue
+        try:
+            quick_score_save(
+                actor=_user(request),
+                tracker=tracker,
+                assessment=assessment,
+                student=student,
+                standard=standard,
+                points=value,
+                expected_version=_int(request.POST.get(f"version-{key}")),
+            )
+        except ValidationError as problem:
+            errors[key] = " ".join(problem.messages)
+            typed[key] = value
+        else:
+            saved += 1
+    return errors, typed, saved
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1
+
+
+@require_POST
+@login_required
+def quick_score(request: HttpRequest, tracker_id: int, assessment_id: int) -> JsonResponse:
+    """Save one cell (the script's call): its new points, version and the student's level."""
+    tracker = _scorer_tracker(request, tracker_id)
+    assessment = _quick_check_or_404(tracker, assessment_id)
+    student = grids.cell_student_or_404(request.user, tracker, request.POST.get("student"))
+    try:
+        standard = (
+            AssessmentStandard.objects.select_related("standard")
+            .get(assessment=assessment, standard_id=_int(request.POST.get("standard")))
+            .standard
+        )
+    except AssessmentStandard.DoesNotExist:
+        raise Http404("No such standard in this quick check.") from None
+    try:
+        evidence = quick_score_save(
+            actor=_user(request),
+            tracker=tracker,
+            assessment=assessment,
+            student=student,
+            standard=standard,
+            points=request.POST.get("points", ""),
+            expected_version=_int(request.POST.get("version")),
+        )
+    except StaleScore as stale:
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": stale.messages[0],
+                "points": _points(stale.current),
+                "version": stale.current.version if stale.current else 0,
+                **_level(request, tracker, student, standard),
+            },
+            status=409,
+        )
+    except ValidationError as problem:
+        return JsonResponse({"ok": False, "error": " ".join(problem.messages)}, status=400)
+    return JsonResponse(
+        {
+            "ok": True,
+            "points": _points(evidence),
+            "version": evidence.version if evidence else 0,
+            **_level(request, tracker, student, standard),
+        }
+    )
+
+
+def _level(
+    request: HttpRequest, tracker: Tracker, student: User, standard: Standard
+) -> dict[str, str]:
+    rollup = selectors.rollup_for(tracker, student, standard)
+    swatch = _swatch(grids.swatches(tracker.mastery_scale(), _colour_mode(request)), rollup)
+    return {
+        "level": swatch.abbreviation,
+        "level_name": swatch.name,
+        "background": swatch.background,
+        "text": swatch.text,
+        "score": _score_text(rollup),
+    }

@@ -1,0 +1,400 @@
+"""The five settings buttons of a tracker: Students, Mastery Tracker, Tools &
+Accommodations, Settings, More. Each is a page with a form that works without JavaScript,
+with **Save** and **Return to Default** (which asks to confirm first).
+
+Only the owner changes settings (collaborators get 403 on the forms; More shows them the
+collaborators and the standards read-only); an archived tracker is read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from masterly.accounts.models import User
+from masterly.assessments.models import Tool
+from masterly.assessments.services import accommodations_of
+from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.settings_forms import (
+    AddStandardForm,
+    CollaboratorSearchForm,
+    TrackerSettingsForm,
+)
+from masterly.portals.trackers.views import _tracker_or_404, _user
+from masterly.roster.models import Org, Role, RoleAssignment
+from masterly.roster.selectors import today
+from masterly.standards.models import Standard
+from masterly.trackers import grid as grids
+from masterly.trackers import selectors, services
+from masterly.trackers.models import (
+    PORTAL_DEFAULTS,
+    Tracker,
+    TrackerCollaborator,
+    TrackerStandard,
+)
+from masterly.trackers.services import display, sharing
+
+SEARCH_LIMIT = 20
+
+
+def _owned(request: HttpRequest, tracker_id: int) -> tuple[Tracker, bool]:
+    """The tracker and whether the user may change it (403 on a POST when not)."""
+    tracker = _tracker_or_404(request, tracker_id)
+    can_edit = not tracker.is_archived and selectors.can_manage_tracker(request.user, tracker)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Only the tracker's owner changes its settings.")
+    return tracker, can_edit
+
+
+def _action(request: HttpRequest) -> str:
+    """``save``, ``default`` (asks to confirm) or ``default-confirmed``."""
+    action = request.POST.get("action", "save")
+    if action == "default":
+        return "default-confirmed" if request.POST.get("confirm") == "yes" else "default"
+    return "save"
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    tracker: Tracker,
+    button: str,
+    context: dict[str, Any],
+    *,
+    can_edit: bool,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        f"portals/trackers/settings/{template}",
+        {
+            "tracker": tracker,
+            "button": button,
+            "can_edit": can_edit,
+            "is_owner": selectors.can_manage_tracker(request.user, tracker),
+            "confirm_default": request.method == "POST" and _action(request) == "default",
+            **context,
+        },
+        status=status,
+    )
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    try:
+        return [int(value) for value in request.POST.getlist(name)]
+    except ValueError:
+        return [-1]  # not an id: the service refuses it as not in the tracker
+
+
+# ------------------------------------------------------------------ Students
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_students(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker, can_edit = _owned(request, tracker_id)
+    error = ""
+    if request.method == "POST" and _action(request) != "default":
+        chosen, pinned = [], []
+        if _action(request) == "save":
+            chosen, pinned = _ids(request, "chosen"), _ids(request, "pinned")
+        try:
+            display.tracker_students_choose(
+                actor=_user(request), tracker=tracker, chosen=chosen, pinned=pinned
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request,
+                "Students saved."
+                if chosen or pinned
+                else "Back to the default: every student shows, none pinned.",
+            )
+            return redirect("tracker_grid", tracker.pk)
+    students = list(grids.grid_students(request.user, tracker))
+    chosen_ids, pinned_ids = grids.chosen_and_pinned(tracker)
+    rows = [(s, s.pk in chosen_ids, s.pk in pinned_ids) for s in students]
+    return _page(
+        request,
+        "students.html",
+        tracker,
+        "students",
+        {"rows": rows, "error": error},
+        can_edit=can_edit,
+        status=400 if error else 200,
+    )
+
+
+# ------------------------------------------------------------------ Mastery Tracker
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker, can_edit = _owned(request, tracker_id)
+    error = ""
+    add_form = AddStandardForm()
+    if request.method == "POST" and request.POST.get("action") == "add":
+        add_form = AddStandardForm(request.POST)
+        if add_form.is_valid():
+            code = add_form.cleaned_data["code"].strip()
+            standard = _standard_by_code(code)
+            if standard is None:
+                add_form.add_error(
+                    "code",
+                    f"No standard has the code {code!r}; check it in the standards browser.",
+                )
+            else:
+                try:
+                    run = display.tracker_standard_add(
+                        actor=_user(request), tracker=tracker, standard=standard
+                    )
+                except ValidationError as problem:
+                    apply_errors(add_form, problem)
+                    if add_form.errors.get("standard"):
+                        add_form.add_error("code", add_form.errors.pop("standard"))
+                else:
+                    messages.success(request, f"{standard} added; its mastery is being computed.")
+                    return redirect("trackers:recompute_progress", tracker.pk, run.pk)
+    elif request.method == "POST" and _action(request) != "default":
+        placed = TrackerStandard.objects.filter(tracker=tracker)
+        shown = (
+            _ids(request, "shown")
+            if _action(request) == "save"
+            else list(placed.values_list("standard_id", flat=True))
+        )
+        try:
+            display.tracker_standards_show(actor=_user(request), tracker=tracker, shown=shown)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request,
+                "Standards saved."
+                if _action(request) == "save"
+                else "Back to the default: every standard shows.",
+            )
+            return redirect("tracker_grid", tracker.pk)
+    placements = list(
+        TrackerStandard.objects.filter(tracker=tracker)
+        .select_related("standard")
+        .order_by("position", "id")
+    )
+    columns = [grids.Column(p, p.standard) for p in placements]
+    return _page(
+        request,
+        "standards.html",
+        tracker,
+        "standards",
+        {"units": grids.units_of(columns), "error": error, "add_form": add_form},
+        can_edit=can_edit,
+        status=400 if error or add_form.errors else 200,
+    )
+
+
+def _standard_by_code(code: str) -> Standard | None:
+    return (
+        Standard.objects.filter(Q(human_coding_scheme__iexact=code) | Q(identifier=code))
+        .filter(retired_at__isnull=True)
+        .order_by("id")
+        .first()
+    )
+
+
+# ------------------------------------------------------------------ Tools & Accommodations
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker, can_edit = _owned(request, tracker_id)
+    students = list(grids.grid_students(request.user, tracker))
+    error = ""
+    if request.method == "POST" and _action(request) != "default":
+        wanted: dict[int, list[str]] = {student.pk: [] for student in students}
+        if _action(request) == "save":
+            for value in request.POST.getlist("tool"):
+                student_id, _, tool = value.partition(":")
+                if not student_id.isdigit():
+                    error = "The form was not understood; reload the page."
+                    break
+                wanted.setdefault(int(student_id), []).append(tool)
+        if not error:
+            try:
+                changed = sharing.accommodations_save(
+                    actor=_user(request), tracker=tracker, tools=wanted, today=today()
+                )
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                messages.success(
+                    request,
+                    f"Tools and accommodations saved ({len(changed)} students changed)."
+                    if _action(request) == "save"
+                    else "Back to the default: every tool is off for these students.",
+                )
+                return redirect("tracker_tools", tracker.pk)
+    year = selectors.tracker_school_year(tracker, today())
+    on = accommodations_of([student.pk for student in students], year)
+    rows = [
+        (student, [(tool, tool in on.get(student.pk, [])) for tool in Tool]) for student in students
+    ]
+    return _page(
+        request,
+        "tools.html",
+        tracker,
+        "tools",
+        {"rows": rows, "tools": list(Tool), "year": year, "error": error},
+        can_edit=can_edit,
+        status=400 if error else 200,
+    )
+
+
+# ------------------------------------------------------------------ Settings
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker, can_edit = _owned(request, tracker_id)
+    form = TrackerSettingsForm(initial=TrackerSettingsForm.initial_for(tracker))
+    if request.method == "POST" and _action(request) != "default":
+        data = request.POST if _action(request) == "save" else TrackerSettingsForm.defaults()
+        form = TrackerSettingsForm(data)
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                display.tracker_portal_change(
+                    actor=_user(request),
+                    tracker=tracker,
+                    portal={field: values[field] for field in PORTAL_DEFAULTS},
+                )
+                run = services.tracker_settings_change(
+                    actor=_user(request),
+                    tracker=tracker,
+                    method=values["method"],
+                    decay=values["decay"],
+                    weight=values["weight"],
+                    n_mastery=values["n_mastery"],
+                    scale=form.scale_data(),
+                )
+            except ValidationError as problem:
+                apply_errors(form, problem)
+                if form.errors.get("scale"):
+                    form.add_error("cut_mastery", form.errors.pop("scale"))
+            else:
+                if run is not None:
+                    messages.success(
+                        request, "Settings saved. Mastery is being recalculated for every cell."
+                    )
+                    return redirect("trackers:recompute_progress", tracker.pk, run.pk)
+                messages.success(request, "Settings saved.")
+                return redirect("tracker_grid", tracker.pk)
+    return _page(
+        request,
+        "settings.html",
+        tracker,
+        "settings",
+        {"form": form},
+        can_edit=can_edit,
+        status=400 if form.errors else 200,
+    )
+
+
+# ------------------------------------------------------------------ More
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tracker_more(request: HttpRequest, tracker_id: int) -> HttpResponse:
+    tracker, can_edit = _owned(request, tracker_id)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        teacher = User.objects.filter(pk__in=_ids(request, "teacher")[:1]).first()
+        if teacher is None:
+            error = "That teacher was not found; search again."
+        else:
+            try:
+                if action == "remove":
+                    sharing.collaborator_remove(
+                        actor=_user(request), tracker=tracker, teacher=teacher
+                    )
+                    messages.success(request, f"{teacher} no longer collaborates on this tracker.")
+                else:
+                    sharing.collaborator_add(actor=_user(request), tracker=tracker, teacher=teacher)
+                    messages.success(
+                        request, f"{teacher} can now see this tracker and enter scores."
+                    )
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                return redirect("tracker_more", tracker.pk)
+    search = CollaboratorSearchForm(request.GET or None)
+    found: list[User] = []
+    collaborators = list(
+        TrackerCollaborator.objects.filter(tracker=tracker)
+        .select_related("teacher")
+        .order_by("teacher__last_name", "teacher__first_name", "id")
+    )
+    if can_edit and search.is_valid() and search.cleaned_data["q"].strip():
+        found = _teachers_matching(
+            _user(request),
+            search.cleaned_data["q"].strip(),
+            exclude=[tracker.owner_id, *(c.teacher_id for c in collaborators)],
+        )
+    placements = list(
+        TrackerStandard.objects.filter(tracker=tracker)
+        .select_related("standard")
+        .order_by("position", "id")
+    )
+    return _page(
+        request,
+        "more.html",
+        tracker,
+        "more",
+        {
+            "collaborators": collaborators,
+            "search": search,
+            "found": found,
+            "searched": bool(search.is_bound and request.GET.get("q", "").strip()),
+            "units": grids.units_of([grids.Column(p, p.standard) for p in placements]),
+            "error": error,
+        },
+        can_edit=can_edit,
+        status=400 if error else 200,
+    )
+
+
+def _teachers_matching(user: User, text: str, *, exclude: list[int]) -> list[User]:
+    """Active teachers of ``user``'s district whose name or email has every word of ``text``."""
+    mine = Org.objects.filter(
+        pk__in=RoleAssignment.objects.filter(user=user, is_active=True).values("org")
+    )
+    districts = {org.parent_id or org.pk for org in mine}
+    orgs = Org.objects.filter(Q(pk__in=districts) | Q(parent__in=districts)).values("pk")
+    words = text.split()
+    query = Q()
+    for word in words:
+        query &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(username__iexact=word)
+        )
+    teachers = RoleAssignment.objects.filter(
+        role=Role.TEACHER, is_active=True, org__in=orgs
+    ).values("user")
+    return list(
+        User.objects.filter(query, is_active=True, pk__in=teachers)
+        .exclude(pk__in=exclude)
+        .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
+    )
