@@ -61,11 +61,14 @@ class Pages:
             **kwargs,
         )
 
-    def add_students(self, count: int, section: Section | None = None) -> list[User]:
+    def add_students(
+        self, count: int, section: Section | None = None, prefix: str = "pupil"
+    ) -> list[User]:
         section = section or self.world.section
         students = []
         for number in range(count):
-            student = f.UserFactory(username=f"pupil{number:03d}", last_name=f"Pupil{number:03d}")
+            name = f"{prefix}{number:03d}"
+            student = f.UserFactory(username=name, last_name=name.capitalize())
             f.EnrollmentFactory(user=student, section=section, role=Enrollment.Role.STUDENT)
             students.append(student)
         return students
