@@ -40,7 +40,7 @@ class PortalShow(models.TextChoices):
 
     NEVER = "never", "Hidden"
     ALWAYS = "always", "Shown"
-    AFTER_ALL = "after_all", "Shown once every student has finished"
+    AFTER_ALL = "after_all", "Once all have finished"
 
 
 PORTAL_DEFAULTS = {

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("never", "Hidden"),
                     ("always", "Shown"),
-                    ("after_all", "Shown once every student has finished"),
+                    ("after_all", "Once all have finished"),
                 ],
                 default="never",
                 max_length=10,
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("never", "Hidden"),
                     ("always", "Shown"),
-                    ("after_all", "Shown once every student has finished"),
+                    ("after_all", "Once all have finished"),
                 ],
                 default="after_all",
                 max_length=10,
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("never", "Hidden"),
                     ("always", "Shown"),
-                    ("after_all", "Shown once every student has finished"),
+                    ("after_all", "Once all have finished"),
                 ],
                 default="never",
                 max_length=10,
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("never", "Hidden"),
                     ("always", "Shown"),
-                    ("after_all", "Shown once every student has finished"),
+                    ("after_all", "Once all have finished"),
                 ],
                 default="always",
                 max_length=10,

@@ -112,9 +112,11 @@ if (entry) {
     window.setTimeout(() => cell.classList.remove("is-saved"), 1200);
     status.textContent = `Saved. ${data.level_name}${data.score ? ", " + data.score : ""}.`;
   };
+  // One save at a time, in the order the cells were left.
+  let saving = Promise.resolve();
   for (const input of inputs) {
     input.addEventListener("focus", () => { input.dataset.before = input.value; });
-    input.addEventListener("change", () => save(input));
+    input.addEventListener("change", () => { saving = saving.then(() => save(input)); });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === "ArrowDown") {
         event.preventDefault();
