@@ -168,7 +168,7 @@ class UnitGroup:
     columns: list[Column]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     column: Column
     swatch: Swatch
@@ -350,25 +350,30 @@ def build_grid(
         .values_list("standard_id", "n")
     )
     not_assessed = colours[scale.not_assessed.abbreviation]
+    # The hot loop (every cell): plain ids and tuples, no model attribute lookups.
+    keyed_columns = list(zip(standard_ids, columns, strict=True))
+    tallies: list[Counter[str]] = [Counter() for _ in columns]
     rows: list[Row] = []
-    for student in students:
+    for student, student_id in zip(students, student_ids, strict=True):
         cells = []
-        for column in columns:
-            value = stored.get((student.pk, column.standard.pk))
+        for (standard_id, column), tally in zip(keyed_columns, tallies, strict=True):
+            value = stored.get((student_id, standard_id))
             if value is None:
                 cells.append(Cell(column, not_assessed, None, False))
+                tally[not_assessed.level.abbreviation] += 1
                 continue
             level, score, overridden = value
-            cells.append(Cell(column, colours.get(level, not_assessed), score, bool(overridden)))
-        rows.append(Row(student, cells, student.pk in pinned))
+            swatch = colours.get(level, not_assessed)
+            cells.append(Cell(column, swatch, score, bool(overridden)))
+            tally[swatch.level.abbreviation] += 1
+        rows.append(Row(student, cells, student_id in pinned))
     if sort == "mastery":
         rows.sort(key=lambda row: -(row.mean_score if row.mean_score is not None else -1.0))
     else:
         sort = "name"
     rows.sort(key=lambda row: not row.is_pinned)  # stable: pinned first, each in its order
-    for index, column in enumerate(columns):
-        column.assessment_count = counts.get(column.standard.pk, 0)
-        tally = Counter(row.cells[index].swatch.abbreviation for row in rows)
+    for standard_id, column, tally in zip(standard_ids, columns, tallies, strict=True):
+        column.assessment_count = counts.get(standard_id, 0)
         column.distribution = [(swatch, tally[key]) for key, swatch in colours.items()]
     return Grid(
         tracker=tracker,
