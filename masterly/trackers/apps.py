@@ -10,7 +10,6 @@ class TrackersConfig(AppConfig):
         # A tracker's collaborators see its students, through the one access layer.
         from masterly.roster import access
         from masterly.roster.models import Role
-        from masterly.trackers.selectors import collaborator_sections, collaborator_students
+        from masterly.trackers.selectors import collaborator_students
 
         access.add_student_rule(Role.TEACHER, collaborator_students)
-        access.add_section_rule(Role.TEACHER, collaborator_sections)

@@ -19,7 +19,7 @@ from masterly.accounts.models import User
 from masterly.assessments.models import Evidence, EvidenceRevision
 from masterly.mastery import Evidence as EngineEvidence
 from masterly.mastery import MasteryResult, calculate, override
-from masterly.roster.models import AcademicSession, Enrollment
+from masterly.roster.models import AcademicSession, Enrollment, Role, RoleAssignment
 from masterly.standards.models import Standard
 from masterly.trackers.models import (
     Override,
@@ -61,21 +61,21 @@ def visible_trackers(user: AnyUser) -> QuerySet[Tracker]:
     return Tracker.objects.filter(Q(owner=user) | Q(pk__in=shared))
 
 
-def collaborator_sections(user: User) -> list[QuerySet[Any, Any]]:
-    """Access rule: the sections of the current trackers ``user`` collaborates on."""
-    trackers = TrackerCollaborator.objects.filter(teacher=user, tracker__is_archived=False).values(
-        "tracker"
-    )
-    return [TrackerSection.objects.filter(tracker__in=trackers).values("section")]
-
-
 def collaborator_students(user: User) -> list[QuerySet[Any, Any]]:
-    """Access rule: the students of those sections (what a collaborator scores)."""
+    """Access rule (teacher role): the students of the current trackers ``user`` collaborates
+    on, while ``user`` holds an active teacher role (like every rule of the access layer).
+
+    Only students: the classes stay their teacher's (a collaborator does not teach them, so
+    cannot build trackers on them or see them among their classes).
+    """
+    teaching = RoleAssignment.objects.filter(user=user, role=Role.TEACHER, is_active=True)
+    trackers = TrackerCollaborator.objects.filter(
+        teacher=user, teacher__in=teaching.values("user"), tracker__is_archived=False
+    ).values("tracker")
+    sections = TrackerSection.objects.filter(tracker__in=trackers).values("section")
     return [
         Enrollment.objects.filter(
-            role=Enrollment.Role.STUDENT,
-            is_active=True,
-            section__in=collaborator_sections(user)[0],
+            role=Enrollment.Role.STUDENT, is_active=True, section__in=sections
         ).values("user")
     ]
 

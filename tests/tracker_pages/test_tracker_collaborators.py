@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -166,7 +165,8 @@ def test_a_collaborator_sees_the_tracker_its_grid_and_its_students(pages: Pages)
     assert re.search(r'class="collaborator-list">\s*<li>\s*<span>Olive Okafor', more)
 
     assert access.visible_students(collaborator).filter(pk=world.student.pk).exists()
-    assert access.visible_sections(collaborator).filter(pk=world.section.pk).exists()
+    # The class stays its teacher's: a collaborator scores its students, does not teach it.
+    assert not access.visible_sections(collaborator).filter(pk=world.section.pk).exists()
     as_collaborator = pages.client("other_teacher")
     trackers = as_collaborator.get(reverse("tracker_list"))
     assert trackers.status_code == 200
@@ -299,15 +299,6 @@ def test_a_forged_post_cannot_add_someone_who_is_not_an_active_teacher_here(
     assert not TrackerCollaborator.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: trackers/selectors.py collaborator_students and collaborator_sections (access "
-        "rules registered for Role.TEACHER) do not require an active teacher RoleAssignment, "
-        "unlike every other rule of roster/access.py: a collaborator whose teacher role ended "
-        "loses their own students but keeps seeing the tracker's"
-    ),
-    strict=True,
-)
 def test_a_collaborator_whose_teacher_role_ended_sees_no_student(pages: Pages) -> None:
     world = pages.world
     collaborator = collaborate(pages)
@@ -317,15 +308,6 @@ def test_a_collaborator_whose_teacher_role_ended_sees_no_student(pages: Pages) -
     assert not access.visible_students(collaborator).filter(pk=world.student.pk).exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: collaborator_sections is added as a Role.TEACHER section rule, so "
-        "trackers/grid.py creatable_sections (visible_sections(as_role=TEACHER): 'the "
-        "sections user teaches') offers the owner's classes to a collaborator, who can then "
-        "build and own a tracker of their own on a class they do not teach"
-    ),
-    strict=True,
-)
 def test_a_collaborator_cannot_build_a_tracker_on_the_owners_class(pages: Pages) -> None:
     world = pages.world
     Section.objects.filter(pk=world.section.pk).update(ends_on=None)  # current whatever the date

@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -317,15 +316,6 @@ def test_adding_an_unknown_code_says_so_and_adds_nothing(pages: Pages) -> None:
     assert snapshot(pages) == before
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: settings_views.tracker_standards puts the service's 'standard' error in the "
-        "form's non-field errors (apply_errors: AddStandardForm has no 'standard' field), so "
-        "errors.get('standard') is None, nothing moves it to 'code', and standards.html shows "
-        "only code errors: a 400 page with no message"
-    ),
-    strict=True,
-)
 def test_adding_a_standard_already_in_the_tracker_says_so(pages: Pages) -> None:
     TrackerStandard.objects.filter(tracker=pages.tracker, standard=pages.expressions).update(
         is_hidden=True

@@ -23,6 +23,11 @@ from masterly.trackers.models import PORTAL_DEFAULTS, PortalShow, Tracker
 from masterly.trackers.scales import DEFAULT_SCALE, scale_to_data
 
 
+def range_messages(name: str, bounds: tuple[object, object]) -> dict[str, str]:
+    message = f"{name} must be between {bounds[0]} and {bounds[1]}."
+    return {"min_value": message, "max_value": message}
+
+
 def percent_field(label: str, **options: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2, **options
@@ -52,6 +57,7 @@ class TrackerSettingsForm(forms.Form):
         max_value=Decimal(DECAY_RANGE[1]),
         decimal_places=2,
         help_text=f"How much the newest score counts, {DECAY_RANGE[0]}–{DECAY_RANGE[1]}.",
+        error_messages=range_messages("Decay", DECAY_RANGE),
     )
     weight = forms.DecimalField(
         label="Weight of the newest score (weighted average)",
@@ -59,6 +65,7 @@ class TrackerSettingsForm(forms.Form):
         max_value=Decimal(WEIGHT_RANGE[1]),
         decimal_places=2,
         help_text=f"{WEIGHT_RANGE[0]}–{WEIGHT_RANGE[1]}.",
+        error_messages=range_messages("The weight", WEIGHT_RANGE),
     )
     n_mastery = forms.IntegerField(
         label="n (times at mastery)",

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -158,9 +159,7 @@ def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
                         actor=_user(request), tracker=tracker, standard=standard
                     )
                 except ValidationError as problem:
-                    apply_errors(add_form, problem)
-                    if add_form.errors.get("standard"):
-                        add_form.add_error("code", add_form.errors.pop("standard"))
+                    add_form.add_error("code", problem.messages)
                 else:
                     messages.success(request, f"{standard} added; its mastery is being computed.")
                     return redirect("trackers:recompute_progress", tracker.pk, run.pk)
@@ -272,24 +271,24 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
         if form.is_valid():
             values = form.cleaned_data
             try:
-                display.tracker_portal_change(
-                    actor=_user(request),
-                    tracker=tracker,
-                    portal={field: values[field] for field in PORTAL_DEFAULTS},
-                )
-                run = services.tracker_settings_change(
-                    actor=_user(request),
-                    tracker=tracker,
-                    method=values["method"],
-                    decay=values["decay"],
-                    weight=values["weight"],
-                    n_mastery=values["n_mastery"],
-                    scale=form.scale_data(),
-                )
+                with transaction.atomic():  # both parts of the form, or neither
+                    display.tracker_portal_change(
+                        actor=_user(request),
+                        tracker=tracker,
+                        portal={field: values[field] for field in PORTAL_DEFAULTS},
+                    )
+                    run = services.tracker_settings_change(
+                        actor=_user(request),
+                        tracker=tracker,
+                        method=values["method"],
+                        decay=values["decay"],
+                        weight=values["weight"],
+                        n_mastery=values["n_mastery"],
+                        scale=form.scale_data(),
+                    )
             except ValidationError as problem:
-                apply_errors(form, problem)
-                if form.errors.get("scale"):
-                    form.add_error("cut_mastery", form.errors.pop("scale"))
+                # The form checked the cut scores; the service's scale message names them too.
+                apply_errors(form, _renamed(problem, {"scale": "cut_mastery"}))
             else:
                 if run is not None:
                     messages.success(
@@ -306,6 +305,15 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
         {"form": form},
         can_edit=can_edit,
         status=400 if form.errors else 200,
+    )
+
+
+def _renamed(problem: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The service's error with its fields named as the form names them."""
+    if not hasattr(problem, "error_dict"):
+        return problem
+    return ValidationError(
+        {names.get(field, field): messages for field, messages in problem.message_dict.items()}
     )
 
 
