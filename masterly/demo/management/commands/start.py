@@ -50,6 +50,8 @@ class Command(BaseCommand):
         for username, who in SIGN_INS:
             self.stdout.write(f"  {username:<8} {who}")
         self.stdout.write("The task worker is running too. Press Ctrl+C to stop both.\n")
+        # A SIGTERM (a service manager, `kill`) stops both too, as Ctrl+C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             call_command("runserver", host, use_reloader=False)
         except KeyboardInterrupt:
@@ -60,3 +62,7 @@ class Command(BaseCommand):
                 worker.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
