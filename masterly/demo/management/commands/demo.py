@@ -16,6 +16,7 @@ from django.utils import timezone
 from masterly.demo import build_demo
 from masterly.demo.rosters import PASSWORD, other_district_exists
 from masterly.demo.standards import build_standards_demo, missing_standards_data
+from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.roster.models import Org
 
@@ -88,7 +89,11 @@ class Command(BaseCommand):
             for line in build_standards_demo().lines:
                 self.stdout.write(line)
 
-        # 3. (Trackers and score histories join here when the tracker pages land.)
+            # 3. Trackers: every teacher's classes on their curriculum map, with a term of
+            #    score histories (some students improving, some struggling, some not yet
+            #    assessed), so the grid looks like a real class in October.
+            for line in build_trackers_demo(today=today).lines:
+                self.stdout.write(line)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
