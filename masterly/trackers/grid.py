@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Evidence
+from masterly.assessments.models import AssessmentStandard, Evidence
 from masterly.mastery import ColourMode, Level, Scale, readable_text_colour
 from masterly.roster import access
 from masterly.roster.models import Enrollment, Role, Section
@@ -263,6 +263,32 @@ def grid_students(
     )
 
 
+def assessment_counts(standard_ids: list[int], student_ids: list[int]) -> dict[int, int]:
+    """Per standard, how many assessments aligned to it have evidence from these students.
+
+    One query. It starts from the alignments (few) and probes each assessment's evidence by
+    its index, rather than grouping every piece of the class's evidence (thousands).
+    """
+    if not standard_ids or not student_ids:
+        return {}
+    has_evidence = Exists(
+        Evidence.objects.filter(
+            assessment_id=OuterRef("assessment_id"),
+            standard_id=OuterRef("standard_id"),
+            student_id__in=student_ids,
+            is_deleted=False,
+        )
+    )
+    return dict(
+        AssessmentStandard.objects.filter(standard_id__in=standard_ids)
+        .filter(has_evidence)
+        .order_by()
+        .values("standard_id")
+        .annotate(n=Count("assessment_id"))
+        .values_list("standard_id", "n")
+    )
+
+
 def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
     """The ids of the students chosen and pinned under the Students button (one query)."""
     chosen_rows = Tracker.chosen_students.through.objects.filter(tracker=tracker).values_list(
@@ -337,18 +363,7 @@ def build_grid(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             stored = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
-    counts = dict(
-        Evidence.objects.filter(
-            standard_id__in=standard_ids,
-            student_id__in=student_ids,
-            is_deleted=False,
-            assessment__isnull=False,
-        )
-        .order_by()
-        .values("standard_id")
-        .annotate(n=Count("assessment_id", distinct=True))
-        .values_list("standard_id", "n")
-    )
+    counts = assessment_counts(standard_ids, student_ids)
     not_assessed = colours[scale.not_assessed.abbreviation]
     # The hot loop (every cell): plain ids and tuples, no model attribute lookups.
     keyed_columns = list(zip(standard_ids, columns, strict=True))

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from masterly.assessments.models import AssessmentStandard
 from masterly.roster.models import Enrollment
 from masterly.trackers import services
 from masterly.trackers.models import Tracker
@@ -74,7 +75,9 @@ def test_remediation_and_override_marker(pages: Pages) -> None:
 def test_grid_headers_units_power_standards_counts_and_distribution(pages: Pages) -> None:
     from tests.assessment_factories import AssessmentFactory
 
-    quiz = AssessmentFactory(title="Ratio quiz")
+    quiz = AssessmentFactory(title="Ratio quiz")  # aligned to 6.RP.A.1 and 6.RP.A.2
+    for standard in (pages.ratio_1, pages.ratio_2):
+        AssessmentStandard.objects.create(assessment=quiz, standard=standard, points_possible=4)
     pages.record(pages.world.student, pages.ratio_1, 4, assessment=quiz)
     html = pages.client("teacher").get(grid_url(pages)).content.decode()
     assert 'colspan="2" class="grid-unit">Ratios<' in html
