@@ -23,6 +23,7 @@ from factory.django import DjangoModelFactory
 from masterly.accounts.models import User
 from masterly.assessments.models import Assessment, Evidence
 from masterly.standards.models import Framework, Standard
+from masterly.standards.text import code_key
 from masterly.trackers import services
 from masterly.trackers.models import Tracker
 from tests.conftest import World
@@ -46,6 +47,8 @@ class StandardFactory(DjangoModelFactory):
     framework = factory.SubFactory(FrameworkFactory)
     identifier = factory.Sequence(lambda n: f"std-{n}")
     human_coding_scheme = factory.Sequence(lambda n: f"6.RP.A.{n}")
+    # What the CASE import stores beside the code, so code lookups find factory standards.
+    code_key = factory.LazyAttribute(lambda standard: code_key(standard.human_coding_scheme))
     full_statement = factory.Sequence(lambda n: f"Understand ratio concept number {n}.")
 
 

@@ -478,5 +478,35 @@ def find_standard_by_code(*, code: str, framework: Framework | None = None) -> S
     return found[0]
 
 
+def find_standards_by_codes(codes: list[str]) -> list[Standard]:
+    """The current standards with these codes, in the order given (one query).
+
+    A ValidationError on ``codes`` lists every code that names no standard, or several.
+    """
+    keys = [code_key(code) for code in codes]
+    found: dict[str, list[Standard]] = {}
+    for standard in Standard.objects.filter(code_key__in=keys, retired_at__isnull=True):
+        found.setdefault(standard.code_key, []).append(standard)
+    unknown = [code.strip() for code, key in zip(codes, keys, strict=True) if key not in found]
+    several = [
+        code.strip() for code, key in zip(codes, keys, strict=True) if len(found.get(key, [])) > 1
+    ]
+    if unknown:
+        raise ValidationError(
+            {
+                "codes": f"No standard has the code {', '.join(unknown)}; check it in the "
+                "standards browser."
+            }
+        )
+    if several:
+        raise ValidationError(
+            {
+                "codes": f"The code {', '.join(several)} is in several frameworks; add those "
+                "standards one by one from the standards browser."
+            }
+        )
+    return list(dict.fromkeys(found[key][0] for key in keys))
+
+
 def standard_ids_in_unit(unit: Unit) -> set[int]:
     return set(unit.unit_standards.values_list("standard_id", flat=True))

@@ -119,3 +119,40 @@ def test_students_and_parents_cannot_create(pages: Pages) -> None:
         )
         assert response.status_code == 403
     assert_nothing_created(pages)
+
+
+def test_create_tracker_from_chosen_standards(pages: Pages) -> None:
+    response = pages.client("teacher").post(
+        reverse("tracker_create"),
+        {
+            "name": "Ratios only",
+            "sections": [pages.world.section.pk],
+            "standard_codes": "6.rp.a.2, 6.RP.A.1  6.RP.A.2",
+        },
+    )
+    tracker = Tracker.objects.get(name="Ratios only")
+    assert response.status_code == 302
+    assert tracker.curriculum_map is None
+    assert list(
+        tracker.tracker_standards.order_by("position").values_list("standard", flat=True)
+    ) == [pages.ratio_2.pk, pages.ratio_1.pk]
+
+
+def test_unknown_codes_or_neither_map_nor_codes_create_nothing(pages: Pages) -> None:
+    client = pages.client("teacher")
+    response = client.post(
+        reverse("tracker_create"),
+        {"name": "Typo", "sections": [pages.world.section.pk], "standard_codes": "6.RP.A.1 6.XX.9"},
+    )
+    assert response.status_code == 400
+    assert "No standard has the code 6.XX.9; check it in the standards browser." in (
+        response.content.decode()
+    )
+    response = client.post(
+        reverse("tracker_create"), {"name": "Nothing", "sections": [pages.world.section.pk]}
+    )
+    assert response.status_code == 400
+    assert "Choose a curriculum map, or list the standards the tracker follows." in (
+        response.content.decode()
+    )
+    assert_nothing_created(pages)

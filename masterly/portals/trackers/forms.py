@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from masterly.mastery import Scale
 from masterly.roster.models import Section
 from masterly.standards.models import CurriculumMap
+from masterly.standards.selectors import find_standards_by_codes
 
 
 class SectionChoiceField(forms.ModelMultipleChoiceField):
@@ -44,13 +47,42 @@ class TrackerCreateForm(forms.Form):
     )
     curriculum_map = CurriculumMapChoiceField(
         queryset=CurriculumMap.objects.none(),
+        required=False,
         empty_label="Choose a curriculum map",
         error_messages={
-            "required": "Choose a curriculum map: its units and standards become the columns.",
             "invalid_choice": "That curriculum map no longer exists; choose another.",
         },
         help_text="Its units and standards become the tracker's columns.",
     )
+    standard_codes = forms.CharField(
+        label="Or list the standards",
+        required=False,
+        max_length=2000,
+        help_text="Codes separated by commas or spaces, for example 6.RP.A.1, 6.RP.A.2.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        codes = [code for code in re.split(r"[\s,;]+", data.get("standard_codes") or "") if code]
+        data["standards"] = None
+        if data.get("curriculum_map") is not None:
+            if codes:
+                self.add_error(
+                    "standard_codes", "Choose a curriculum map or list standards, not both."
+                )
+            return data
+        if not codes:
+            if "curriculum_map" not in self.errors:
+                self.add_error(
+                    "curriculum_map",
+                    "Choose a curriculum map, or list the standards the tracker follows.",
+                )
+            return data
+        try:
+            data["standards"] = find_standards_by_codes(codes)
+        except ValidationError as error:
+            self.add_error("standard_codes", error.message_dict["codes"])
+        return data
 
     def __init__(
         self,

@@ -31,7 +31,7 @@ from masterly.portals.trackers.settings_forms import (
 from masterly.portals.trackers.views import _tracker_or_404, _user
 from masterly.roster.models import Org, Role, RoleAssignment
 from masterly.roster.selectors import today
-from masterly.standards.models import Standard
+from masterly.standards.selectors import find_standard_by_code
 from masterly.trackers import grid as grids
 from masterly.trackers import selectors, services
 from masterly.trackers.models import (
@@ -146,13 +146,10 @@ def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "add":
         add_form = AddStandardForm(request.POST)
         if add_form.is_valid():
-            code = add_form.cleaned_data["code"].strip()
-            standard = _standard_by_code(code)
-            if standard is None:
-                add_form.add_error(
-                    "code",
-                    f"No standard has the code {code!r}; check it in the standards browser.",
-                )
+            try:
+                standard = find_standard_by_code(code=add_form.cleaned_data["code"])
+            except ValidationError as problem:
+                add_form.add_error("code", problem.messages)
             else:
                 try:
                     run = display.tracker_standard_add(
@@ -196,15 +193,6 @@ def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
         {"units": grids.units_of(columns), "error": error, "add_form": add_form},
         can_edit=can_edit,
         status=400 if error or add_form.errors else 200,
-    )
-
-
-def _standard_by_code(code: str) -> Standard | None:
-    return (
-        Standard.objects.filter(Q(human_coding_scheme__iexact=code) | Q(identifier=code))
-        .filter(retired_at__isnull=True)
-        .order_by("id")
-        .first()
     )
 
 

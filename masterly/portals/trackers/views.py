@@ -88,6 +88,7 @@ def tracker_create(request: HttpRequest) -> HttpResponse:
                 owner=user,
                 sections=list(form.cleaned_data["sections"]),
                 curriculum_map=form.cleaned_data["curriculum_map"],
+                standards=form.cleaned_data["standards"],
             )
         except ValidationError as error:
             apply_errors(form, error)
