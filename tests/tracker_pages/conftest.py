@@ -7,11 +7,14 @@ unit "Ratios" holds 6.RP.A.1 (a power standard) and 6.RP.A.2, unit "Expressions"
 from __future__ import annotations
 
 import datetime
+import html
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence
@@ -74,6 +77,21 @@ class Pages:
         return students
 
 
+def url(name: str, pages: Pages) -> str:
+    """A tracker page's address (``name`` takes the tracker's id)."""
+    return reverse(name, args=[pages.tracker.pk])
+
+
+def text(response: HttpResponse) -> str:
+    return html.unescape(response.content.decode())
+
+
+def rename(user: User, first: str, last: str) -> User:
+    user.first_name, user.last_name = first, last
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def make_map(world: World, standards: list[tuple[str, list[Standard]]]) -> CurriculumMap:
     curriculum_map = CurriculumMap.objects.create(
         title="Grade 6 math",
@@ -125,4 +143,4 @@ def pages(world: World) -> Pages:
     return Pages(world, curriculum_map, ratio_1, ratio_2, expressions, tracker)
 
 
-__all__ = ["DAY", "AssessmentFactory", "Pages", "make_map", "pages"]
+__all__ = ["DAY", "AssessmentFactory", "Pages", "make_map", "pages", "rename", "text", "url"]

@@ -19,7 +19,7 @@ from masterly.roster.models import Org, Role, RoleAssignment, Section
 from masterly.trackers.models import RecomputeRun, Tracker, TrackerCollaborator
 from masterly.trackers.services import sharing
 from tests import factories as f
-from tests.tracker_pages.conftest import Pages
+from tests.tracker_pages.conftest import Pages, rename, text, url
 
 SETTINGS_PAGES = ("tracker_students", "tracker_standards", "tracker_tools", "tracker_settings")
 ALL_PAGES = (*SETTINGS_PAGES, "tracker_more")
@@ -51,20 +51,6 @@ POSTS: dict[str, list[dict[str, object]]] = {
         {"action": "default", "confirm": "yes"},
     ],
 }
-
-
-def url(name: str, pages: Pages) -> str:
-    return reverse(name, args=[pages.tracker.pk])
-
-
-def text(response: HttpResponse) -> str:
-    return html.unescape(response.content.decode())
-
-
-def rename(user: User, first: str, last: str) -> User:
-    user.first_name, user.last_name = first, last
-    user.save(update_fields=["first_name", "last_name"])
-    return user
 
 
 def found_names(response: HttpResponse) -> list[str]:

@@ -25,7 +25,7 @@ from masterly.trackers.models import RecomputeRun, Rollup, Tracker, TrackerStand
 from masterly.trackers.services import display
 from tests import factories as f
 from tests.assessment_factories import StandardFactory
-from tests.tracker_pages.conftest import Pages
+from tests.tracker_pages.conftest import Pages, rename, text, url
 
 SCHOOL_YEAR = 2027  # the year the term of world.section's school year ends in
 
@@ -44,20 +44,6 @@ DEFAULT_SETTINGS = {
     "portal_answer_key": "never",
     "portal_item_analysis": "never",
 }
-
-
-def url(name: str, pages: Pages) -> str:
-    return reverse(name, args=[pages.tracker.pk])
-
-
-def text(response: HttpResponse) -> str:
-    return html.unescape(response.content.decode())
-
-
-def rename(user: User, first: str, last: str) -> User:
-    user.first_name, user.last_name = first, last
-    user.save(update_fields=["first_name", "last_name"])
-    return user
 
 
 def class_of_three(pages: Pages) -> list[User]:
