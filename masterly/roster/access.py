@@ -28,7 +28,9 @@ Extending it (trackers, collaborators): apps above the roster may not be importe
 add a rule from their ``AppConfig.ready()`` with :func:`add_student_rule` /
 :func:`add_section_rule`. A rule takes the acting user and returns a list of single-column
 ``values()`` querysets of the ids (of ``User`` students or of ``Section``) it lets them see;
-they become one ``UNION ALL`` subquery.
+they become one ``UNION ALL`` subquery. A rule says who the user is only through query
+filters on ``user`` (never with Python branches on the user, other than ``is_superuser``):
+the rules are compiled to SQL once, for a probe user, and reused with the real user's id.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from masterly.accounts.models import User
@@ -181,12 +185,42 @@ def add_student_rule(role: Role, rule: Rule) -> None:
     """Let ``role`` see more students (for example a tracker's collaborators)."""
     if rule not in STUDENT_RULES[role]:
         STUDENT_RULES[role].append(rule)
+        _COMPILED.clear()
 
 
 def add_section_rule(role: Role, rule: Rule) -> None:
     """Let ``role`` see more sections."""
     if rule not in SECTION_RULES[role]:
         SECTION_RULES[role].append(rule)
+        _COMPILED.clear()
+
+
+# A user id no one has: the rules are compiled once for it, and its id swapped for the real
+# user's in the parameters (compiling the nested subqueries costs more than running them).
+_PROBE_ID = -7_654_321_987
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _compiled(
+    rules: dict[Role, list[Rule]], roles: list[Role], *, superuser: bool
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The rules' ``UNION ALL`` subquery as SQL for the probe user (cached), or None."""
+    key = (
+        id(rules),
+        tuple(roles),
+        tuple(id(rule) for role in roles for rule in rules[role]),
+        superuser,
+        connection.vendor,
+    )
+    if key not in _COMPILED:
+        probe = User(pk=_PROBE_ID, is_superuser=superuser, is_active=True)
+        parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(probe)]
+        if not parts:
+            return None
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        sql, params = union.query.sql_with_params()
+        _COMPILED[key] = (sql, tuple(params))
+    return _COMPILED[key]
 
 
 def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None) -> Q:
@@ -195,10 +229,12 @@ def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None)
     if not isinstance(user, User) or not user.is_active:
         return NOTHING
     roles = list(rules) if as_role is None else [Role(as_role)]
-    parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(user)]
-    if not parts:
+    compiled = _compiled(rules, roles, superuser=user.is_superuser)
+    if compiled is None:
         return NOTHING
-    return Q(pk__in=parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    sql, params = compiled
+    # The SQL is Django's own compilation of the rules; only the parameters change.
+    return Q(pk__in=RawSQL(sql, tuple(user.pk if p == _PROBE_ID else p for p in params)))  # noqa: S611
 
 
 # ------------------------------------------------------------------ the public API

@@ -165,15 +165,14 @@ def test_is_district_admin(world: World) -> None:
 
 def test_extra_rules_extend_a_role(world: World) -> None:
     """The extension point later apps (tracker collaborators) use."""
+    from django.db.models import Exists
+
     from masterly.accounts.models import User
 
     def shared_with_other_teacher(user: object) -> list:
-        ids = (
-            User.objects.filter(pk=world.student.pk)
-            if user == world.other_teacher
-            else User.objects.none()
-        )
-        return [ids.values("pk")]
+        # Who the user is, said in the query (rules are compiled once and reused).
+        is_other_teacher = Exists(User.objects.filter(pk=world.other_teacher.pk).filter(pk=user.pk))
+        return [User.objects.filter(is_other_teacher, pk=world.student.pk).values("pk")]
 
     access.add_student_rule(Role.TEACHER, shared_with_other_teacher)
     try:
