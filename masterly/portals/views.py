@@ -12,6 +12,7 @@ from masterly.accounts.models import User
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
+from masterly.trackers.grid import tracker_list
 
 
 def _user(request: HttpRequest) -> User:
@@ -46,8 +47,12 @@ def switch_role(request: HttpRequest) -> HttpResponse:
 @login_required
 def teacher_home(request: HttpRequest) -> HttpResponse:
     act_as(request, Role.TEACHER)
-    sections = selectors.sections_for_role(_user(request), Role.TEACHER)
-    return render(request, "portals/teacher_home.html", {"sections": sections})
+    user = _user(request)
+    sections = selectors.sections_for_role(user, Role.TEACHER)
+    trackers = tracker_list(user)
+    return render(
+        request, "portals/teacher_home.html", {"sections": sections, "trackers": trackers}
+    )
 
 
 @login_required

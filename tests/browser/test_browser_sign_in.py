@@ -18,7 +18,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 HOMES = {
-    "teacher": ("teacher_home", "My classes"),
+    "teacher": ("teacher_home", "My mastery trackers"),
     "student": ("student_home", "My classes"),
     "parent": ("family_home", "My children"),
     "leader": ("leader_home", "Adams Middle"),

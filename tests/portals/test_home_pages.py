@@ -45,7 +45,8 @@ def archived_section(world: World, title: str = "Math 6 - Last year") -> Section
 def test_teacher_home_lists_current_classes_with_details(world: World) -> None:
     Section.objects.filter(pk=world.section.pk).update(periods="3")
     html = page(world, "teacher", reverse("teacher_home"))
-    assert "<h1>My classes</h1>" in html
+    assert "<h1>My mastery trackers</h1>" in html  # the teacher's home is their trackers
+    assert "<h2>My classes</h2>" in html
     assert "Math 6 - Period 1" in html
     assert reverse("section_detail", args=[world.section.pk]) in html
     assert "Fall 2026" in html and "Math 6" in html
@@ -232,7 +233,7 @@ PAGE_QUERIES = {
     # children + enrollments + terms + teachers (parent), schools + role counts + sections +
     # terms + teachers (leader), schools + role counts + section counts (admin), section +
     # terms + teachers + students (section page), student + sections + terms + teachers.
-    ("teacher", "home"): 6,
+    ("teacher", "home"): 7,  # + the teacher's trackers
     ("student", "home"): 6,
     ("parent", "home"): 7,
     ("leader", "home"): 8,

@@ -22,6 +22,19 @@ def test_owner_sees_tracker_with_map_sections_and_percent_assessed(pages: Pages)
     assert "1 of 3" in html
 
 
+def test_the_teacher_home_is_their_current_trackers(pages: Pages) -> None:
+    pages.record(pages.world.student, pages.ratio_1, 4)
+    html = pages.client("teacher").get(reverse("teacher_home")).content.decode()
+    assert f'href="{reverse("tracker_grid", args=[pages.tracker.pk])}">Period 1 math</a>' in html
+    assert "1 of 3" in html
+    Tracker.objects.filter(pk=pages.tracker.pk).update(is_archived=True)
+    html = pages.client("teacher").get(reverse("teacher_home")).content.decode()
+    assert "Period 1 math" not in html  # archived ones are a click away, on the list
+    assert "No trackers yet" in html
+    other = pages.client("other_teacher").get(reverse("teacher_home")).content.decode()
+    assert "Period 1 math" not in other
+
+
 def test_evidence_of_a_student_outside_the_tracker_does_not_count(pages: Pages) -> None:
     pages.record(pages.world.other_student, pages.ratio_1, 4)
     html = pages.client("teacher").get(reverse("tracker_list")).content.decode()
