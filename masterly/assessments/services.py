@@ -433,15 +433,6 @@ def evidence_change(
 # ------------------------------------------------------------------ accommodations
 
 
-def accommodations_of(students: Iterable[int], school_year: int) -> dict[int, list[str]]:
-    """Each student's tools on for the school year (a student with none is left out)."""
-    return dict(
-        Accommodations.objects.filter(
-            student__in=list(students), school_year=school_year
-        ).values_list("student_id", "tools")
-    )
-
-
 def accommodations_set(
     *,
     actor: User | None,

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Accommodations
-from masterly.assessments.services import accommodations_of
+from masterly.assessments.selectors import accommodations_of
 from masterly.core.models import AuditEvent
 from masterly.roster.models import Enrollment
 from masterly.trackers.models import RecomputeRun, Rollup, Tracker, TrackerStandard

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Tool
-from masterly.assessments.services import accommodations_of
+from masterly.assessments.selectors import accommodations_of
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.settings_forms import (
     AddStandardForm,
