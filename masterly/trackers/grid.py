@@ -320,9 +320,10 @@ def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
 
 
 def tracker_placements(
-    tracker: Tracker, standard: Standard | int | None = None
+    tracker: Tracker, standard: Standard | int | None = None, *, include_hidden: bool = False
 ) -> list[TrackerStandard]:
-    """The standards shown (hidden ones left out), or the one asked for, hidden or not.
+    """The standards shown (hidden ones left out unless ``include_hidden``), or the one
+    asked for, hidden or not.
 
     The standards' CASE details (JSON and dates the grid never shows) are not read: parsing
     them for 80 columns cost more than the query.
@@ -334,9 +335,15 @@ def tracker_placements(
     )
     if standard is not None:
         placements = placements.filter(standard=standard)
-    else:
+    elif not include_hidden:
         placements = placements.filter(is_hidden=False)
     return list(placements.order_by("position", "id"))
+
+
+def tracker_units(tracker: Tracker, *, include_hidden: bool = False) -> list[UnitGroup]:
+    """The tracker's standards grouped by unit, in order (one query)."""
+    placements = tracker_placements(tracker, include_hidden=include_hidden)
+    return units_of([Column(p, p.standard) for p in placements])
 
 
 def build_grid(

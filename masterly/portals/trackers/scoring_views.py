@@ -23,11 +23,12 @@ from masterly.assessments.models import Assessment, AssessmentStandard, Evidence
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.settings_forms import QuickCheckForm
 from masterly.portals.trackers.views import _colour_mode, _tracker_or_404, _user
+from masterly.roster.models import Section
 from masterly.roster.selectors import today
 from masterly.standards.models import Standard
 from masterly.trackers import grid as grids
 from masterly.trackers import selectors
-from masterly.trackers.models import Rollup, Tracker, TrackerAssessment, TrackerStandard
+from masterly.trackers.models import Rollup, Tracker, TrackerAssessment
 from masterly.trackers.services.scoring import StaleScore, quick_check_create, quick_score_save
 
 
@@ -71,11 +72,7 @@ def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
 @login_required
 def quick_check_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker = _scorer_tracker(request, tracker_id)
-    placements = list(
-        TrackerStandard.objects.filter(tracker=tracker, is_hidden=False)
-        .select_related("standard")
-        .order_by("position", "id")
-    )
+    placements = grids.tracker_placements(tracker)
     choices = [
         (p.standard_id, f"{grids.Column(p, p.standard).code} — {_short(p.standard)}")
         for p in placements
@@ -136,9 +133,9 @@ class EntryCell:
 
 
 def _entry_rows(
-    request: HttpRequest, tracker: Tracker, assessment: Assessment
+    request: HttpRequest, tracker: Tracker, assessment: Assessment, sections: list[Section]
 ) -> tuple[list[AssessmentStandard], list[tuple[User, list[EntryCell]]]]:
-    """Every student with their points and level on each standard (five queries)."""
+    """Every student with their points and level on each standard (four queries)."""
     alignments = list(
         AssessmentStandard.objects.filter(assessment=assessment)
         .select_related("standard")
@@ -149,7 +146,7 @@ def _entry_rows(
         grids.grid_students(
             request.user,
             tracker,
-            next((s for s in grids.tracker_sections(tracker) if str(s.pk) == section), None),
+            next((s for s in sections if str(s.pk) == section), None),
         )
     )
     ids = [student.pk for student in students]
@@ -221,7 +218,8 @@ def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int
         if not errors:
             messages.success(request, f"{saved} scores saved.")
             return redirect(request.get_full_path())
-    alignments, rows = _entry_rows(request, tracker, assessment)
+    sections = grids.tracker_sections(tracker)
+    alignments, rows = _entry_rows(request, tracker, assessment, sections)
     for _, cells in rows:
         for cell in cells:
             cell.original = cell.points
@@ -238,7 +236,7 @@ def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int
             "rows": rows,
             "can_score": can_score,
             "error_count": len(errors),
-            "sections": grids.tracker_sections(tracker),
+            "sections": sections,
             "section_value": request.GET.get("section", ""),
         },
         status=400 if errors else 200,

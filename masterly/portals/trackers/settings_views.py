@@ -179,18 +179,16 @@ def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
                 else "Back to the default: every standard shows.",
             )
             return redirect("tracker_grid", tracker.pk)
-    placements = list(
-        TrackerStandard.objects.filter(tracker=tracker)
-        .select_related("standard")
-        .order_by("position", "id")
-    )
-    columns = [grids.Column(p, p.standard) for p in placements]
     return _page(
         request,
         "standards.html",
         tracker,
         "standards",
-        {"units": grids.units_of(columns), "error": error, "add_form": add_form},
+        {
+            "units": grids.tracker_units(tracker, include_hidden=True),
+            "error": error,
+            "add_form": add_form,
+        },
         can_edit=can_edit,
         status=400 if error or add_form.errors else 200,
     )
@@ -347,11 +345,6 @@ def tracker_more(request: HttpRequest, tracker_id: int) -> HttpResponse:
             search.cleaned_data["q"].strip(),
             exclude=[tracker.owner_id, *(c.teacher_id for c in collaborators)],
         )
-    placements = list(
-        TrackerStandard.objects.filter(tracker=tracker)
-        .select_related("standard")
-        .order_by("position", "id")
-    )
     return _page(
         request,
         "more.html",
@@ -362,7 +355,7 @@ def tracker_more(request: HttpRequest, tracker_id: int) -> HttpResponse:
             "search": search,
             "found": found,
             "searched": bool(search.is_bound and request.GET.get("q", "").strip()),
-            "units": grids.units_of([grids.Column(p, p.standard) for p in placements]),
+            "units": grids.tracker_units(tracker, include_hidden=True),
             "error": error,
         },
         can_edit=can_edit,
