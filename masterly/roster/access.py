@@ -60,6 +60,7 @@ __all__ = [
     "can_see_student",
     "get_student_or_404",
     "is_district_admin",
+    "rules_key",
     "section_filter",
     "student_filter",
     "visible_schools",
@@ -193,6 +194,16 @@ def add_section_rule(role: Role, rule: Rule) -> None:
     if rule not in SECTION_RULES[role]:
         SECTION_RULES[role].append(rule)
         _COMPILED.clear()
+
+
+def rules_key() -> tuple[Any, ...]:
+    """Which rules are in force: SQL compiled from them (by a caller that keeps its own) is
+    valid while this stays the same."""
+    return tuple(
+        (role, tuple(id(rule) for rule in rules[role]))
+        for rules in (STUDENT_RULES, SECTION_RULES)
+        for role in rules
+    )
 
 
 # A user id no one has: the rules are compiled once for it, and its id swapped for the real

@@ -8,18 +8,20 @@ standards or evidence (the pages assert it), and reads students only through
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.assessments.models import AssessmentStandard, Evidence
+from masterly.core import compiled
+from masterly.core.compiled import CompiledQuery
 from masterly.mastery import ColourMode, Level, Scale, readable_text_colour
 from masterly.roster import access
 from masterly.roster.models import Enrollment, Role, Section
@@ -163,18 +165,18 @@ class Swatch:
 
 @dataclass
 class Column:
-    placement: TrackerStandard
-    standard: Standard
+    """A standard as the grid shows it: plain values read in one query (no model instances:
+    building 160 of them for 80 columns cost more than the query)."""
+
+    standard_id: int
+    code: str
+    statement: str
+    unit_id: int | None
+    unit_title: str
+    is_power: bool
+    is_hidden: bool
     assessment_count: int = 0
     distribution: list[tuple[Swatch, int]] = field(default_factory=list)
-
-    @property
-    def code(self) -> str:
-        return self.standard.human_coding_scheme or self.standard.identifier
-
-    @property
-    def statement(self) -> str:
-        return self.standard.abbreviated_statement or self.standard.full_statement
 
 
 @dataclass
@@ -185,7 +187,8 @@ class UnitGroup:
 
 @dataclass(slots=True)
 class Cell:
-    column: Column
+    """One student's level on one standard (the column is the one at the same index)."""
+
     swatch: Swatch
     raw_score: Decimal | float | int | None
     is_overridden: bool
@@ -247,35 +250,115 @@ def swatches(scale: Scale, mode: ColourMode) -> dict[str, Swatch]:
     return out
 
 
+def _sections_query(tracker_id: int) -> QuerySet[Section]:
+    return Section.objects.filter(
+        pk__in=TrackerSection.objects.filter(tracker_id=tracker_id).values("section")
+    ).order_by("title", "id")
+
+
+SECTIONS = CompiledQuery(_sections_query)
+
+
 def tracker_sections(tracker: Tracker) -> list[Section]:
-    return list(
-        Section.objects.filter(
-            pk__in=TrackerSection.objects.filter(tracker=tracker).values("section")
-        ).order_by("title", "id")
-    )
+    """The tracker's sections, by title (one query)."""
+    return compiled.instances(SECTIONS, Section, tracker_id=tracker.pk)
 
 
-def grid_students(
-    user: AnyUser, tracker: Tracker, section: Section | None = None
-) -> QuerySet[User]:
-    """The tracker's students ``user`` may see (of one of its sections, if given), by name."""
-    sections = TrackerSection.objects.filter(tracker=tracker).values("section")
-    if section is not None:
-        sections = sections.filter(section=section)
+def grid_students(user: AnyUser, tracker: Tracker) -> QuerySet[User]:
+    """The tracker's students ``user`` may see, by name (a queryset: filter it further)."""
     enrolled = Enrollment.objects.filter(
         role=Enrollment.Role.STUDENT,
         is_active=True,
         section__is_active=True,
-        section__in=sections,
+        section__in=TrackerSection.objects.filter(tracker=tracker).values("section"),
     ).values("user")
-    # The owner sees the tracker's students as their teacher (the access rules of that one
-    # role: a much smaller query to build than every role's); anyone else, in any role.
-    as_role = Role.TEACHER if isinstance(user, User) and tracker.owner_id == user.pk else None
     return (
-        access.visible_students(user, as_role=as_role)
+        access.visible_students(user, as_role=_viewing_role(user, tracker))
         .filter(pk__in=enrolled)
         .order_by("last_name", "first_name", "username", "id")
     )
+
+
+def _students_query(
+    *,
+    as_role: Role | None,
+    superuser: bool,
+    rules: object,
+    user_id: int,
+    tracker_id: int,
+    section_ids: list[int],
+) -> QuerySet[User]:
+    """The students of these sections whom the user may see, each marked ``is_chosen`` and
+    ``is_pinned`` as set under the tracker's Students button (``rules``: only in the key)."""
+    user = User(pk=user_id, is_superuser=superuser, is_active=True)
+    enrolled = Enrollment.objects.filter(
+        role=Enrollment.Role.STUDENT, is_active=True, section_id__in=section_ids
+    ).values("user")
+    marks = {
+        f"is_{name}": Exists(through.objects.filter(tracker_id=tracker_id, user_id=OuterRef("pk")))
+        for name, through in (
+            ("chosen", Tracker.chosen_students.through),
+            ("pinned", Tracker.pinned_students.through),
+        )
+    }
+    return (
+        access.visible_students(user, as_role=as_role)
+        .filter(pk__in=enrolled)
+        .annotate(**marks)
+        .order_by("last_name", "first_name", "username", "id")
+    )
+
+
+STUDENTS = CompiledQuery(_students_query)
+
+
+def section_students(user: AnyUser, tracker: Tracker, sections: Sequence[Section]) -> list[User]:
+    """:func:`grid_students` of ``sections`` (already read, among the tracker's), one query;
+    each is marked ``is_chosen`` and ``is_pinned`` (truthy or not)."""
+    section_ids = [section.pk for section in sections if section.is_active]
+    if not isinstance(user, User) or not user.is_active or not section_ids:
+        return []
+    fixed = {
+        "as_role": _viewing_role(user, tracker),
+        "superuser": user.is_superuser,
+        "rules": access.rules_key(),
+    }
+    return compiled.instances(
+        STUDENTS, User, fixed, user_id=user.pk, tracker_id=tracker.pk, section_ids=section_ids
+    )
+
+
+def marked(student: User, mark: str) -> bool:
+    """Whether a student read by :func:`section_students` is ``is_chosen`` / ``is_pinned``."""
+    return bool(getattr(student, mark))
+
+
+def _viewing_role(user: AnyUser, tracker: Tracker) -> Role | None:
+    """The owner sees the tracker's students as their teacher (the access rules of that one
+    role: a much smaller query to build than every role's); anyone else, in any role."""
+    return Role.TEACHER if isinstance(user, User) and tracker.owner_id == user.pk else None
+
+
+def _counts_query(*, standard_ids: list[int], student_ids: list[int]) -> QuerySet[Any]:
+    has_evidence = Exists(
+        Evidence.objects.filter(
+            assessment_id=OuterRef("assessment_id"),
+            standard_id=OuterRef("standard_id"),
+            student_id__in=student_ids,
+            is_deleted=False,
+        )
+    )
+    return (
+        AssessmentStandard.objects.filter(standard_id__in=standard_ids)
+        .filter(has_evidence)
+        .order_by()
+        .values("standard_id")
+        .annotate(n=Count("assessment_id"))
+        .values_list("standard_id", "n")
+    )
+
+
+ASSESSMENT_COUNTS = CompiledQuery(_counts_query)
 
 
 def assessment_counts(standard_ids: list[int], student_ids: list[int]) -> dict[int, int]:
@@ -286,64 +369,159 @@ def assessment_counts(standard_ids: list[int], student_ids: list[int]) -> dict[i
     """
     if not standard_ids or not student_ids:
         return {}
-    has_evidence = Exists(
-        Evidence.objects.filter(
-            assessment_id=OuterRef("assessment_id"),
-            standard_id=OuterRef("standard_id"),
-            student_id__in=student_ids,
-            is_deleted=False,
-        )
-    )
-    return dict(
-        AssessmentStandard.objects.filter(standard_id__in=standard_ids)
-        .filter(has_evidence)
-        .order_by()
-        .values("standard_id")
-        .annotate(n=Count("assessment_id"))
-        .values_list("standard_id", "n")
-    )
-
-
-def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
-    """The ids of the students chosen and pinned under the Students button (one query)."""
-    chosen_rows = Tracker.chosen_students.through.objects.filter(tracker=tracker).values_list(
-        "user_id", Value(True)
-    )
-    pinned_rows = Tracker.pinned_students.through.objects.filter(tracker=tracker).values_list(
-        "user_id", Value(False)
-    )
-    chosen: set[int] = set()
-    pinned: set[int] = set()
-    for student_id, is_chosen in chosen_rows.union(pinned_rows, all=True):
-        (chosen if is_chosen else pinned).add(student_id)
-    return chosen, pinned
+    rows = compiled.fetch(ASSESSMENT_COUNTS, standard_ids=standard_ids, student_ids=student_ids)
+    return dict(rows)
 
 
 def tracker_placements(
     tracker: Tracker, standard: Standard | int | None = None, *, include_hidden: bool = False
 ) -> list[TrackerStandard]:
     """The standards shown (hidden ones left out unless ``include_hidden``), or the one
-    asked for, hidden or not.
+    asked for, hidden or not, as placements with their standards (for the forms and
+    services that need the models; the grid reads :func:`tracker_columns`).
 
-    The standards' CASE details (JSON and dates the grid never shows) are not read: parsing
-    them for 80 columns cost more than the query.
+    The standards' CASE details (JSON and dates no tracker page shows) are not read.
     """
     placements = (
         TrackerStandard.objects.filter(tracker=tracker)
         .select_related("standard")
         .defer(*(f"standard__{name}" for name in UNSHOWN_STANDARD_FIELDS))
     )
+    return list(_shown(placements, standard, include_hidden).order_by("position", "id"))
+
+
+def _shown(
+    placements: QuerySet[TrackerStandard],
+    standard: Standard | int | None,
+    include_hidden: bool,
+) -> QuerySet[TrackerStandard]:
     if standard is not None:
-        placements = placements.filter(standard=standard)
-    elif not include_hidden:
-        placements = placements.filter(is_hidden=False)
-    return list(placements.order_by("position", "id"))
+        return placements.filter(standard=standard)
+    return placements if include_hidden else placements.filter(is_hidden=False)
+
+
+def _columns_query(
+    *, include_hidden: bool, tracker_id: int, standard_id: int | None = None
+) -> QuerySet[Any]:
+    placements = TrackerStandard.objects.filter(tracker_id=tracker_id)
+    return (
+        _shown(placements, standard_id, include_hidden)
+        .order_by("position", "id")
+        .values_list(
+            "standard_id",
+            "standard__human_coding_scheme",
+            "standard__identifier",
+            "standard__abbreviated_statement",
+            "standard__full_statement",
+            "unit_id",
+            "unit_title",
+            "is_power",
+            "is_hidden",
+        )
+    )
+
+
+COLUMNS = CompiledQuery(_columns_query)
+
+
+def tracker_columns(
+    tracker: Tracker, standard: Standard | int | None = None, *, include_hidden: bool = False
+) -> list[Column]:
+    """The same standards as :func:`tracker_placements`, as the grid's columns (one query)."""
+    fixed = {"include_hidden": include_hidden}
+    if standard is None:
+        rows = compiled.fetch(COLUMNS, fixed, tracker_id=tracker.pk)
+    else:
+        standard_id = standard if isinstance(standard, int) else standard.pk
+        rows = compiled.fetch(COLUMNS, fixed, tracker_id=tracker.pk, standard_id=standard_id)
+    return [
+        Column(
+            standard_id,
+            code or identifier,
+            short or full,
+            unit_id,
+            title,
+            bool(power),
+            bool(hidden),
+        )
+        for standard_id, code, identifier, short, full, unit_id, title, power, hidden in rows
+    ]
+
+
+def standard_code(standard: Standard) -> str:
+    """A standard's code as the grid shows it (its identifier when it has none)."""
+    return standard.human_coding_scheme or standard.identifier
 
 
 def tracker_units(tracker: Tracker, *, include_hidden: bool = False) -> list[UnitGroup]:
     """The tracker's standards grouped by unit, in order (one query)."""
-    placements = tracker_placements(tracker, include_hidden=include_hidden)
-    return units_of([Column(p, p.standard) for p in placements])
+    return units_of(tracker_columns(tracker, include_hidden=include_hidden))
+
+
+def _marks_query(*, tracker_id: int) -> QuerySet[Any]:
+    chosen = Tracker.chosen_students.through.objects.filter(tracker_id=tracker_id)
+    pinned = Tracker.pinned_students.through.objects.filter(tracker_id=tracker_id)
+    return chosen.values_list("user_id", Value(1)).union(
+        pinned.values_list("user_id", Value(0)), all=True
+    )
+
+
+STUDENT_MARKS = CompiledQuery(_marks_query)
+
+
+def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
+    """The ids of the students chosen and pinned under the Students button (one query)."""
+    chosen: set[int] = set()
+    pinned: set[int] = set()
+    for student_id, is_chosen in compiled.fetch(STUDENT_MARKS, tracker_id=tracker.pk):
+        (chosen if is_chosen else pinned).add(student_id)
+    return chosen, pinned
+
+
+def _cells_query(
+    *, tracker_id: int, student_ids: list[int], standard_id: int | None = None
+) -> QuerySet[Any]:
+    rollups = Rollup.objects.filter(tracker_id=tracker_id, student_id__in=student_ids)
+    if standard_id is not None:
+        rollups = rollups.filter(standard_id=standard_id)
+    # The score as a float on both databases (SQLite stores one anyway): making 3,200
+    # Decimals cost PostgreSQL's reads more than the query; shown, it reads the same.
+    return rollups.order_by().values_list(
+        "student_id", "standard_id", "level", Cast("score", FloatField()), "is_overridden"
+    )
+
+
+CELLS = CompiledQuery(_cells_query)
+
+
+def _cells_by_student(
+    tracker: Tracker,
+    student_ids: list[int],
+    standard_ids: list[int],
+    colours: dict[str, Swatch],
+    not_assessed: Swatch,
+) -> tuple[dict[int, dict[int, Cell]], Counter[tuple[int, str]]]:
+    """The stored cells of these students on these standards (one query), by student then
+    standard, and how many of them each (standard, level) has.
+
+    Read raw (no per-value converters: a big tracker has thousands of cells). The rows are
+    read by tracker and student only (an index range per student, where a list of standards
+    too would be one probe per cell); a hidden standard's are skipped here.
+    """
+    by_student: defaultdict[int, dict[int, Cell]] = defaultdict(dict)
+    if not student_ids or not standard_ids:
+        return by_student, Counter()
+    one = {"standard_id": standard_ids[0]} if len(standard_ids) == 1 else {}
+    rows = compiled.fetch(CELLS, tracker_id=tracker.pk, student_ids=student_ids, **one)
+    shown = set(standard_ids)
+    swatch = colours.get
+    # The hot loop (every cell): plain ids and tuples, no model attribute lookups.
+    for student_id, standard_id, level, score, overridden in rows:
+        if standard_id in shown:
+            by_student[student_id][standard_id] = Cell(
+                swatch(level, not_assessed), score, bool(overridden)
+            )
+    return by_student, Counter([(row[1], row[2]) for row in rows])
 
 
 def build_grid(
@@ -356,7 +534,7 @@ def build_grid(
     standard: Standard | int | None = None,
     all_students: bool = False,
 ) -> Grid:
-    """The grid of ``tracker`` as ``user`` may see it (eight queries, whatever its size).
+    """The grid of ``tracker`` as ``user`` may see it (five queries, whatever its size).
 
     ``section_id`` narrows it to one of the tracker's sections (an unknown one: all);
     ``sort`` is ``name`` or ``mastery`` (pinned students first either way); ``standard``
@@ -365,61 +543,44 @@ def build_grid(
     """
     scale = tracker.mastery_scale()
     colours = swatches(scale, mode)
+    not_assessed = colours[scale.not_assessed.abbreviation]
     sections = tracker_sections(tracker)
     section = next((s for s in sections if str(s.pk) == str(section_id)), None)
-    placements = tracker_placements(tracker, standard)
-    columns = [Column(p, p.standard) for p in placements]
+    columns = tracker_columns(tracker, standard)
     # The students are read once; the cells are then read by their ids (a short list: one
-    # class), which spares compiling the access rules' subquery again for each query.
-    students = list(grid_students(user, tracker, section))
-    chosen, pinned = chosen_and_pinned(tracker)
-    is_narrowed = bool(chosen) and not all_students
+    # class), which spares running the access rules' subquery again for each query.
+    students = section_students(user, tracker, [section] if section else sections)
+    is_narrowed = not all_students and any(marked(s, "is_chosen") for s in students)
     if is_narrowed:
-        students = [student for student in students if student.pk in chosen]
+        students = [student for student in students if marked(student, "is_chosen")]
     student_ids = [student.pk for student in students]
-    standard_ids = [p.standard_id for p in placements]
-    # Read raw (no per-value converters: a big tracker has thousands of cells); the score
-    # stays as the database gives it (Decimal, or a float on SQLite) until it is shown.
-    stored: dict[tuple[int, int], tuple[Any, ...]] = {}
-    if student_ids and standard_ids:
-        sql, params = (
-            Rollup.objects.filter(
-                tracker=tracker, student_id__in=student_ids, standard_id__in=standard_ids
-            )
-            .order_by()
-            .values_list("student_id", "standard_id", "level", "score", "is_overridden")
-            .query.sql_with_params()
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            stored = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+    standard_ids = [column.standard_id for column in columns]
+    by_student, tallies = _cells_by_student(
+        tracker, student_ids, standard_ids, colours, not_assessed
+    )
     counts = assessment_counts(standard_ids, student_ids)
-    not_assessed = colours[scale.not_assessed.abbreviation]
-    # The hot loop (every cell): plain ids and tuples, no model attribute lookups.
-    keyed_columns = list(zip(standard_ids, columns, strict=True))
-    tallies: list[Counter[str]] = [Counter() for _ in columns]
-    rows: list[Row] = []
-    for student, student_id in zip(students, student_ids, strict=True):
-        cells = []
-        for (standard_id, column), tally in zip(keyed_columns, tallies, strict=True):
-            value = stored.get((student_id, standard_id))
-            if value is None:
-                cells.append(Cell(column, not_assessed, None, False))
-                tally[not_assessed.level.abbreviation] += 1
-                continue
-            level, score, overridden = value
-            swatch = colours.get(level, not_assessed)
-            cells.append(Cell(column, swatch, score, bool(overridden)))
-            tally[swatch.level.abbreviation] += 1
-        rows.append(Row(student, cells, student_id in pinned))
+    empty_cell = Cell(not_assessed, None, False)
+    no_cells: dict[int, Cell] = {}
+    rows = [
+        Row(
+            student,
+            [cells.get(standard_id, empty_cell) for standard_id in standard_ids],
+            marked(student, "is_pinned"),
+        )
+        for student, cells in ((s, by_student.get(s.pk, no_cells)) for s in students)
+    ]
     if sort == "mastery":
         rows.sort(key=lambda row: -(row.mean_score if row.mean_score is not None else -1.0))
     else:
         sort = "name"
     rows.sort(key=lambda row: not row.is_pinned)  # stable: pinned first, each in its order
-    for standard_id, column, tally in zip(standard_ids, columns, tallies, strict=True):
-        column.assessment_count = counts.get(standard_id, 0)
-        column.distribution = [(swatch, tally[key]) for key, swatch in colours.items()]
+    # Per standard, the students at each level; NS are the rest (no rollup, an unknown level).
+    levels = [key for key in colours if key != not_assessed.abbreviation]
+    for column in columns:
+        at = {key: tallies[column.standard_id, key] for key in levels}
+        at[not_assessed.abbreviation] = len(rows) - sum(at.values())
+        column.assessment_count = counts.get(column.standard_id, 0)
+        column.distribution = [(swatch, at[key]) for key, swatch in colours.items()]
     return Grid(
         tracker=tracker,
         scale=scale,
@@ -439,9 +600,8 @@ def units_of(columns: Sequence[Column]) -> list[UnitGroup]:
     """Consecutive columns of the same unit, grouped (standards with no unit: "Standards")."""
     units: list[UnitGroup] = []
     for column in columns:
-        title = column.placement.unit_title or "Standards"
-        key = (column.placement.unit_id, title)
-        if units and (units[-1].columns[0].placement.unit_id, units[-1].title) == key:
+        title = column.unit_title or "Standards"
+        if units and (units[-1].columns[0].unit_id, units[-1].title) == (column.unit_id, title):
             units[-1].columns.append(column)
         else:
             units.append(UnitGroup(title, [column]))

@@ -183,3 +183,18 @@ def test_extra_rules_extend_a_role(world: World) -> None:
         assert set(access.visible_students(world.teacher)) == {world.student}
     finally:
         access.STUDENT_RULES[Role.TEACHER].remove(shared_with_other_teacher)
+
+
+def test_rules_key_follows_the_rules_in_force() -> None:
+    """Callers that keep SQL compiled from the rules (the tracker grid) key it by this."""
+
+    def extra(user: object) -> list:
+        return []
+
+    before = access.rules_key()
+    access.add_student_rule(Role.TEACHER, extra)
+    try:
+        assert access.rules_key() != before
+    finally:
+        access.STUDENT_RULES[Role.TEACHER].remove(extra)
+    assert access.rules_key() == before

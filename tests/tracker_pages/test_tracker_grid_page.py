@@ -13,11 +13,12 @@ from masterly.assessments.models import AssessmentStandard
 from masterly.roster.models import Enrollment
 from masterly.trackers import services
 from masterly.trackers.models import Tracker
+from masterly.trackers.services import display
 from tests import factories as f
 from tests.tracker_pages.conftest import Pages
 
-GRID_QUERIES = 10  # session, user, roles (nav), tracker, sections, standards, students,
-# chosen and pinned students, rollups, assessment counts… whatever the number of students
+GRID_QUERIES = 9  # session, user, roles (nav), tracker, sections, standards, students
+# (marked chosen or pinned), rollups, assessment counts… whatever the number of students
 # or standards
 
 
@@ -26,6 +27,11 @@ def grid_url(pages: Pages, **query: object) -> str:
     if query:
         url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
     return url
+
+
+def grid_rows(html: str) -> list[str]:
+    """The students' names down the grid, in order."""
+    return re.findall(r'class="grid-student">(.*?)<', html)
 
 
 def cell_html(html: str, student_id: int, standard_id: int) -> str:
@@ -114,18 +120,24 @@ def test_colour_mode_is_remembered_in_the_session(pages: Pages) -> None:
     assert "--cell-bg: #009E73" in html  # an unknown mode changes nothing
 
 
-def test_section_switch_and_sort_by_mastery(pages: Pages) -> None:
+def two_period_tracker(pages: Pages) -> Tracker:
+    """A tracker of the teacher's two sections (``world.student``, ``world.other_student``)."""
     world = pages.world
     f.EnrollmentFactory(
         user=world.teacher, section=world.other_section, role=Enrollment.Role.TEACHER
     )
-    tracker = services.tracker_create(
+    return services.tracker_create(
         actor=world.teacher,
         name="Both periods",
         owner=world.teacher,
         sections=[world.section, world.other_section],
         curriculum_map=pages.curriculum_map,
     )
+
+
+def test_section_switch_and_sort_by_mastery(pages: Pages) -> None:
+    world = pages.world
+    tracker = two_period_tracker(pages)
     for student, last_name in ((world.student, "Adams"), (world.other_student, "Baker")):
         student.last_name = last_name
         student.save(update_fields=["last_name"])
@@ -141,6 +153,26 @@ def test_section_switch_and_sort_by_mastery(pages: Pages) -> None:
     html = client.get(url + f"?section={world.other_section.pk}").content.decode()
     assert re.findall(r'class="grid-student">(.*?)<', html) == [names[1]]
     assert f'<option value="{world.other_section.pk}" selected>' in html
+
+
+def test_students_chosen_in_one_class_narrow_only_that_class(pages: Pages) -> None:
+    """Chosen under Students from period 1, they narrow period 1; period 2 shows in full."""
+    world = pages.world
+    tracker = two_period_tracker(pages)
+    classmate = pages.add_students(1)[0]
+    display.tracker_students_choose(
+        actor=world.teacher, tracker=tracker, chosen=[world.student.pk], pinned=[]
+    )
+    client = pages.client("teacher")
+    url = reverse("tracker_grid", args=[tracker.pk])
+    html = client.get(url + f"?section={world.section.pk}").content.decode()
+    assert grid_rows(html) == [world.student.sort_name]
+    assert "Showing the 1 student chosen under Students." in html
+    html = client.get(url + f"?section={world.other_section.pk}").content.decode()
+    assert grid_rows(html) == [world.other_student.sort_name]
+    assert "chosen under Students" not in html
+    html = client.get(url + f"?section={world.section.pk}&students=all").content.decode()
+    assert sorted(grid_rows(html)) == sorted([world.student.sort_name, classmate.sort_name])
 
 
 def test_only_the_owner_opens_the_grid(pages: Pages) -> None:

@@ -28,12 +28,12 @@ def row_cells_html(grid: Grid) -> list[tuple[Row, SafeString]]:
     base = _cell_base(grid.tracker.pk)
     override = escape(gettext("override"))
     set_by_teacher = escape(gettext("set by the teacher"))
-    codes = [escape(column.code) for column in grid.columns]
+    columns = [(escape(column.code), column.standard_id) for column in grid.columns]
     out: list[tuple[Row, SafeString]] = []
     for row in grid.rows:
         student = row.student.pk
         parts: list[str] = []
-        for cell, code in zip(row.cells, codes, strict=True):
+        for cell, (code, standard_id) in zip(row.cells, columns, strict=True):
             swatch = cell.swatch
             abbreviation = escape(swatch.abbreviation)
             name = escape(swatch.name)
@@ -52,7 +52,7 @@ def row_cells_html(grid: Grid) -> list[tuple[Row, SafeString]]:
             parts.append(
                 f'<td class="grid-cell"><a class="cell level-{abbreviation.lower()}" '
                 f'style="--cell-bg: {swatch.background}; --cell-fg: {swatch.text}" '
-                f'href="{base}{student}/{cell.column.standard.pk}/" title="{title}">'
+                f'href="{base}{student}/{standard_id}/" title="{title}">'
                 f"{abbreviation}{'*' if cell.is_overridden else ''}"
                 f'<span class="visually-hidden">{hidden}</span></a></td>'
             )

@@ -74,7 +74,7 @@ def quick_check_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker = _scorer_tracker(request, tracker_id)
     placements = grids.tracker_placements(tracker)
     choices = [
-        (p.standard_id, f"{grids.Column(p, p.standard).code} — {_short(p.standard)}")
+        (p.standard_id, f"{grids.standard_code(p.standard)} — {_short(p.standard)}")
         for p in placements
     ]
     form = QuickCheckForm(
@@ -142,13 +142,8 @@ def _entry_rows(
         .order_by("standard__human_coding_scheme", "id")
     )
     section = request.GET.get("section") or None
-    students = list(
-        grids.grid_students(
-            request.user,
-            tracker,
-            next((s for s in sections if str(s.pk) == section), None),
-        )
-    )
+    shown = [s for s in sections if str(s.pk) == section] or sections
+    students = grids.section_students(request.user, tracker, shown)
     ids = [student.pk for student in students]
     evidence = {
         (row.student_id, row.standard_id): row
