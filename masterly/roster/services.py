@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 
 from masterly.accounts.models import User
+from masterly.core.bulk import insert_rows, rows_where_in
 from masterly.roster.models import (
     AcademicSession,
     Course,
@@ -92,8 +93,8 @@ def sourced_records_existing(
     """The records already there for these sourcedIds (one query): what an upsert compares."""
     if not sourced_ids:
         return {}
-    rows = model.objects.filter(sourced_id__in=list(sourced_ids)).values_list(
-        "sourced_id", "pk", "source_hash", "is_active"
+    rows = rows_where_in(
+        model, ("sourced_id", "id", "source_hash", "is_active"), "sourced_id", sourced_ids
     )
     return {str(sid): ExistingRecord(pk, digest, active) for sid, pk, digest, active in rows}
 
@@ -113,7 +114,7 @@ def sourced_records_upsert(
     """
     result = UpsertResult()
     counts = result.counts
-    to_create: list[Any] = []
+    to_create: list[dict[str, Any]] = []
     to_update: list[Any] = []
     to_deactivate: list[int] = []
     field_names: list[str] = []
@@ -141,11 +142,11 @@ def sourced_records_upsert(
         if stamped:
             values["updated_at"] = now
         if before is None:
-            obj: Any = model(sourced_id=record.sourced_id, **values)
+            values["sourced_id"] = record.sourced_id
             if model is User:
                 # Random per user, as Django's make_password(None) does, without its cost.
-                obj.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-            to_create.append(obj)
+                values["password"] = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+            to_create.append(values)
         else:
             to_update.append(model(pk=before.pk, **values))
             result.written_ids.append(before.pk)
@@ -156,10 +157,11 @@ def sourced_records_upsert(
             is_active=record.is_active,
         )
     if to_create:
-        created = model.objects.bulk_create(to_create)
-        for obj in created:
-            result.ids[obj.sourced_id] = obj.pk
-            result.written_ids.append(obj.pk)
+        insert_rows(model, to_create)
+        new = [values["sourced_id"] for values in to_create]
+        for sourced_id, pk in rows_where_in(model, ("sourced_id", "id"), "sourced_id", new):
+            result.ids[str(sourced_id)] = pk
+            result.written_ids.append(pk)
     if to_update:
         model.objects.bulk_update(to_update, field_names)
     if to_deactivate:
@@ -217,16 +219,15 @@ def section_terms_set(*, terms_by_section: Mapping[int, Collection[int]]) -> Non
     for section_id, term_id in links.values_list("section_id", "term_id"):
         current[section_id].add(term_id)
     stale = Q()
-    new: list[SectionTerm] = []
+    new: list[dict[str, int]] = []
     for section_id, wanted in terms_by_section.items():
         have = current[section_id]
-        new.extend(SectionTerm(section_id=section_id, term_id=t) for t in set(wanted) - have)
+        new.extend({"section_id": section_id, "term_id": t} for t in set(wanted) - have)
         if gone := have - set(wanted):
             stale |= Q(section_id=section_id, term_id__in=gone)
     if stale:
         SectionTerm.objects.filter(stale).delete()
-    if new:
-        SectionTerm.objects.bulk_create(new)
+    insert_rows(SectionTerm, new)
 
 
 def sections_ends_on_refresh(*, term_ids: Iterable[int]) -> int:
@@ -268,8 +269,11 @@ class RelationResult:
 def role_assignments_existing(*, user_ids: Collection[int]) -> dict[RoleKey, ExistingRelation]:
     if not user_ids:
         return {}
-    rows = RoleAssignment.objects.filter(user_id__in=list(user_ids)).values_list(
-        "user_id", "role", "org_id", "pk", "is_primary", "is_active"
+    rows = rows_where_in(
+        RoleAssignment,
+        ("user_id", "role", "org_id", "id", "is_primary", "is_active"),
+        "user_id",
+        user_ids,
     )
     return {
         (u, r, o): ExistingRelation(pk, primary, active) for u, r, o, pk, primary, active in rows
@@ -281,13 +285,13 @@ def role_assignments_upsert(
 ) -> RelationResult:
     """Each (user, role, org) → is_primary made active; unchanged ones are not written."""
     result = RelationResult()
-    new: list[RoleAssignment] = []
+    new: list[dict[str, Any]] = []
     changed: list[RoleAssignment] = []
     for (user_id, role, org_id), is_primary in assignments.items():
         before = existing.get((user_id, role, org_id))
         if before is None:
             new.append(
-                RoleAssignment(user_id=user_id, role=role, org_id=org_id, is_primary=is_primary)
+                {"user_id": user_id, "role": role, "org_id": org_id, "is_primary": is_primary}
             )
             result.counts.created += 1
             continue
@@ -297,8 +301,7 @@ def role_assignments_upsert(
             continue
         changed.append(RoleAssignment(pk=before.pk, is_primary=is_primary, is_active=True))
         result.counts.updated += 1
-    if new:
-        RoleAssignment.objects.bulk_create(new)
+    insert_rows(RoleAssignment, new)
     if changed:
         RoleAssignment.objects.bulk_update(changed, ["is_primary", "is_active"])
     return result
@@ -329,12 +332,12 @@ def guardian_links_upsert(
 ) -> RelationResult:
     """Link each guardian to the child; an inactive link comes back, an active one is kept."""
     result = RelationResult()
-    new: list[GuardianLink] = []
+    new: list[dict[str, int]] = []
     revived: list[int] = []
     for guardian_id, student_id in pairs:
         before = existing.get((guardian_id, student_id))
         if before is None:
-            new.append(GuardianLink(guardian_id=guardian_id, student_id=student_id))
+            new.append({"guardian_id": guardian_id, "student_id": student_id})
             result.counts.created += 1
             continue
         result.existing_ids.append(before.pk)
@@ -343,8 +346,7 @@ def guardian_links_upsert(
         else:
             revived.append(before.pk)
             result.counts.updated += 1
-    if new:
-        GuardianLink.objects.bulk_create(new)
+    insert_rows(GuardianLink, new)
     if revived:
         GuardianLink.objects.filter(pk__in=revived).update(is_active=True)
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar, Generic
 
+from masterly.core.bulk import rows_where_in
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.csvreader import CsvFile
 from masterly.integrations.oneroster.rows import RowT, parse_rows, required_columns
@@ -182,9 +183,7 @@ def sourced_pks(model: SourcedModel, sourced_ids: Collection[str], *fields: str)
     """sourcedId → pk (or → (pk, *fields)) for the ones that exist, in one query."""
     if not sourced_ids:
         return {}
-    rows = model.objects.filter(sourced_id__in=list(sourced_ids)).values_list(
-        "sourced_id", "pk", *fields
-    )
+    rows = rows_where_in(model, ("sourced_id", "id", *fields), "sourced_id", sourced_ids)
     if not fields:
         return dict(rows)
     return {row[0]: row[1:] for row in rows}

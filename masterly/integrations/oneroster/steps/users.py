@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from masterly.accounts.models import User
+from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import ImportContext, row_hash
 from masterly.integrations.oneroster.models import AgentPair
 from masterly.integrations.oneroster.rows import UserRow, UserRowV11
@@ -106,16 +107,20 @@ class UserStep(SourcedFileStep[UserRow]):
 
     def after(self, pending: list[Pending], result: UpsertResult, refs: UserRefs) -> None:
         ctx = self.ctx
-        agents = [
-            AgentPair(
-                token=ctx.token, line=line, user_sourced_id=row.sourced_id, agent_sourced_id=agent
-            )
-            for line, row, record in pending
-            if record.fields
-            for agent in row.agent_sourced_ids
-        ]
-        if agents:
-            AgentPair.objects.bulk_create(agents)
+        insert_rows(
+            AgentPair,
+            (
+                {
+                    "token": ctx.token,
+                    "line": line,
+                    "user_sourced_id": row.sourced_id,
+                    "agent_sourced_id": agent,
+                }
+                for line, row, record in pending
+                if record.fields
+                for agent in row.agent_sourced_ids
+            ),
+        )
         if self.roles is not None:
             assignments: dict[RoleKey, bool] = {}
             for _, row, record in pending:
