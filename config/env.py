@@ -109,8 +109,4 @@ def database(url: str, *, data_dir: Path) -> dict[str, object]:
     else:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
-        # Parameters bound by the server, and a statement run five times on a connection
-        # prepared there: PostgreSQL then plans it once instead of at every run (planning
-        # took four times as long as running the grid's access-filtered queries).
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     return config
