@@ -9,7 +9,8 @@ builds it with stand-in values no row has, compiles it, and notes where each sta
 among the SQL's parameters; every later call of that shape puts its own values there. A
 stand-in missing from the parameters or written into the SQL text (the ORM inlines some
 values, such as slice bounds) makes the shape uncacheable, and such calls compile as
-usual: never a wrong query.
+usual: never a wrong query. What it cannot see: a build function must use its values only as
+query values, never in Python (an ``if`` on a value would be decided for the stand-in).
 """
 
 from __future__ import annotations
