@@ -26,6 +26,7 @@ from masterly.mastery import ColourMode, Level, Scale, readable_text_colour
 from masterly.roster import access
 from masterly.roster.models import Enrollment, Role, Section
 from masterly.standards.models import Standard
+from masterly.standards.text import strip_markup
 from masterly.trackers.models import Rollup, Tracker, TrackerSection, TrackerStandard
 from masterly.trackers.rollups import points_decimal
 from masterly.trackers.selectors import AnyUser, visible_trackers
@@ -166,7 +167,8 @@ class Swatch:
 @dataclass
 class Column:
     """A standard as the grid shows it: plain values read in one query (no model instances:
-    building 160 of them for 80 columns cost more than the query)."""
+    building 160 of them for 80 columns cost more than the query). The statement is plain
+    text (a publisher's inline markup removed): it is shown in tooltips and truncated."""
 
     standard_id: int
     code: str
@@ -438,7 +440,7 @@ def tracker_columns(
         Column(
             standard_id,
             code or identifier,
-            short or full,
+            strip_markup(short or full),
             unit_id,
             title,
             bool(power),

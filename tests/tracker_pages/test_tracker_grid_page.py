@@ -214,3 +214,14 @@ def test_grid_query_count_is_fixed(
         response = client.get(grid_url(pages, sort="mastery"))
     assert response.status_code == 200
     assert response.content.decode().count('class="grid-student"') == count
+
+
+def test_statements_show_as_plain_text(pages: Pages) -> None:
+    """A publisher's inline markup is not shown as tags in the headers' tooltips."""
+    standard = pages.ratio_1
+    standard.full_statement = "Use <em>ratio</em> language."
+    standard.abbreviated_statement = ""
+    standard.save(update_fields=["full_statement", "abbreviated_statement"])
+    html = pages.client("teacher").get(grid_url(pages)).content.decode()
+    assert f'title="{standard.human_coding_scheme}: Use ratio language."' in html
+    assert "&lt;em&gt;" not in html
