@@ -174,8 +174,9 @@ def _cursor() -> Any:
     one-off and search queries: each is planned for its own values). A compiled query's SQL
     is the same at every call, so here the parameters are bound by the server and a statement
     run ``PREPARE_AFTER`` times on a connection is prepared there, planned once: for the
-    grid's access-filtered queries planning took four times as long as running them. The
-    cursor is Django's wrapper all the same (query logging and counting see it).
+    grid's access-filtered queries planning took four times as long as running them. Results
+    come in binary (3,200 cells parse faster than as text). The cursor is Django's wrapper
+    all the same (query logging and counting see it).
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -186,6 +187,7 @@ def _cursor() -> Any:
     if raw.prepare_threshold != PREPARE_AFTER:
         raw.prepare_threshold = PREPARE_AFTER
     cursor = psycopg.Cursor(raw)
+    cursor.format = psycopg.pq.Format.BINARY  # rows in binary: less to parse than text
     # (django-stubs types these as taking Django's wrapper; they wrap the driver's cursor.)
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)  # type: ignore[arg-type]
