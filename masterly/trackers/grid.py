@@ -192,7 +192,7 @@ class Cell:
     """One student's level on one standard (the column is the one at the same index)."""
 
     swatch: Swatch
-    raw_score: Decimal | float | int | None
+    raw_score: float | None  # read as a float on both databases
     is_overridden: bool
 
     @property
@@ -375,21 +375,18 @@ def assessment_counts(standard_ids: list[int], student_ids: list[int]) -> dict[i
     return dict(rows)
 
 
-def tracker_placements(
-    tracker: Tracker, standard: Standard | int | None = None, *, include_hidden: bool = False
-) -> list[TrackerStandard]:
-    """The standards shown (hidden ones left out unless ``include_hidden``), or the one
-    asked for, hidden or not, as placements with their standards (for the forms and
-    services that need the models; the grid reads :func:`tracker_columns`).
+def tracker_placements(tracker: Tracker) -> list[TrackerStandard]:
+    """The standards shown, as placements with their standards (for the forms and services
+    that need the models; the grid reads :func:`tracker_columns`).
 
     The standards' CASE details (JSON and dates no tracker page shows) are not read.
     """
     placements = (
-        TrackerStandard.objects.filter(tracker=tracker)
+        TrackerStandard.objects.filter(tracker=tracker, is_hidden=False)
         .select_related("standard")
         .defer(*(f"standard__{name}" for name in UNSHOWN_STANDARD_FIELDS))
     )
-    return list(_shown(placements, standard, include_hidden).order_by("position", "id"))
+    return list(placements.order_by("position", "id"))
 
 
 def _shown(
@@ -429,7 +426,8 @@ COLUMNS = CompiledQuery(_columns_query)
 def tracker_columns(
     tracker: Tracker, standard: Standard | int | None = None, *, include_hidden: bool = False
 ) -> list[Column]:
-    """The same standards as :func:`tracker_placements`, as the grid's columns (one query)."""
+    """The standards shown (hidden ones too if ``include_hidden``), or the one asked for,
+    hidden or not, as the grid's columns (one query)."""
     fixed = {"include_hidden": include_hidden}
     if standard is None:
         rows = compiled.fetch(COLUMNS, fixed, tracker_id=tracker.pk)
