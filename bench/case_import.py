@@ -68,13 +68,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with bench_database("case_import") as vendor:
-        from django.conf import settings
-
+        from masterly.demo.reference import CCSS_MATH_CASE
         from masterly.integrations.case.importer import import_case_package
         from masterly.integrations.case.reader import read_package
         from masterly.standards.models import Association, Framework, Standard, StandardTerm
 
-        path = settings.SHARED_DATA_DIR / "case" / "ccss-math.json"
+        path = CCSS_MATH_CASE
         data = path.read_bytes()
 
         def wipe() -> None:

@@ -103,17 +103,17 @@ def main() -> None:
     args = parser.parse_args()
 
     with bench_database("standards_search") as vendor:
-        from django.conf import settings
         from django.core.paginator import Paginator
         from django.test import Client
 
         from masterly.accounts.models import User
+        from masterly.demo.reference import CCSS_MATH_CASE
         from masterly.standards.models import Framework, Standard, StandardTerm
         from masterly.standards.selectors import StandardFilters, search_results, standards_search
         from masterly.standards.services import framework_import
         from masterly.standards.text import STOP_WORDS, words
 
-        ccss = json.loads((settings.SHARED_DATA_DIR / "case" / "ccss-math.json").read_bytes())
+        ccss = json.loads(CCSS_MATH_CASE.read_bytes())
         counted = Counter(
             word
             for item in ccss["CFItems"]

@@ -17,7 +17,6 @@ from config.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MASTERLY_DATA_DIR") or BASE_DIR / "var")
-SHARED_DATA_DIR = Path(env_str("MASTERLY_SHARED_DATA") or BASE_DIR.parent / "shared" / "data")
 
 try:
     DEBUG = env_bool("DEBUG", default=False)

@@ -2,7 +2,7 @@
 curriculum map for each grade 6–8 math course.
 
 Safe to run again: the imports are idempotent and a course that already has its demo map
-keeps it. Reads the shared reference data at run time (never copied into the repository).
+keeps it. Reads the reference data shipped with Masterly (:mod:`masterly.demo.reference`).
 """
 
 from __future__ import annotations
@@ -10,20 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 from masterly.accounts.models import User
+from masterly.demo.reference import CCSS_MATH_CASE, CCSS_MATH_PROGRESSIONS
 from masterly.integrations.case.importer import import_case_package
 from masterly.integrations.case.progressions import read_progressions
 from masterly.roster.models import Course, Role, RoleAssignment
 from masterly.standards import services
 from masterly.standards.models import CurriculumMap, Framework, Standard
-
-CASE_FILE = Path("case") / "ccss-math.json"
-PROGRESSIONS_FILE = Path("ccssm") / "ccssm-dependencies.csv"
 
 # A few priority standards per grade, as districts commonly choose them.
 POWER_STANDARDS = {
@@ -41,36 +36,25 @@ class StandardsDemo:
     lines: list[str]
 
 
-def missing_standards_data(data_dir: Path | None = None) -> Path | None:
-    """The first shared data file the standards demo needs that is not there, if any."""
-    root = Path(data_dir or settings.SHARED_DATA_DIR)
-    return next(
-        (root / name for name in (CASE_FILE, PROGRESSIONS_FILE) if not (root / name).is_file()),
-        None,
-    )
-
-
 def build_standards_demo(
     *,
     courses: Iterable[Course] | None = None,
     actor: User | None = None,
-    data_dir: Path | None = None,
 ) -> StandardsDemo:
     """Import CCSS math and its progressions, then map each grade 6–8 math course.
 
     ``courses`` defaults to every active course whose grade (``grades`` or title) is 6, 7 or
     8; ``actor`` (a district admin) defaults to the first district admin found.
     """
-    root = Path(data_dir or settings.SHARED_DATA_DIR)
     admin = actor or _a_district_admin()
     summary = import_case_package(
-        actor=admin, data=(root / CASE_FILE).read_bytes(), source=str(root / CASE_FILE)
+        actor=admin, data=CCSS_MATH_CASE.read_bytes(), source=CCSS_MATH_CASE.name
     )
     framework = Framework.objects.get(pk=summary.framework_id)
     progressions = services.progressions_import(
         actor=admin,
         framework=framework,
-        edges=read_progressions((root / PROGRESSIONS_FILE).read_bytes()),
+        edges=read_progressions(CCSS_MATH_PROGRESSIONS.read_bytes()),
     )
     lines = [*summary.lines(), *progressions.lines()]
 

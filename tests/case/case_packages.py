@@ -1,16 +1,15 @@
-"""Small CASE packages built in code, the shared Common Core package, and table counts."""
+"""Small CASE packages built in code, the shipped Common Core package, and table counts."""
 
 from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from masterly.core.models import AuditEvent
+from masterly.demo.reference import CCSS_MATH_CASE, CCSS_MATH_PROGRESSIONS
 from masterly.integrations.case.importer import import_case_package
 from masterly.standards.models import (
     Association,
@@ -22,8 +21,8 @@ from masterly.standards.models import (
     UnitStandard,
 )
 
-CCSS_PATH = Path(settings.SHARED_DATA_DIR) / "case" / "ccss-math.json"
-PROGRESSIONS_PATH = Path(settings.SHARED_DATA_DIR) / "ccssm" / "ccssm-dependencies.csv"
+CCSS_PATH = CCSS_MATH_CASE
+PROGRESSIONS_PATH = CCSS_MATH_PROGRESSIONS
 DOC = "d0c00000-0000-4000-8000-000000000001"
 URI = "https://case.example.org/uri/"
 

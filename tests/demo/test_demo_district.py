@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
@@ -24,7 +22,6 @@ from masterly.roster.models import (
     RoleAssignment,
     Section,
 )
-from masterly.standards.models import Framework
 from tests.oneroster.builders import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -170,20 +167,3 @@ def test_a_hand_made_account_named_like_a_demo_sign_in_stops_the_demo_cleanly(dj
     err = io.StringIO()
     call_command("demo", if_empty=True, today=TODAY, stdout=io.StringIO(), stderr=err)
     assert "The demo district could not be loaded; nothing was changed." in err.getvalue()
-
-
-@pytest.mark.django_db
-def test_demo_without_the_shared_standards_data_says_how_to_load_them(
-    settings: Any, tmp_path: Path
-) -> None:
-    settings.SHARED_DATA_DIR = tmp_path
-    out, err = io.StringIO(), io.StringIO()
-
-    call_command("demo", today=datetime.date(2026, 11, 23), stdout=out, stderr=err)
-
-    assert f"Standards were not loaded: {tmp_path / 'case' / 'ccss-math.json'} was not found" in (
-        err.getvalue()
-    )
-    assert "MASTERLY_SHARED_DATA" in err.getvalue()
-    assert Framework.objects.count() == 0
-    assert Org.objects.filter(type=Org.Type.SCHOOL).count() == 2

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from masterly.demo import build_demo
 from masterly.demo.rosters import PASSWORD, other_district_exists
-from masterly.demo.standards import build_standards_demo, missing_standards_data
+from masterly.demo.standards import build_standards_demo
 from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.roster.models import Org
@@ -76,24 +76,14 @@ class Command(BaseCommand):
         self.stdout.write(rosters.headline())
 
         # 2. Standards: Common Core math with its progressions, a curriculum map per course.
-        missing = missing_standards_data()
-        if missing:
-            self.stderr.write(
-                f"Standards were not loaded: {missing} was not found. The demo reads Common "
-                "Core math from the shared data folder beside the checkout (../shared/data); "
-                "set MASTERLY_SHARED_DATA to the folder that holds case/ccss-math.json and "
-                "ccssm/ccssm-dependencies.csv, or load standards later with "
-                "`masterly import-case FILE`."
-            )
-        else:
-            for line in build_standards_demo().lines:
-                self.stdout.write(line)
+        for line in build_standards_demo().lines:
+            self.stdout.write(line)
 
-            # 3. Trackers: every teacher's classes on their curriculum map, with a term of
-            #    score histories (some students improving, some struggling, some not yet
-            #    assessed), so the grid looks like a real class in October.
-            for line in build_trackers_demo(today=today).lines:
-                self.stdout.write(line)
+        # 3. Trackers: every teacher's classes on their curriculum map, with a term of
+        #    score histories (some students improving, some struggling, some not yet
+        #    assessed), so the grid looks like a real class in October.
+        for line in build_trackers_demo(today=today).lines:
+            self.stdout.write(line)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
