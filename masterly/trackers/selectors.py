@@ -91,9 +91,14 @@ def get_tracker_or_404(user: AnyUser, tracker_id: int | str) -> Tracker:
 # ------------------------------------------------------------------ recompute progress
 
 
+def latest_recompute(tracker: Tracker) -> RecomputeRun | None:
+    """The latest recompute of ``tracker`` (None if it was never recomputed; one query)."""
+    return RecomputeRun.objects.filter(tracker=tracker).order_by("-created_at", "-id").first()
+
+
 def recompute_progress(tracker: Tracker) -> dict[str, Any] | None:
     """The latest recompute of ``tracker`` as plain data (None if it was never recomputed)."""
-    run = RecomputeRun.objects.filter(tracker=tracker).order_by("-created_at", "-id").first()
+    run = latest_recompute(tracker)
     return None if run is None else run.progress()
 
 

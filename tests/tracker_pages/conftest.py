@@ -21,7 +21,8 @@ from masterly.assessments.models import Evidence
 from masterly.roster.models import Enrollment, Section
 from masterly.standards.models import CurriculumMap, Standard, Unit, UnitStandard
 from masterly.trackers import services
-from masterly.trackers.models import Tracker
+from masterly.trackers.models import RecomputeRun, Tracker
+from masterly.trackers.rollups import run_recompute
 from tests import factories as f
 from tests.assessment_factories import AssessmentFactory, FrameworkFactory, StandardFactory
 from tests.browser.conftest import browser, page  # noqa: F401 - fixtures for the browser test
@@ -140,6 +141,9 @@ def pages(world: World) -> Pages:
         sections=[world.section],
         curriculum_map=curriculum_map,
     )
+    # Its first recompute, as the worker runs it: the grid then shows calculated levels (the
+    # grid of a tracker whose first levels are still being calculated is tested on its own).
+    run_recompute(RecomputeRun.objects.get(tracker=tracker).pk)
     return Pages(world, curriculum_map, ratio_1, ratio_2, expressions, tracker)
 
 

@@ -4,17 +4,26 @@ A large tracker has thousands of cells (40 students × 80 standards = 3,200); re
 through template tags (a ``{% url %}`` and a dozen lookups per cell) costs far more than the
 database work of the whole page, so each row's cells are written here, once, with every
 value escaped. The markup is what ``grid.html`` would write for a cell.
+
+The printed grid is a second, compact rendering (:func:`print_parts`): a browser cannot split
+a wide table across pages, so the standards are cut into page-wide parts, each a table of its
+own with the students' names, and only those parts are shown on paper.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from masterly.trackers.grid import Grid, Row
+from masterly.trackers.grid import Column, Grid, Row, Swatch, UnitGroup, units_of
+
+# Standards per printed table: with the names' column they fill a landscape Letter page
+# (the narrower of Letter and A4) at 8 pt without being cut off.
+PRINT_COLUMNS = 12
 
 
 def _cell_base(tracker_id: int) -> str:
@@ -23,17 +32,32 @@ def _cell_base(tracker_id: int) -> str:
     return sample[: -len("1/1/")]
 
 
-def row_cells_html(grid: Grid) -> list[tuple[Row, SafeString]]:
-    """Each row of ``grid`` with the HTML of its cells (``<td>`` elements)."""
+def row_cells_html(grid: Grid, *, pending: bool = False) -> list[tuple[Row, SafeString]]:
+    """Each row of ``grid`` with the HTML of its cells (``<td>`` elements).
+
+    ``pending``: the tracker's first levels are still being calculated, so a cell with no level
+    yet shows "…" instead of an NS it may wrongly read (its link still opens the explained
+    calculation); cells whose evidence came after the tracker was made have theirs already.
+    """
     base = _cell_base(grid.tracker.pk)
     override = escape(gettext("override"))
     set_by_teacher = escape(gettext("set by the teacher"))
+    being_calculated = escape(gettext("being calculated"))
+    not_assessed = grid.scale.not_assessed.abbreviation
     columns = [(escape(column.code), column.standard_id) for column in grid.columns]
     out: list[tuple[Row, SafeString]] = []
     for row in grid.rows:
         student = row.student.pk
         parts: list[str] = []
         for cell, (code, standard_id) in zip(row.cells, columns, strict=True):
+            href = f"{base}{student}/{standard_id}/"
+            if pending and cell.swatch.abbreviation == not_assessed and not cell.is_overridden:
+                parts.append(
+                    f'<td class="grid-cell"><a class="cell cell--pending" href="{href}" '
+                    f'title="{being_calculated}">…<span class="visually-hidden"> '
+                    f"{being_calculated}, {code}</span></a></td>"
+                )
+                continue
             swatch = cell.swatch
             abbreviation = escape(swatch.abbreviation)
             name = escape(swatch.name)
@@ -52,9 +76,92 @@ def row_cells_html(grid: Grid) -> list[tuple[Row, SafeString]]:
             parts.append(
                 f'<td class="grid-cell"><a class="cell level-{abbreviation.lower()}" '
                 f'style="--cell-bg: {swatch.background}; --cell-fg: {swatch.text}" '
-                f'href="{base}{student}/{standard_id}/" title="{title}">'
+                f'href="{href}" title="{title}">'
                 f"{abbreviation}{'*' if cell.is_overridden else ''}"
                 f'<span class="visually-hidden">{hidden}</span></a></td>'
             )
         out.append((row, mark_safe("".join(parts))))  # noqa: S308 - every value escaped above
     return out
+
+
+# ------------------------------------------------------------------ the printed grid
+
+
+@dataclass
+class PrintPart:
+    """Standards ``first``–``last`` (counted from 1) of the grid, as one printed table."""
+
+    first: int
+    last: int
+    units: list[UnitGroup]
+    columns: list[Column]
+    rows: list[tuple[Row, SafeString]]
+    distribution: list[tuple[Swatch, list[int]]]
+
+
+# The printed cells name their level by its place in the legend (``class="pl2"``, coloured by
+# trackers.css from the variables :func:`print_colours` sets) instead of repeating its colours
+# in every cell; a scale with more levels than the stylesheet knows colours the rest inline.
+PRINT_CLASSES = 8
+
+
+def print_colours(grid: Grid) -> str:
+    """The legend's colours as CSS variables (``--pl0``, ``--pl0-text``, …)."""
+    return "; ".join(
+        f"--pl{index}: {escape(swatch.background)}; --pl{index}-text: {escape(swatch.text)}"
+        for index, swatch in enumerate(grid.legend[:PRINT_CLASSES])
+    )
+
+
+def _print_cells(grid: Grid, *, pending: bool) -> dict[tuple[str, bool], str]:
+    """Each printed cell's HTML, by its level's abbreviation and whether it is overridden."""
+    cells: dict[tuple[str, bool], str] = {}
+    for index, swatch in enumerate(grid.legend):
+        start = (
+            f'<td class="pl{index}">'
+            if index < PRINT_CLASSES
+            else f'<td style="background: {escape(swatch.background)}; '
+            f'color: {escape(swatch.text)}">'
+        )
+        for overridden in (False, True):
+            mark = "*" if overridden else ""
+            cells[swatch.abbreviation, overridden] = (
+                f"{start}{escape(swatch.abbreviation)}{mark}</td>"
+            )
+    if pending:  # no level yet: "…", as on the screen (see row_cells_html)
+        cells[grid.scale.not_assessed.abbreviation, False] = "<td>…</td>"
+    return cells
+
+
+def print_parts(
+    grid: Grid, *, pending: bool = False, per_part: int = PRINT_COLUMNS
+) -> list[PrintPart]:
+    """The grid cut into parts of at most ``per_part`` standards, each with every student's row."""
+    cells = _print_cells(grid, pending=pending)
+    distribution = grid.distribution
+    # Parts of nearly equal size (40 standards: four of 10, not three of 12 and one of 4), so
+    # every printed table has columns of about the same width.
+    count = -(-len(grid.columns) // per_part)
+    size = -(-len(grid.columns) // count) if count else per_part
+    parts: list[PrintPart] = []
+    for start in range(0, len(grid.columns), size):
+        stop = start + size
+        columns = grid.columns[start:stop]
+        rows: list[tuple[Row, SafeString]] = []
+        for row in grid.rows:
+            html = "".join(
+                cells[cell.swatch.abbreviation, cell.is_overridden]
+                for cell in row.cells[start:stop]
+            )
+            rows.append((row, mark_safe(html)))  # noqa: S308 - every value escaped above
+        parts.append(
+            PrintPart(
+                first=start + 1,
+                last=start + len(columns),
+                units=units_of(columns),
+                columns=columns,
+                rows=rows,
+                distribution=[(swatch, counts[start:stop]) for swatch, counts in distribution],
+            )
+        )
+    return parts

@@ -26,6 +26,7 @@ from masterly.portals.trackers.views import _colour_mode, _tracker_or_404, _user
 from masterly.roster.models import Section
 from masterly.roster.selectors import today
 from masterly.standards.models import Standard
+from masterly.standards.text import strip_markup
 from masterly.trackers import grid as grids
 from masterly.trackers import selectors
 from masterly.trackers.models import Rollup, Tracker, TrackerAssessment
@@ -109,7 +110,8 @@ def quick_check_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
 
 
 def _short(standard: Standard) -> str:
-    return (standard.abbreviated_statement or standard.full_statement)[:90]
+    """The statement as a checkbox label: plain text (a publisher's <em> is not a tag here)."""
+    return strip_markup(standard.abbreviated_statement or standard.full_statement)[:90]
 
 
 # ------------------------------------------------------------------ entering scores

@@ -21,14 +21,14 @@ from masterly.mastery import ColourMode
 from masterly.portals.roles import act_as
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.forms import OverrideClearForm, OverrideForm, TrackerCreateForm
-from masterly.portals.trackers.rendering import row_cells_html
+from masterly.portals.trackers.rendering import print_colours, print_parts, row_cells_html
 from masterly.roster.models import Role
 from masterly.roster.selectors import today
 from masterly.standards.models import CurriculumMap
 from masterly.trackers import grid as grids
 from masterly.trackers import selectors, services
 from masterly.trackers.csv_export import grid_csv
-from masterly.trackers.models import Tracker
+from masterly.trackers.models import RecomputeRun, Tracker
 
 COLOUR_SESSION_KEY = "masterly_tracker_colours"
 
@@ -120,16 +120,44 @@ def _grid(request: HttpRequest, tracker: Tracker, standard: int | None = None) -
     )
 
 
+def first_levels_pending(tracker: Tracker, run: RecomputeRun | None) -> bool:
+    """Whether ``run`` is still calculating the tracker's first levels (a new tracker): until
+    it ends, no cell has a stored level and each would read NS, wrongly."""
+    if run is None or run.is_finished:
+        return False
+    return (run.generation or tracker.rollup_generation + 1) <= 1
+
+
 def grid_context(
-    tracker: Tracker, grid: grids.Grid, *, is_owner: bool = False, can_score: bool = False
+    tracker: Tracker,
+    grid: grids.Grid,
+    *,
+    is_owner: bool = False,
+    can_score: bool = False,
+    recompute: RecomputeRun | None = None,
 ) -> dict[str, object]:
-    """What ``grid.html`` shows (no database work: the grid is already built)."""
+    """What ``grid.html`` shows (no database work: the grid is already built).
+
+    ``recompute`` is the tracker's latest recompute: while it runs (or if it failed) the page
+    says so, with its progress.
+    """
+    pending = first_levels_pending(tracker, recompute)
+    shown_run = (
+        recompute
+        if recompute is not None
+        and (not recompute.is_finished or recompute.status == RecomputeRun.Status.FAILED)
+        else None
+    )
     return {
         "is_owner": is_owner,
         "can_score": can_score and not tracker.is_archived,
         "tracker": tracker,
         "grid": grid,
-        "rows": row_cells_html(grid),
+        "rows": row_cells_html(grid, pending=pending),
+        "print_parts": print_parts(grid, pending=pending),
+        "print_colours": print_colours(grid),
+        "recompute": shown_run,
+        "levels_pending": pending,
         "modes": list(grids.COLOUR_MODE_LABELS.items()),
         "sorts": list(grids.SORTS.items()),
         "section_value": str(grid.section.pk) if grid.section else "",
@@ -146,7 +174,13 @@ def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
     return render(
         request,
         "portals/trackers/grid.html",
-        grid_context(tracker, grid, is_owner=is_owner, can_score=can_score),
+        grid_context(
+            tracker,
+            grid,
+            is_owner=is_owner,
+            can_score=can_score,
+            recompute=selectors.latest_recompute(tracker),
+        ),
     )
 
 

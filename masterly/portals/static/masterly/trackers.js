@@ -131,3 +131,32 @@ if (entry) {
     });
   }
 }
+
+// A recompute in progress (the grid's banner): its bar moves, and the page reloads when the
+// recompute starts or ends, so the levels shown are the new ones. Without a script the banner
+// links to the progress page, which refreshes itself.
+const recompute = document.querySelector("[data-recompute-url]");
+if (recompute) {
+  const bar = recompute.querySelector("progress");
+  const percent = recompute.querySelector("[data-recompute-percent]");
+  const poll = async () => {
+    try {
+      const response = await fetch(recompute.dataset.recomputeUrl, {
+        credentials: "same-origin", headers: { "Accept": "application/json" },
+      });
+      if (response.ok) {
+        const data = await response.json();
+        if (data.is_finished || data.status !== recompute.dataset.recomputeStatus) {
+          window.location.reload();
+          return;
+        }
+        bar.value = data.percent;
+        if (percent) percent.textContent = `${data.percent} %`;
+      }
+    } catch (error) {
+      // The connection failed: try again at the next turn.
+    }
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 2000);
+}
