@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterly.accounts.models import User
@@ -213,7 +214,9 @@ def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int
             raise PermissionDenied
         errors, typed, saved = _save_changed(request, tracker, assessment)
         if not errors:
-            messages.success(request, f"{saved} scores saved.")
+            messages.success(
+                request, ngettext("%(n)d score saved.", "%(n)d scores saved.", saved) % {"n": saved}
+            )
             return redirect(request.get_full_path())
     sections = grids.tracker_sections(tracker)
     alignments, rows = _entry_rows(request, tracker, assessment, sections)

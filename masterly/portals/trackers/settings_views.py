@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from masterly.accounts.models import User
@@ -222,7 +223,12 @@ def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Tools and accommodations saved ({len(changed)} students changed)."
+                    ngettext(
+                        "Tools and accommodations saved (%(n)d student changed).",
+                        "Tools and accommodations saved (%(n)d students changed).",
+                        len(changed),
+                    )
+                    % {"n": len(changed)}
                     if _action(request) == "save"
                     else "Back to the default: every tool is off for these students.",
                 )
