@@ -93,9 +93,11 @@ def rename(user: User, first: str, last: str) -> User:
     return user
 
 
-def make_map(world: World, standards: list[tuple[str, list[Standard]]]) -> CurriculumMap:
+def make_map(
+    world: World, standards: list[tuple[str, list[Standard]]], title: str = "Grade 6 math"
+) -> CurriculumMap:
     curriculum_map = CurriculumMap.objects.create(
-        title="Grade 6 math",
+        title=title,
         course=world.section.course,
         scope=CurriculumMap.Scope.DISTRICT,
     )
