@@ -32,6 +32,7 @@ from tests.browser.conftest import (  # noqa: F401 - the autouse fixture of brow
     screenshot,
 )
 from tests.tracker_pages.conftest import DAY, Pages, make_map
+from tests.tracker_pages.test_tracker_grid_computing import new_tracker_on_old_evidence
 from tests.tracker_pages.test_tracker_pages_browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -236,14 +237,7 @@ def shown_cells(page: Any) -> list[str]:
 def test_a_new_trackers_grid_shows_its_levels_once_they_are_calculated(
     page: Any, pages: Pages
 ) -> None:
-    pages.record(pages.world.student, pages.ratio_1, 4)  # before the tracker: 100 % → M
-    tracker = services.tracker_create(
-        actor=pages.world.teacher,
-        name="Period 1 math, second look",
-        owner=pages.world.teacher,
-        sections=[pages.world.section],
-        curriculum_map=pages.curriculum_map,
-    )
+    tracker = new_tracker_on_old_evidence(pages)  # 6.RP.A.1 at 100 % → M, once calculated
     sign_in(page, "teacher")
     page.goto(reverse("tracker_grid", args=[tracker.pk]))
     page.get_by_text("Mastery is being calculated for this new tracker:").wait_for()

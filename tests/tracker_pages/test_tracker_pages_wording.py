@@ -77,36 +77,33 @@ def test_assessment_counts_and_cells_are_counted_in_the_singular_and_the_plural(
 # ------------------------------------------------------------------ inline markup
 
 
-def mark_up(pages: Pages, statement: str) -> None:
+def statement_pages(pages: Pages, statement: str) -> list[str]:
+    """The cell drill-down and the reteach groups of 6.RP.A.1, once its statement is this."""
     pages.ratio_1.full_statement = statement
     pages.ratio_1.abbreviated_statement = ""
     pages.ratio_1.save(update_fields=["full_statement", "abbreviated_statement"])
+    client = pages.client("teacher")
+    student = pages.world.student
+    return [
+        client.get(address).content.decode()
+        for address in (
+            reverse("tracker_cell", args=[pages.tracker.pk, student.pk, pages.ratio_1.pk]),
+            reverse("tracker_reteach_groups", args=[pages.tracker.pk, pages.ratio_1.pk]),
+        )
+    ]
 
 
 def test_emphasis_in_a_statement_is_formatting_on_the_cell_and_reteach_pages(
     pages: Pages,
 ) -> None:
-    mark_up(pages, "Use <em>ratio</em> language.")
-    client = pages.client("teacher")
-    student = pages.world.student
-    for address in (
-        reverse("tracker_cell", args=[pages.tracker.pk, student.pk, pages.ratio_1.pk]),
-        reverse("tracker_reteach_groups", args=[pages.tracker.pk, pages.ratio_1.pk]),
-    ):
-        html = client.get(address).content.decode()
+    for html in statement_pages(pages, "Use <em>ratio</em> language."):
         assert "Use <em>ratio</em> language." in html
         assert "&lt;em&gt;" not in html
 
 
 def test_a_statement_carries_no_markup_beyond_the_allowed_tags(pages: Pages) -> None:
-    mark_up(pages, 'Use <em onclick="steal()">ratio</em> <script>alert(1)</script> language.')
-    client = pages.client("teacher")
-    student = pages.world.student
-    for address in (
-        reverse("tracker_cell", args=[pages.tracker.pk, student.pk, pages.ratio_1.pk]),
-        reverse("tracker_reteach_groups", args=[pages.tracker.pk, pages.ratio_1.pk]),
-    ):
-        html = client.get(address).content.decode()
+    statement = 'Use <em onclick="steal()">ratio</em> <script>alert(1)</script> language.'
+    for html in statement_pages(pages, statement):
         assert "<script>alert" not in html and 'onclick="steal()"' not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as the text it is
 
@@ -114,7 +111,7 @@ def test_a_statement_carries_no_markup_beyond_the_allowed_tags(pages: Pages) -> 
 def test_the_quick_check_form_and_entry_page_show_statements_as_plain_text(
     pages: Pages,
 ) -> None:
-    mark_up(pages, "Use <em>ratio</em> language.")
+    statement_pages(pages, "Use <em>ratio</em> language.")
     client = pages.client("teacher")
     form = client.get(reverse("quick_check_new", args=[pages.tracker.pk])).content.decode()
     assert "6.RP.A.1 — Use ratio language." in form
