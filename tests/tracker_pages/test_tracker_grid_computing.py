@@ -53,6 +53,11 @@ def test_a_new_tracker_says_its_levels_are_being_calculated(pages: Pages) -> Non
     assert 'class="grid-distribution"' not in html  # no "everyone at NS" tally either
     assert "being calculated, 6.RP.A.1" in html
     assert reverse("trackers:recompute_progress", args=[tracker.pk, run.pk]) in html
+    groups = pages.client("teacher").get(
+        reverse("tracker_reteach_groups", args=[tracker.pk, pages.ratio_1.pk])
+    )
+    assert "Mastery is being calculated for this new tracker:" in groups.content.decode()
+    assert "are listed under Not assessed" in groups.content.decode()
 
     # Halfway (what the worker writes after each batch).
     Tracker.objects.filter(pk=tracker.pk).update(rollup_generation=1)

@@ -128,6 +128,15 @@ def first_levels_pending(tracker: Tracker, run: RecomputeRun | None) -> bool:
     return (run.generation or tracker.rollup_generation + 1) <= 1
 
 
+def recompute_context(run: RecomputeRun | None, *, pending: bool) -> dict[str, object]:
+    """What ``_recompute_status.html`` shows: the latest recompute while it runs, or if it
+    failed (None once it is done), and whether the first levels are still to come."""
+    running_or_failed = run is not None and (
+        not run.is_finished or run.status == RecomputeRun.Status.FAILED
+    )
+    return {"recompute": run if running_or_failed else None, "levels_pending": pending}
+
+
 def grid_context(
     tracker: Tracker,
     grid: grids.Grid,
@@ -142,12 +151,6 @@ def grid_context(
     says so, with its progress.
     """
     pending = first_levels_pending(tracker, recompute)
-    shown_run = (
-        recompute
-        if recompute is not None
-        and (not recompute.is_finished or recompute.status == RecomputeRun.Status.FAILED)
-        else None
-    )
     return {
         "is_owner": is_owner,
         "can_score": can_score and not tracker.is_archived,
@@ -156,8 +159,7 @@ def grid_context(
         "rows": row_cells_html(grid, pending=pending),
         "print_parts": print_parts(grid, pending=pending),
         "print_colours": print_colours(grid),
-        "recompute": shown_run,
-        "levels_pending": pending,
+        **recompute_context(recompute, pending=pending),
         "modes": list(grids.COLOUR_MODE_LABELS.items()),
         "sorts": list(grids.SORTS.items()),
         "section_value": str(grid.section.pk) if grid.section else "",
@@ -205,10 +207,17 @@ def reteach_groups(request: HttpRequest, tracker_id: int, standard_id: int) -> H
         (swatch, [row for row in grid.rows if row.cells[0].swatch == swatch])
         for swatch in grid.legend
     ]
+    recompute = selectors.latest_recompute(tracker)
     return render(
         request,
         "portals/trackers/groups.html",
-        {"tracker": tracker, "grid": grid, "placement": placement, "groups": groups},
+        {
+            "tracker": tracker,
+            "grid": grid,
+            "placement": placement,
+            "groups": groups,
+            **recompute_context(recompute, pending=first_levels_pending(tracker, recompute)),
+        },
     )
 
 
