@@ -1,10 +1,10 @@
-"""Writes of assessments, attempts and evidence.
+"""Writes of assessments, attempts and accommodations, and what a valid score is.
 
-**Evidence: call through** :mod:`masterly.trackers.services` (``evidence_record``,
-``evidence_edit``, ``evidence_delete``, ``evidence_restore``). Those call the low-level
-writers here *and* update the stored rollups of every tracker the evidence counts in, in the
-same transaction. Calling :func:`evidence_create` or :func:`evidence_change` directly leaves the
-rollups stale until the next bulk recompute (``masterly rollups verify`` would report it).
+**Evidence** is written only by :mod:`masterly.trackers.services.evidence` (record one or
+many, edit, delete, restore): it owns the concept because every evidence write must update
+the stored rollups of the trackers, which sit above this app (ADR 11). The checks of a
+score's points and date (``clean_score``, ``clean_assessed_on``…) live here, beside the
+models they describe, and that service calls them.
 
 Every writer validates first and raises :class:`~django.core.exceptions.ValidationError` whose
 messages name the field and say what to do, before anything is written; each write records its
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,12 +31,10 @@ from masterly.assessments.models import (
     Assessment,
     AssessmentStandard,
     Attempt,
-    Evidence,
-    EvidenceRevision,
-    Source,
     Tool,
 )
 from masterly.core import audit
+from masterly.core.bulk import insert_rows_returning_ids
 from masterly.standards.models import Standard
 
 MAX_POINTS = Decimal(10 ** (POINTS_DIGITS - POINTS_PLACES)) - Decimal(1).scaleb(-POINTS_PLACES)
@@ -139,18 +137,6 @@ def clean_reason(reason: object) -> str:
     return reason.strip()
 
 
-def _clean_source(source: object) -> str:
-    if source not in Source.values:
-        raise ValidationError(
-            {"source": f"Source must be one of {', '.join(Source.values)} (got {source!r})."}
-        )
-    return str(source)
-
-
-def _as_text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
 # ------------------------------------------------------------------ assessments and attempts
 
 
@@ -218,216 +204,64 @@ def attempt_start(*, actor: User | None, assessment: Assessment, student: User) 
             actor=actor,
             action="attempt.started",
             target=attempt,
-            summary=f"Attempt {attempt.number} of {assessment.title!r} for {student}",
+            summary=_attempt_summary(attempt.number, assessment, student),
         )
     return attempt
 
 
-# ------------------------------------------------------------------ evidence (low level)
+@dataclass(frozen=True, slots=True)
+class TakenAttempt:
+    """An attempt already taken (on paper, or before Masterly), with when it was taken."""
+
+    assessment: Assessment
+    student: User
+    number: int
+    taken_at: datetime.datetime
 
 
-def evidence_create(
-    *,
-    actor: User | None,
-    student: User,
-    standard: Standard,
-    points_earned: object,
-    points_possible: object,
-    assessed_on: object,
-    source: str,
-    assessment: Assessment | None = None,
-    attempt: Attempt | None = None,
-) -> Evidence:
-    """Low level: a new piece of evidence with its first revision and an audit row.
-
-    **Call** :func:`masterly.trackers.services.evidence_record` **instead**: it calls this
-    and keeps the rollups current in the same transaction.
-    """
-    earned, possible = clean_score(points_earned, points_possible)
-    on = clean_assessed_on(assessed_on)
-    source = _clean_source(source)
-    if attempt is not None:
-        if assessment is None:
-            assessment = attempt.assessment
-        if attempt.assessment_id != assessment.pk:
-            raise ValidationError(
-                {"attempt": "That attempt belongs to another assessment; choose its own attempt."}
-            )
-        if attempt.student_id != student.pk:
-            raise ValidationError(
-                {"attempt": "That attempt belongs to another student; choose this student's."}
-            )
-    if assessment is not None:
-        aligned = list(
-            AssessmentStandard.objects.filter(assessment=assessment).values_list(
-                "standard_id", flat=True
-            )
+def attempts_record(*, actor: User | None, attempts: Sequence[TakenAttempt]) -> list[Attempt]:
+    """Attempts already taken, written in bulk (each started and submitted when taken), each
+    with its audit row; returns them in order, with their ids. Call it in a transaction."""
+    numbers = [attempt.number for attempt in attempts]
+    if any(number < 1 for number in numbers):
+        raise ValidationError({"number": "An attempt's number is 1 or more."})
+    ids = insert_rows_returning_ids(
+        Attempt,
+        [
+            {
+                "assessment": attempt.assessment.pk,
+                "student": attempt.student.pk,
+                "number": attempt.number,
+                "started_at": attempt.taken_at,
+                "submitted_at": attempt.taken_at,
+            }
+            for attempt in attempts
+        ],
+    )
+    audit.record_many(
+        actor=actor,
+        action="attempt.started",
+        model=Attempt,
+        events=(
+            (pk, _attempt_summary(each.number, each.assessment, each.student), None)
+            for pk, each in zip(ids, attempts, strict=True)
+        ),
+    )
+    return [
+        Attempt(
+            pk=pk,
+            assessment=each.assessment,
+            student=each.student,
+            number=each.number,
+            started_at=each.taken_at,
+            submitted_at=each.taken_at,
         )
-        if aligned and standard.pk not in aligned:
-            raise ValidationError(
-                {
-                    "standard": (
-                        f"{standard} is not one of the standards {assessment.title!r} is "
-                        "aligned to; align it first or choose an aligned standard."
-                    )
-                }
-            )
-    with transaction.atomic(savepoint=False):
-        now = timezone.now()
-        evidence = Evidence.objects.create(
-            student=student,
-            standard=standard,
-            assessment=assessment,
-            attempt=attempt,
-            points_earned=earned,
-            points_possible=possible,
-            assessed_on=on,
-            source=source,
-            entered_by=actor,
-            entered_at=now,
-            version=1,
-        )
-        EvidenceRevision.objects.create(
-            evidence=evidence,
-            version=1,
-            kind=EvidenceRevision.Kind.CREATED,
-            points_earned=earned,
-            points_possible=possible,
-            assessed_on=on,
-            is_deleted=False,
-            changed_by=actor,
-            changed_at=now,
-        )
-        audit.record(
-            actor=actor,
-            action="evidence.created",
-            target=evidence,
-            summary=f"Score {earned}/{possible} on {standard} for {student} ({on})",
-            details={
-                "student": student.pk,
-                "standard": standard.pk,
-                "points_earned": str(earned),
-                "points_possible": str(possible),
-                "assessed_on": on.isoformat(),
-                "source": source,
-            },
-        )
-    return evidence
+        for pk, each in zip(ids, attempts, strict=True)
+    ]
 
 
-def evidence_change(
-    *,
-    actor: User | None,
-    evidence: Evidence,
-    kind: str,
-    reason: object,
-    points_earned: object = None,
-    points_possible: object = None,
-    assessed_on: object = None,
-    expected_version: int | None = None,
-) -> tuple[Evidence, EvidenceRevision | None]:
-    """Low level: edit, delete or restore ``evidence`` with a new revision and an audit row.
-
-    ``kind`` is ``edited`` (the values given change; ``None`` keeps a value), ``deleted`` or
-    ``restored``. Returns the evidence as it now is and the new revision, or ``None`` when an
-    edit changes nothing (nothing is written). ``expected_version`` (the version the person
-    saw) refuses the change if someone else changed the evidence since.
-
-    **Call** ``evidence_edit`` / ``evidence_delete`` / ``evidence_restore`` in
-    :mod:`masterly.trackers.services` **instead**: they keep the rollups current.
-    """
-    why = clean_reason(reason)
-    if kind not in {
-        EvidenceRevision.Kind.EDITED,
-        EvidenceRevision.Kind.DELETED,
-        EvidenceRevision.Kind.RESTORED,
-    }:
-        raise ValueError(f"kind must be edited, deleted or restored (got {kind!r})")
-    with transaction.atomic(savepoint=False):
-        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise ValidationError(
-                f"This score was changed by someone else since you opened it (it is now "
-                f"version {current.version}, you had version {expected_version}); reload the "
-                "page to see the change, then try again.",
-                code="stale",
-            )
-        before = (
-            current.points_earned,
-            current.points_possible,
-            current.assessed_on,
-            current.is_deleted,
-        )
-        earned, possible, on, deleted = before
-        if kind == EvidenceRevision.Kind.EDITED:
-            if current.is_deleted:
-                raise ValidationError(
-                    "This score was deleted; restore it before editing it.", code="deleted"
-                )
-            earned, possible = clean_score(
-                current.points_earned if points_earned is None else points_earned,
-                current.points_possible if points_possible is None else points_possible,
-            )
-            if assessed_on is not None:
-                on = clean_assessed_on(assessed_on)
-        elif kind == EvidenceRevision.Kind.DELETED:
-            if current.is_deleted:
-                raise ValidationError("This score is already deleted.", code="deleted")
-            deleted = True
-        else:
-            if not current.is_deleted:
-                raise ValidationError("This score is not deleted, so there is nothing to restore.")
-            deleted = False
-        after = (earned, possible, on, deleted)
-        if after == before:
-            return current, None
-        now = timezone.now()
-        current.points_earned, current.points_possible, current.assessed_on = earned, possible, on
-        current.is_deleted = deleted
-        current.version += 1
-        current.save(
-            update_fields=[
-                "points_earned",
-                "points_possible",
-                "assessed_on",
-                "is_deleted",
-                "version",
-            ]
-        )
-        revision = EvidenceRevision.objects.create(
-            evidence=current,
-            version=current.version,
-            kind=kind,
-            points_earned=earned,
-            points_possible=possible,
-            assessed_on=on,
-            is_deleted=deleted,
-            old_points_earned=before[0],
-            old_points_possible=before[1],
-            old_assessed_on=before[2],
-            old_is_deleted=before[3],
-            reason=why,
-            changed_by=actor,
-            changed_at=now,
-        )
-        changes: dict[str, Any] = {
-            name: {"old": _as_text(old), "new": _as_text(new)}
-            for name, old, new in zip(
-                ("points_earned", "points_possible", "assessed_on"),
-                before[:3],
-                after[:3],
-                strict=True,
-            )
-            if old != new
-        }
-        audit.record(
-            actor=actor,
-            action=f"evidence.{kind}",
-            target=current,
-            summary=f"Score {kind} on {current.standard_id} for {current.student_id}: {why}",
-            details={"version": current.version, "reason": why, "changes": changes},
-        )
-    return current, revision
+def _attempt_summary(number: int, assessment: Assessment, student: User) -> str:
+    return f"Attempt {number} of {assessment.title!r} for {student}"
 
 
 # ------------------------------------------------------------------ accommodations

@@ -13,37 +13,35 @@ draw comes from a generator seeded with the demo seed and the student's sourcedI
 from ``random``'s global state). Safe to run again: a teacher's tracker that already exists
 is kept as it is.
 
-Fast: the scores are written in bulk (:func:`write_scores`, the same rows
-``evidence_create`` writes one at a time), then each tracker's rollups are computed by the
-bulk recompute its creation queued, run here instead of waiting for the worker.
+Fast: each tracker's queued recompute runs at once (it has no scores yet), then its scores
+are recorded in batches through the one evidence service's "record many"
+(:func:`record_scores`), which writes them set-based and keeps the rollups current.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Model, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Assessment, Attempt, Evidence, EvidenceRevision, Source
-from masterly.assessments.services import clean_assessed_on, clean_score
+from masterly.assessments.models import Assessment, Attempt, Source
+from masterly.assessments.services import TakenAttempt, attempts_record
 from masterly.core import audit
-from masterly.core.models import AuditEvent
 from masterly.demo.rosters import PREFIX, SEED
 from masterly.demo.standards import course_grade
 from masterly.roster.models import AcademicSession, Course, Enrollment, Section
 from masterly.standards.models import CurriculumMap, Standard
 from masterly.trackers.models import RecomputeRun, Tracker
 from masterly.trackers.rollups import run_recompute, tracker_students
-from masterly.trackers.services import tracker_create
+from masterly.trackers.services import NewEvidence, evidence_record_many, tracker_create
+from masterly.trackers.services.evidence import BATCH_ROWS
 from masterly.trackers.services.scoring import quick_check_create
 
 DEMO_TEACHER = "teacher"
@@ -277,7 +275,7 @@ def student_scores(
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """One score to write: what ``evidence_create`` takes (the source is manual)."""
+    """One score to record (entered by hand): a quick check's, or its retake's (attempt 2)."""
 
     student: User
     standard: Standard
@@ -288,188 +286,52 @@ class Score:
     assessed_on: datetime.date
 
 
-def write_scores(*, actor: User, scores: Sequence[Score]) -> int:
-    """Evidence entered by hand by ``actor``, written in bulk: the rows
-    :func:`masterly.assessments.services.evidence_create` writes one score at a time (the
-    evidence, its first revision, an audit row), checked the same way. A retake is the
-    quick check's attempt 2 (an :class:`Attempt` row with its audit row, dated when taken);
-    the first score has no attempt, as quick score entry saves it. Returns the number of
-    scores written.
-
-    Measured on SQLite for the district's 17,000 scores: one at a time through
-    ``evidence_create``, 2.7–4.8 ms a score (45 s or more); ``bulk_create``, about 0.6 ms
-    (a model instance and a value prepared field by field, per row); :func:`insert_rows`,
-    under 0.1 ms. The rollups are left to the caller (the tracker's bulk recompute). Call it
-    inside a transaction.
+def record_scores(*, actor: User, scores: Sequence[Score]) -> int:
+    """Scores entered by hand by ``actor``, recorded through
+    :func:`~masterly.trackers.services.evidence.evidence_record_many` in batches (each its own
+    transaction, with the rollups it changes). A retake is the quick check's attempt 2 (an
+    :class:`Attempt` dated when taken, recorded with the batch holding its first score); the
+    first score has no attempt, as quick score entry saves it. Returns the scores recorded.
     """
-    if not scores:
-        return 0
     now = timezone.now()
     zone = timezone.get_current_timezone()
-    # The same checks as evidence_create, once per distinct value (scores repeat: 3 of 4).
-    points = functools.cache(clean_score)
-    dates = functools.cache(clean_assessed_on)
-    checked = [
-        (score, *points(score.points_earned, score.points_possible), dates(score.assessed_on))
-        for score in scores
-    ]
-
-    retakes: dict[tuple[int, int, int], tuple[Score, datetime.datetime]] = {}
-    for score, _, _, on in checked:
-        if score.attempt is not None:
-            taken = min(now, datetime.datetime.combine(on, datetime.time(10), tzinfo=zone))
-            retakes.setdefault(
-                (score.assessment.pk, score.student.pk, score.attempt), (score, taken)
-            )
-    attempt_ids = dict(
-        zip(
-            retakes,
-            insert_rows(
-                Attempt,
-                [
-                    {
-                        "assessment": assessment,
-                        "student": student,
-                        "number": number,
-                        "started_at": taken,
-                        "submitted_at": taken,
-                    }
-                    for (assessment, student, number), (_, taken) in retakes.items()
+    attempts: dict[tuple[int, int, int], Attempt] = {}
+    for start in range(0, len(scores), BATCH_ROWS):
+        batch = scores[start : start + BATCH_ROWS]
+        taken: dict[tuple[int, int, int], TakenAttempt] = {}
+        for score in batch:
+            key = _attempt_key(score)
+            if key is not None and key not in attempts:
+                when = datetime.datetime.combine(score.assessed_on, datetime.time(10), tzinfo=zone)
+                taken.setdefault(
+                    key, TakenAttempt(score.assessment, score.student, key[2], min(now, when))
+                )
+        with transaction.atomic():
+            made = attempts_record(actor=actor, attempts=list(taken.values()))
+            attempts.update(zip(taken, made, strict=True))
+            evidence_record_many(
+                actor=actor,
+                rows=[
+                    NewEvidence(
+                        student=score.student,
+                        standard=score.standard,
+                        points_earned=score.points_earned,
+                        points_possible=score.points_possible,
+                        assessed_on=score.assessed_on,
+                        source=Source.MANUAL,
+                        assessment=score.assessment,
+                        attempt=attempts.get(_attempt_key(score) or (0, 0, 0)),
+                    )
+                    for score in batch
                 ],
-            ),
-            strict=True,
-        )
-    )
-    evidence_ids = insert_rows(
-        Evidence,
-        [
-            {
-                "student": score.student.pk,
-                "standard": score.standard.pk,
-                "assessment": score.assessment.pk,
-                "attempt": (
-                    None
-                    if score.attempt is None
-                    else attempt_ids[(score.assessment.pk, score.student.pk, score.attempt)]
-                ),
-                "points_earned": earned,
-                "points_possible": possible,
-                "assessed_on": on,
-                "source": Source.MANUAL.value,
-                "entered_by": actor.pk,
-                "entered_at": now,
-                "is_deleted": False,
-                "version": 1,
-            }
-            for score, earned, possible, on in checked
-        ],
-    )
-    insert_rows(
-        EvidenceRevision,
-        [
-            {
-                "evidence": evidence_id,
-                "version": 1,
-                "kind": EvidenceRevision.Kind.CREATED.value,
-                "points_earned": earned,
-                "points_possible": possible,
-                "assessed_on": on,
-                "is_deleted": False,
-                "reason": "",
-                "changed_by": actor.pk,
-                "changed_at": now,
-            }
-            for evidence_id, (_, earned, possible, on) in zip(evidence_ids, checked, strict=True)
-        ],
-    )
-    audit_rows = [
-        {
-            "at": now,
-            "actor": actor.pk,
-            "action": "attempt.started",
-            "object_type": Attempt._meta.label_lower,
-            "object_id": str(attempt_id),
-            "summary": (
-                f"Attempt {key[2]} of {retakes[key][0].assessment.title!r} "
-                f"for {retakes[key][0].student}"
-            )[:300],
-            "details": {},
-        }
-        for key, attempt_id in attempt_ids.items()
-    ]
-    audit_rows += [
-        {
-            "at": now,
-            "actor": actor.pk,
-            "action": "evidence.created",
-            "object_type": Evidence._meta.label_lower,
-            "object_id": str(evidence_id),
-            "summary": (
-                f"Score {earned}/{possible} on {score.standard} for {score.student} ({on})"
-            )[:300],
-            "details": {
-                "student": score.student.pk,
-                "standard": score.standard.pk,
-                "points_earned": str(earned),
-                "points_possible": str(possible),
-                "assessed_on": on.isoformat(),
-                "source": Source.MANUAL.value,
-            },
-        }
-        for evidence_id, (score, earned, possible, on) in zip(evidence_ids, checked, strict=True)
-    ]
-    insert_rows(AuditEvent, audit_rows)
-    return len(evidence_ids)
+            )
+    return len(scores)
 
 
-def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` (field name → value, every row the same fields) and return their new
-    ids, in order: what ``bulk_create`` does, without building a model instance and
-    preparing each value through its field (most of ``bulk_create``'s cost here).
-
-    Values are adapted by the field's type (dates, datetimes, decimals, JSON); a column
-    left out gets the database's default, so a new required field fails loudly here.
-    """
-    if not rows:
-        return []
-    ops = connection.ops
-    columns: list[str] = []
-    adapters: list[tuple[int, Callable[[Any], Any]]] = []  # (column index, adapter)
-    for index, name in enumerate(rows[0]):
-        each = model._meta.get_field(name)
-        if not isinstance(each, models.Field) or not each.column:
-            raise ValueError(f"{model.__name__}.{name} is not a column")
-        columns.append(each.column)
-        # Dates, times and points repeat from row to row: each is adapted once.
-        if isinstance(each, models.DateTimeField):
-            adapters.append((index, functools.cache(ops.adapt_datetimefield_value)))
-        elif isinstance(each, models.DateField):
-            adapters.append((index, functools.cache(ops.adapt_datefield_value)))
-        elif isinstance(each, models.DecimalField):
-            adapters.append((index, functools.cache(ops.adapt_decimalfield_value)))
-        elif isinstance(each, models.JSONField):
-            prepare = functools.partial(each.get_db_prep_save, connection=connection)
-            adapters.append((index, prepare))
-    quote = ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
-    pk = model._meta.pk
-    tail = f" RETURNING {quote(pk.column if pk and pk.column else 'id')}"
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per = max(1, (connection.features.max_query_params or 10_000) // len(columns))
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            params: list[Any] = []
-            for row in chunk:
-                values = list(row.values())
-                for index, adapt in adapters:
-                    values[index] = adapt(values[index])
-                params += values
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
-            ids += [row[0] for row in cursor.fetchall()]
-    return ids
+def _attempt_key(score: Score) -> tuple[int, int, int] | None:
+    if score.attempt is None:
+        return None
+    return (score.assessment.pk, score.student.pk, score.attempt)
 
 
 # ------------------------------------------------------------------ the trackers
@@ -704,11 +566,12 @@ def _build_tracker(
                         assessed_on=planned.on,
                     )
                 )
-        scores.sort(key=lambda s: (s.assessed_on, s.assessment.pk, s.student.pk, s.attempt or 0))
-        write_scores(actor=each.teacher, scores=scores)
-    # Committed: compute the rollups now rather than waiting for the worker. When the worker
-    # runs the queued task later it finds the run done and leaves it alone.
+    # Committed, with no scores yet: run the queued recompute now rather than waiting for the
+    # worker (when it runs the task later it finds the run done and leaves it alone); each
+    # batch of scores then keeps the rollups current, as a teacher's or an import's would.
     run_recompute(run.pk)
+    scores.sort(key=lambda s: (s.assessed_on, s.assessment.pk, s.student.pk, s.attempt or 0))
+    record_scores(actor=each.teacher, scores=scores)
     if archive:
         Tracker.objects.filter(pk=tracker.pk).update(is_archived=True)
         tracker.is_archived = True

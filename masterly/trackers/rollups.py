@@ -9,10 +9,10 @@ Which evidence counts where
     are frozen: their rollups stay as they were when archived (unarchiving must recompute).
 
 Two ways of keeping rollups current
-    *Incremental* (:func:`refresh_cell`): every evidence write, edit, deletion, restore and
-    override recomputes exactly the affected cells in the same transaction, from that cell's
-    evidence (a handful of rows, read through the ``evidence_cell_order`` index): a fixed
-    number of queries whatever the number of trackers or of evidence.
+    *Incremental* (:mod:`masterly.trackers.cells`): every evidence write (one score or a
+    batch), edit, deletion, restore and override recomputes exactly the affected cells in the
+    same transaction, from those cells' evidence (read through the ``evidence_cell_order``
+    index): a fixed number of queries whatever the number of cells, trackers or evidence.
 
     *Bulk* (:func:`run_recompute`, on the task queue): after a settings change, the whole
     tracker is recomputed set-based: its evidence is read in batches of students, in cell
@@ -42,13 +42,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from masterly.assessments.models import Evidence
+from masterly.core.bulk import COPY_FROM_ROWS
 from masterly.mastery import MasteryPolicy, Scorer
-from masterly.roster.models import Enrollment, Section
+from masterly.roster.models import Enrollment
 from masterly.trackers.models import (
     Override,
     RecomputeRun,
@@ -163,25 +164,17 @@ class PercentCache:
         return value
 
 
-# ------------------------------------------------------------------ incremental
-
-
-@dataclass(frozen=True, slots=True)
-class LockedTracker:
-    """A tracker locked for this transaction, with what computing its cells needs."""
-
-    pk: int
-    rollup_generation: int
-    scorer: Scorer
+# ------------------------------------------------------------------ scorers
 
 
 @functools.lru_cache(maxsize=1024)
-def _scorer(method: str, decay: Decimal, weight: Decimal, n: int, scale: str | None) -> Scorer:
+def scorer_of(method: str, decay: Decimal, weight: Decimal, n: int, scale: str | None) -> Scorer:
+    """The (cached) scorer of these settings (``scale``: canonical JSON, see :func:`scale_key`)."""
     data = None if scale is None else json.loads(scale)
     return Scorer(MasteryPolicy(method, decay, weight, n, scale_from_data(data)))
 
 
-def _scale_key(raw: Any) -> str | None:
+def scale_key(raw: Any) -> str | None:
     """A stored scale (JSON text or already decoded) as canonical JSON text, for the cache."""
     data = json.loads(raw) if isinstance(raw, str) else raw
     return None if data is None else json.dumps(data, sort_keys=True)
@@ -189,151 +182,13 @@ def _scale_key(raw: Any) -> str | None:
 
 def tracker_scorer(tracker: Tracker) -> Scorer:
     """The (cached) scorer of a tracker's current settings."""
-    return _scorer(
+    return scorer_of(
         tracker.method,
         Decimal(tracker.decay),
         Decimal(tracker.weight),
         tracker.n_mastery,
-        _scale_key(tracker.scale),
+        scale_key(tracker.scale),
     )
-
-
-def lock_tracker(tracker_id: int) -> LockedTracker:
-    """One tracker, locked until the end of the transaction."""
-    tracker = Tracker.objects.select_for_update().get(pk=tracker_id)
-    return LockedTracker(tracker.pk, tracker.rollup_generation, tracker_scorer(tracker))
-
-
-class _CellSQL:
-    """The incremental path's statements, written once from the models' table names.
-
-    An evidence write runs these on every call, so they skip the ORM's query compilation
-    (which costs more than the queries themselves on SQLite).
-    """
-
-    def __init__(self) -> None:
-        q = connection.ops.quote_name
-
-        def table(model: type[models.Model]) -> str:
-            return q(model._meta.db_table)
-
-        lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
-        self.trackers = (
-            "SELECT t.id, t.method, t.decay, t.weight, t.n_mastery, t.scale, "  # noqa: S608
-            f"t.rollup_generation FROM {table(Tracker)} t "
-            "WHERE t.is_archived = %s "
-            f"AND t.id IN (SELECT ts.tracker_id FROM {table(TrackerSection)} ts "
-            f"JOIN {table(Enrollment)} e ON e.section_id = ts.section_id "
-            f"JOIN {table(Section)} s ON s.id = ts.section_id "
-            "WHERE e.user_id = %s AND e.role = %s AND e.is_active = %s AND s.is_active = %s) "
-            f"AND t.id IN (SELECT tst.tracker_id FROM {table(TrackerStandard)} tst "
-            "WHERE tst.standard_id = %s) "
-            f"ORDER BY t.id{lock}"
-        )
-        self.evidence = (
-            "SELECT points_earned, points_possible, assessed_on "  # noqa: S608
-            f"FROM {table(Evidence)} WHERE student_id = %s AND standard_id = %s "
-            "AND is_deleted = %s ORDER BY assessed_on, entered_at, id"
-        )
-        self.overrides = (
-            f"SELECT tracker_id, level FROM {table(Override)} "  # noqa: S608
-            "WHERE student_id = %s AND standard_id = %s AND cleared_at IS NULL "
-            "AND tracker_id IN ({})"
-        )
-        columns = ("tracker_id", "student_id", "standard_id", *ROLLUP_VALUE_FIELDS)
-        updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in ROLLUP_VALUE_FIELDS)
-        self.upsert_head = (
-            f"INSERT INTO {table(Rollup)} ({', '.join(q(c) for c in columns)}) VALUES "  # noqa: S608
-        )
-        self.upsert_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        self.upsert_tail = (
-            f" ON CONFLICT ({q('tracker_id')}, {q('student_id')}, {q('standard_id')}) "
-            f"DO UPDATE SET {updates}"
-        )
-        self.delete = (
-            f"DELETE FROM {table(Rollup)} WHERE student_id = %s AND standard_id = %s "  # noqa: S608
-            "AND tracker_id IN ({})"
-        )
-
-
-@functools.cache
-def _cell_sql(vendor: str) -> _CellSQL:
-    """The statements for the database in use (``vendor`` keys the cache)."""
-    return _CellSQL()
-
-
-def lock_cell_trackers(student_id: int, standard_id: int) -> list[LockedTracker]:
-    """The (not archived) trackers holding the cell, locked in id order (one query).
-
-    On PostgreSQL the rows are locked (``FOR UPDATE``), in id order so that concurrent
-    writers never deadlock; on SQLite the transaction itself holds the write lock.
-    """
-    sql = _cell_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.trackers,
-            [False, student_id, Enrollment.Role.STUDENT.value, True, True, standard_id],
-        )
-        rows = cursor.fetchall()
-    return [
-        LockedTracker(
-            pk,
-            generation,
-            _scorer(method, points_decimal(decay), points_decimal(weight), n, _scale_key(scale)),
-        )
-        for pk, method, decay, weight, n, scale, generation in rows
-    ]
-
-
-def refresh_cell(student_id: int, standard_id: int, trackers: Sequence[LockedTracker]) -> None:
-    """Recompute the cell (student, standard) in each of ``trackers`` (already locked).
-
-    Three or four queries whatever the number of trackers or evidence: the cell's evidence,
-    its active overrides, one upsert and, when some cell became empty, one delete.
-    """
-    if not trackers:
-        return
-    sql = _cell_sql(connection.vendor)
-    ids = [tracker.pk for tracker in trackers]
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(sql.evidence, [student_id, standard_id, False])
-        rows = cursor.fetchall()
-        cursor.execute(sql.overrides.format(marks), [student_id, standard_id, *ids])
-        overrides = dict(cursor.fetchall())
-        points = [
-            (points_decimal(earned), points_decimal(possible)) for earned, possible, _ in rows
-        ]
-        last = rows[-1][2] if rows else None
-        upserts: list[Any] = []
-        empty: list[int] = []
-        for tracker in trackers:
-            scorer = tracker.scorer
-            values = [scorer.scaled(earned, possible) for earned, possible in points]
-            value = cell_value(scorer, values, last, overrides.get(tracker.pk))
-            if value is None:
-                empty.append(tracker.pk)
-                continue
-            upserts += [
-                tracker.pk,
-                student_id,
-                standard_id,
-                value.score,
-                value.computed_level,
-                value.level,
-                value.is_overridden,
-                value.evidence_count,
-                value.last_assessed_on,
-                tracker.rollup_generation,
-            ]
-        if upserts:
-            count = len(upserts) // len(RollupWriter.COLUMNS)
-            cursor.execute(
-                sql.upsert_head + ", ".join([sql.upsert_row] * count) + sql.upsert_tail, upserts
-            )
-        if empty:
-            marks = ", ".join(["%s"] * len(empty))
-            cursor.execute(sql.delete.format(marks), [student_id, standard_id, *empty])
 
 
 ROLLUP_VALUE_FIELDS = [
@@ -390,8 +245,16 @@ class RollupWriter:
         if not rows:
             return
         with connection.cursor() as cursor:
-            if self._postgres:
+            if self._postgres and len(rows) >= COPY_FROM_ROWS:
                 self._write_postgres(cursor, rows)
+            elif self._postgres:  # a few cells (one score's): one statement, no staging
+                row = "(" + ", ".join(["%s"] * len(self.COLUMNS)) + ")"
+                cursor.execute(
+                    f"INSERT INTO {self._table} ({self._columns}) VALUES "  # noqa: S608
+                    + ", ".join([row] * len(rows))
+                    + self._upsert,
+                    [value for each in rows for value in each],
+                )
             else:
                 marks = ", ".join(["%s"] * len(self.COLUMNS))
                 cursor.executemany(
@@ -413,6 +276,12 @@ class RollupWriter:
             f"SELECT {self._columns} FROM {self.STAGE}{self._upsert}"
         )
         cursor.execute(f"TRUNCATE {self.STAGE}")
+
+
+@functools.cache
+def rollup_writer(vendor: str) -> RollupWriter:
+    """The writer for the database in use (``vendor`` keys the cache)."""
+    return RollupWriter()
 
 
 def _evidence_sql(tracker_id: int, student_ids: Sequence[int]) -> tuple[str, tuple[Any, ...]]:

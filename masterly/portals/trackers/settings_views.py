@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -263,21 +262,16 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
         if form.is_valid():
             values = form.cleaned_data
             try:
-                with transaction.atomic():  # both parts of the form, or neither
-                    display.tracker_portal_change(
-                        actor=_user(request),
-                        tracker=tracker,
-                        portal={field: values[field] for field in PORTAL_DEFAULTS},
-                    )
-                    run = services.tracker_settings_change(
-                        actor=_user(request),
-                        tracker=tracker,
-                        method=values["method"],
-                        decay=values["decay"],
-                        weight=values["weight"],
-                        n_mastery=values["n_mastery"],
-                        scale=form.scale_data(),
-                    )
+                run = services.tracker_settings_save(
+                    actor=_user(request),
+                    tracker=tracker,
+                    portal={field: values[field] for field in PORTAL_DEFAULTS},
+                    method=values["method"],
+                    decay=values["decay"],
+                    weight=values["weight"],
+                    n_mastery=values["n_mastery"],
+                    scale=form.scale_data(),
+                )
             except ValidationError as problem:
                 # The form checked the cut scores; the service's scale message names them too.
                 apply_errors(form, _renamed(problem, {"scale": "cut_mastery"}))

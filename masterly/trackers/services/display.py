@@ -20,14 +20,15 @@ from masterly.standards.models import Standard
 from masterly.trackers import rollups
 from masterly.trackers.models import PORTAL_FIELDS, PortalShow, RecomputeRun, Tracker
 from masterly.trackers.models import TrackerStandard as Placement
-from masterly.trackers.services import _check_manage, _check_not_archived, _queue_recompute
+from masterly.trackers.services.checks import check_manage, check_not_archived
+from masterly.trackers.services.recompute import queue_recompute
 
 ADDED_UNIT = "Added standards"
 
 
 def _check_owner_edit(actor: User | None, tracker: Tracker) -> None:
-    _check_manage(actor, tracker)
-    _check_not_archived(tracker)
+    check_manage(actor, tracker)
+    check_not_archived(tracker)
 
 
 def tracker_students_choose(
@@ -113,7 +114,7 @@ def tracker_standard_add(
             summary=f"{standard} added to {tracker.name!r}",
             details={"standard": standard.pk},
         )
-        return _queue_recompute(actor=actor, tracker=tracker, reason=f"{standard} added")
+        return queue_recompute(actor=actor, tracker=tracker, reason=f"{standard} added")
 
 
 def tracker_portal_change(
@@ -121,16 +122,7 @@ def tracker_portal_change(
 ) -> None:
     """What students and parents see: each of ``PORTAL_FIELDS`` set to a ``PortalShow``."""
     _check_owner_edit(actor, tracker)
-    errors = {
-        field: f"Choose one of: {', '.join(PortalShow.labels)}."
-        for field in PORTAL_FIELDS
-        if portal.get(field) not in PortalShow.values
-    }
-    unknown = set(portal) - set(PORTAL_FIELDS)
-    if unknown:
-        errors["portal"] = f"Unknown portal setting {sorted(unknown)[0]!r}."
-    if errors:
-        raise ValidationError(errors)
+    clean_portal(portal)
     changed = [field for field in PORTAL_FIELDS if getattr(tracker, field) != portal[field]]
     if not changed:
         return
@@ -146,3 +138,17 @@ def tracker_portal_change(
             summary=f"What students and parents see of {tracker.name!r} changed",
             details={"old": old, "new": {field: portal[field] for field in changed}},
         )
+
+
+def clean_portal(portal: Mapping[str, str]) -> None:
+    """A ValidationError naming each portal setting that is not a ``PortalShow`` value."""
+    errors = {
+        field: f"Choose one of: {', '.join(PortalShow.labels)}."
+        for field in PORTAL_FIELDS
+        if portal.get(field) not in PortalShow.values
+    }
+    unknown = set(portal) - set(PORTAL_FIELDS)
+    if unknown:
+        errors["portal"] = f"Unknown portal setting {sorted(unknown)[0]!r}."
+    if errors:
+        raise ValidationError(errors)

@@ -20,10 +20,11 @@ from masterly.standards.models import Standard
 from masterly.trackers import rollups
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
 from masterly.trackers.selectors import can_score_tracker
-from masterly.trackers.services import (
-    _check_not_archived,
+from masterly.trackers.services.checks import check_not_archived
+from masterly.trackers.services.evidence import (
     evidence_delete,
     evidence_edit,
+    evidence_for_entry,
     evidence_record,
     evidence_restore,
 )
@@ -54,7 +55,7 @@ def _points_text(evidence: Evidence | None) -> str:
 def _check_score(actor: User | None, tracker: Tracker) -> None:
     if not can_score_tracker(actor, tracker):
         raise PermissionDenied("Only the tracker's owner and collaborators enter its scores.")
-    _check_not_archived(tracker)
+    check_not_archived(tracker)
 
 
 def quick_check_create(
@@ -122,13 +123,7 @@ def quick_score_save(
     if text:
         earned, _ = assessment_writes.clean_score(text, alignment.points_possible)
     with transaction.atomic():
-        rollups.lock_cell_trackers(student.pk, standard.pk)
-        current = (
-            Evidence.objects.select_for_update()
-            .filter(student=student, standard=standard, assessment=assessment, attempt=None)
-            .order_by("-id")
-            .first()
-        )
+        current = evidence_for_entry(student=student, standard=standard, assessment=assessment)
         if (current.version if current else 0) != expected_version:
             raise StaleScore(current)
         if current is None:

@@ -19,13 +19,13 @@ from masterly.roster.models import Org, Role, RoleAssignment, Section
 from masterly.trackers import rollups
 from masterly.trackers.models import Tracker, TrackerCollaborator
 from masterly.trackers.selectors import tracker_school_year
-from masterly.trackers.services import _check_manage, _check_not_archived
+from masterly.trackers.services.checks import check_manage, check_not_archived
 
 
 def collaborator_add(*, actor: User | None, tracker: Tracker, teacher: User) -> TrackerCollaborator:
     """Let another teacher (an active teacher role) see the tracker and enter scores."""
-    _check_manage(actor, tracker)
-    _check_not_archived(tracker)
+    check_manage(actor, tracker)
+    check_not_archived(tracker)
     if teacher.pk == tracker.owner_id:
         raise ValidationError({"teacher": "The owner already has the tracker."})
     schools = Section.objects.filter(trackers=tracker).values("school")
@@ -58,7 +58,7 @@ def collaborator_add(*, actor: User | None, tracker: Tracker, teacher: User) -> 
 
 def collaborator_remove(*, actor: User | None, tracker: Tracker, teacher: User) -> None:
     """Take a collaborator off the tracker (the scores they entered stay)."""
-    _check_manage(actor, tracker)
+    check_manage(actor, tracker)
     with transaction.atomic():
         removed, _ = TrackerCollaborator.objects.filter(tracker=tracker, teacher=teacher).delete()
         if not removed:
@@ -84,8 +84,8 @@ def accommodations_save(
     Every student must be in the tracker; one transaction. Returns the ids of the students
     whose tools changed.
     """
-    _check_manage(actor, tracker)
-    _check_not_archived(tracker)
+    check_manage(actor, tracker)
+    check_not_archived(tracker)
     enrolled = set(
         rollups.tracker_students(tracker.pk)
         .filter(user__in=list(tools))
