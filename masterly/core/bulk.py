@@ -6,7 +6,8 @@ of rows) that cost more than the database's own work several times over. Here ea
 mapping of field names to values; a field's value goes through its ``get_db_prep_save`` only
 where that can change it (dates, times, decimals and the like), and the rows go to the
 database the fastest way it offers: ``executemany`` of one prepared ``INSERT`` on SQLite,
-``COPY`` on PostgreSQL. Likewise a lookup of thousands of keys (``filter(key__in=…)`` costs
+``COPY`` on PostgreSQL (for a few rows, ``executemany`` there too). It is the project's one
+bulk writer (ADR 6, ADR 11): rosters, evidence, audit rows, the demo. Likewise a lookup of thousands of keys (``filter(key__in=…)`` costs
 the ORM several microseconds a key) binds them as they are.
 """
 

@@ -174,7 +174,7 @@ def test_scores_are_hand_entered_quick_checks_with_some_retakes(district: str) -
             attempt=None,  # the quick check's own score, as quick score entry saves it
         )
         assert first.assessed_on < second.assessed_on
-    # Every score has its history row, as evidence_create writes it.
+    # Every score has its history row, as the evidence service writes it.
     assert EvidenceRevision.objects.filter(evidence__in=evidence).count() == evidence.count()
 
 
