@@ -7,8 +7,9 @@ mapping of field names to values; a field's value goes through its ``get_db_prep
 where that can change it (dates, times, decimals and the like), and the rows go to the
 database the fastest way it offers: ``executemany`` of one prepared ``INSERT`` on SQLite,
 ``COPY`` on PostgreSQL (for a few rows, ``executemany`` there too). It is the project's one
-bulk writer (ADR 6, ADR 11): rosters, evidence, audit rows, the demo. Likewise a lookup of thousands of keys (``filter(key__in=…)`` costs
-the ORM several microseconds a key) binds them as they are.
+bulk writer (ADR 6, ADR 11): rosters, evidence, audit rows, the demo. Likewise a lookup of
+thousands of keys (``filter(key__in=…)`` costs the ORM several microseconds a key) binds
+them as they are.
 """
 
 from __future__ import annotations

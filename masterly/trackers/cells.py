@@ -17,7 +17,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -33,8 +32,10 @@ from masterly.trackers.models import (
     TrackerStandard,
 )
 from masterly.trackers.rollups import (
+    PercentCache,
     cell_value,
     points_decimal,
+    rollup_row,
     rollup_writer,
     scale_key,
     scorer_of,
@@ -183,29 +184,17 @@ def refresh(locked: LockedCells) -> None:
     upserts: list[tuple[Any, ...]] = []
     empty: list[int] = []
     by_cell = dict(_cells(evidence))
+    percents = {pk: PercentCache(tracker.scorer) for pk, tracker in locked.trackers.items()}
     for cell, tracker_ids in locked.holding.items():
         points, last = by_cell.get(cell, ((), None))
         for pk in tracker_ids:
-            tracker = locked.trackers[pk]
-            scorer = tracker.scorer
-            values = [scorer.scaled(earned, possible) for earned, possible in points]
-            value = cell_value(scorer, values, last, overrides.get((pk, *cell)))
+            tracker, percent = locked.trackers[pk], percents[pk]
+            values = [percent(earned, possible) for earned, possible in points]
+            value = cell_value(tracker.scorer, values, last, overrides.get((pk, *cell)))
             if value is None:
                 empty += [pk, *cell]
                 continue
-            upserts.append(
-                (
-                    pk,
-                    *cell,
-                    value.score,
-                    value.computed_level,
-                    value.level,
-                    value.is_overridden,
-                    value.evidence_count,
-                    value.last_assessed_on,
-                    tracker.rollup_generation,
-                )
-            )
+            upserts.append(rollup_row(pk, *cell, value, tracker.rollup_generation))
     rollup_writer(connection.vendor).write(upserts)
     if empty:
         rows = ", ".join(["(%s, %s, %s)"] * (len(empty) // 3))
@@ -215,17 +204,18 @@ def refresh(locked: LockedCells) -> None:
 
 def _cells(
     rows: Sequence[tuple[Any, ...]],
-) -> Iterator[tuple[Cell, tuple[list[tuple[Decimal, Decimal]], Any]]]:
-    """Evidence rows in cell order → each cell's (earned, possible) points and last date."""
+) -> Iterator[tuple[Cell, tuple[list[tuple[Any, Any]], Any]]]:
+    """Evidence rows in cell order → each cell's (earned, possible) points, as read, and its
+    last date."""
     current: Cell | None = None
-    points: list[tuple[Decimal, Decimal]] = []
+    points: list[tuple[Any, Any]] = []
     last: Any = None
     for student, standard, earned, possible, assessed_on in rows:
         if (student, standard) != current:
             if current is not None:
                 yield current, (points, last)
             current, points = (student, standard), []
-        points.append((points_decimal(earned), points_decimal(possible)))
+        points.append((earned, possible))
         last = assessed_on
     if current is not None:
         yield current, (points, last)

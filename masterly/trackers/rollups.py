@@ -278,6 +278,24 @@ class RollupWriter:
         cursor.execute(f"TRUNCATE {self.STAGE}")
 
 
+def rollup_row(
+    tracker_id: int, student_id: int, standard_id: int, value: CellValue, generation: int
+) -> tuple[Any, ...]:
+    """A cell's values in :attr:`RollupWriter.COLUMNS` order."""
+    return (
+        tracker_id,
+        student_id,
+        standard_id,
+        value.score,
+        value.computed_level,
+        value.level,
+        value.is_overridden,
+        value.evidence_count,
+        value.last_assessed_on,
+        generation,
+    )
+
+
 @functools.cache
 def rollup_writer(vendor: str) -> RollupWriter:
     """The writer for the database in use (``vendor`` keys the cache)."""
@@ -424,20 +442,7 @@ def _recompute_batch(
     out: list[tuple[Any, ...]] = []
 
     def emit(student_id: int, standard_id: int, value: CellValue) -> None:
-        out.append(
-            (
-                tracker_id,
-                student_id,
-                standard_id,
-                value.score,
-                value.computed_level,
-                value.level,
-                value.is_overridden,
-                value.evidence_count,
-                value.last_assessed_on,
-                generation,
-            )
-        )
+        out.append(rollup_row(tracker_id, student_id, standard_id, value, generation))
 
     with transaction.atomic():
         tracker = _lock_generation(tracker_id, generation)
