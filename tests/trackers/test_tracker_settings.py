@@ -137,3 +137,57 @@ def test_a_tracker_can_take_its_standards_from_a_curriculum_map(mastery: Mastery
         (mastery.standard_c.pk, "Numbers", True),
         (mastery.standard_a.pk, "Ratios", False),
     ]
+
+
+PORTAL = {
+    "portal_scores": "always",
+    "portal_assessments": "after_all",
+    "portal_answer_key": "never",
+    "portal_item_analysis": "never",
+}
+
+
+def test_the_settings_save_writes_the_calculation_and_the_portal_together(
+    mastery: Mastery,
+) -> None:
+    tracker = mastery.tracker
+    run = services.tracker_settings_save(
+        actor=mastery.world.teacher,
+        tracker=tracker,
+        portal={**PORTAL, "portal_answer_key": "always"},
+        method="highest",
+    )
+
+    assert run is not None and run.status == RecomputeRun.Status.QUEUED
+    saved = Tracker.objects.get(pk=tracker.pk)
+    assert (saved.method, saved.portal_answer_key) == ("highest", "always")
+    assert set(
+        AuditEvent.objects.filter(object_id=str(tracker.pk)).values_list("action", flat=True)
+    ) >= {"tracker.portal_changed", "tracker.settings_changed"}
+
+
+def test_the_settings_save_names_every_bad_field_of_both_parts_and_writes_nothing(
+    mastery: Mastery,
+) -> None:
+    tracker = mastery.tracker
+    before = (Tracker.objects.filter(pk=tracker.pk).values().get(), AuditEvent.objects.count())
+
+    with pytest.raises(ValidationError) as error:
+        services.tracker_settings_save(
+            actor=mastery.world.teacher,
+            tracker=tracker,
+            portal={**PORTAL, "portal_scores": "sometimes"},
+            method="median",
+        )
+
+    assert set(error.value.message_dict) == {"portal_scores", "method"}
+    after = (Tracker.objects.filter(pk=tracker.pk).values().get(), AuditEvent.objects.count())
+    assert after == before
+    assert not RecomputeRun.objects.filter(tracker=tracker, reason__startswith="Settings").exists()
+
+
+def test_only_the_owner_saves_the_settings(mastery: Mastery) -> None:
+    with pytest.raises(PermissionDenied):
+        services.tracker_settings_save(
+            actor=mastery.world.other_teacher, tracker=mastery.tracker, portal=PORTAL
+        )
