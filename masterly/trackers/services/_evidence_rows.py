@@ -18,7 +18,7 @@ from django.db.models import Model
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence, EvidenceRevision
-from masterly.assessments.services import clean_assessed_on, clean_score
+from masterly.assessments.scores import clean_assessed_on, clean_score
 from masterly.core import audit
 from masterly.core.bulk import insert_rows, insert_rows_returning_ids
 from masterly.standards.models import Standard

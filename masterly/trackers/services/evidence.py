@@ -33,7 +33,7 @@ from masterly.assessments.models import (
     EvidenceRevision,
     Source,
 )
-from masterly.assessments.services import clean_assessed_on, clean_reason, clean_score
+from masterly.assessments.scores import clean_assessed_on, clean_reason, clean_score
 from masterly.standards.models import Standard
 from masterly.trackers import cells
 from masterly.trackers.services import _evidence_rows

@@ -16,6 +16,7 @@ from django.db import transaction
 from masterly.accounts.models import User
 from masterly.assessments import services as assessment_writes
 from masterly.assessments.models import Assessment, AssessmentStandard, Evidence, Source
+from masterly.assessments.scores import clean_assessed_on, clean_points, clean_score
 from masterly.standards.models import Standard
 from masterly.trackers import rollups
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
@@ -77,8 +78,8 @@ def quick_check_create(
     outside = [standard for standard in standards if standard.pk not in placed]
     if outside:
         raise ValidationError({"standards": f"{outside[0]} is not in this tracker."})
-    on = assessment_writes.clean_assessed_on(assessed_on)
-    possible = assessment_writes.clean_points(points_possible, "points_possible")
+    on = clean_assessed_on(assessed_on)
+    possible = clean_points(points_possible, "points_possible")
     if possible <= 0:
         raise ValidationError({"points_possible": "Points possible must be more than 0."})
     with transaction.atomic():
@@ -121,7 +122,7 @@ def quick_score_save(
     text = (points or "").strip()
     earned: Decimal | None = None
     if text:
-        earned, _ = assessment_writes.clean_score(text, alignment.points_possible)
+        earned, _ = clean_score(text, alignment.points_possible)
     with transaction.atomic():
         current = evidence_for_entry(student=student, standard=standard, assessment=assessment)
         if (current.version if current else 0) != expected_version:
