@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from masterly.accounts.models import User
@@ -81,7 +81,7 @@ def evidence_record(
     )
     (checked,) = _check([row], name_rows=False)
     ((evidence_id,), now) = _record(actor=actor, checked=[checked])
-    return Evidence(
+    evidence = Evidence(
         pk=evidence_id,
         student=student,
         standard=standard,
@@ -96,6 +96,8 @@ def evidence_record(
         is_deleted=False,
         version=1,
     )
+    evidence._state.adding, evidence._state.db = False, DEFAULT_DB_ALIAS  # as if read back
+    return evidence
 
 
 def evidence_record_many(*, actor: User | None, rows: Sequence[NewEvidence]) -> list[int]:
