@@ -100,10 +100,10 @@ class _SQL:
             "WHERE student_id {students} AND standard_id {standards} "
             "AND tracker_id {trackers} AND cleared_at IS NULL"
         )
-        self.delete = (
-            f"DELETE FROM {table(Rollup)} WHERE (tracker_id, student_id, standard_id) "  # noqa: S608
-            "IN (VALUES {rows})"
-        )
+        # One term per cell, ORed: both databases find each through the unique index
+        # (a row-value ``IN (VALUES …)`` makes SQLite scan the table).
+        self.delete = f"DELETE FROM {table(Rollup)} WHERE {{cells}}"  # noqa: S608
+        self.delete_cell = "(tracker_id = %s AND student_id = %s AND standard_id = %s)"
 
     def among(self, values: Collection[int]) -> tuple[str, list[Any]]:
         """``= ANY(%s)`` on PostgreSQL (one parameter), ``IN (%s, …)`` on SQLite."""
@@ -197,9 +197,9 @@ def refresh(locked: LockedCells) -> None:
             upserts.append(rollup_row(pk, *cell, value, tracker.rollup_generation))
     rollup_writer(connection.vendor).write(upserts)
     if empty:
-        rows = ", ".join(["(%s, %s, %s)"] * (len(empty) // 3))
+        terms = " OR ".join([sql.delete_cell] * (len(empty) // 3))
         with connection.cursor() as cursor:
-            cursor.execute(sql.delete.format(rows=rows), empty)
+            cursor.execute(sql.delete.format(cells=terms), empty)
 
 
 def _cells(
