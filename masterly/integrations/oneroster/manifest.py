@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from masterly.integrations.oneroster.binding import MANIFEST_COLUMNS
 from masterly.integrations.oneroster.csvreader import CsvFile
 from masterly.integrations.oneroster.errors import ErrorList
 from masterly.integrations.oneroster.source import MANIFEST, RosterSource
@@ -37,7 +38,7 @@ def read_manifest(source: RosterSource, errors: ErrorList) -> Manifest | None:
             "the whole set again from your student information system.",
         )
         return None
-    csv_file = CsvFile(source, MANIFEST, errors, required=["propertyName", "value"])
+    csv_file = CsvFile(source, MANIFEST, errors, required=MANIFEST_COLUMNS)
     properties: dict[str, tuple[int, str]] = {}
     for line, row in csv_file.rows():
         properties[row["propertyName"].strip()] = (line, row["value"].strip())

@@ -271,11 +271,6 @@ class EnrollmentRow(Row):
     end_date: OptionalDate = Field(default=None, alias="endDate")
 
 
-def required_columns(model: type[Row]) -> list[str]:
-    """The columns a file's header must name: those of the model's fields without a default."""
-    return [info.alias or name for name, info in model.model_fields.items() if info.is_required()]
-
-
 RowT = TypeVar("RowT", bound=Row)
 
 

@@ -6,9 +6,10 @@ from collections.abc import Collection, Mapping
 from typing import Any, ClassVar, Generic
 
 from masterly.core.bulk import rows_where_in
+from masterly.integrations.oneroster.binding import required_columns
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.csvreader import CsvFile
-from masterly.integrations.oneroster.rows import RowT, parse_rows, required_columns
+from masterly.integrations.oneroster.rows import RowT, parse_rows
 from masterly.roster.services import (
     IncomingRecord,
     SourcedModel,
@@ -43,8 +44,9 @@ class FileStep:
         self.entry = ctx.summary.entry(self.filename, self.label)
         self.broken = False
 
-    def required(self) -> list[str]:
-        raise NotImplementedError
+    def required(self) -> tuple[str, ...]:
+        """The columns this file's binding (the manifest's version) requires in the header."""
+        return required_columns(self.ctx.manifest.version, self.filename)
 
     def run(self) -> None:
         ctx = self.ctx
@@ -108,9 +110,6 @@ class SourcedFileStep(FileStep, Generic[RowT]):
     kind: ClassVar[str]
     model: ClassVar[SourcedModel]
     row_model: type[RowT]
-
-    def required(self) -> list[str]:
-        return required_columns(self.row_model)
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         ctx = self.ctx

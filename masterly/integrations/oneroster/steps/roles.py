@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from masterly.accounts.models import User
 from masterly.integrations.oneroster.context import ImportContext
-from masterly.integrations.oneroster.rows import RoleRow, parse_rows, required_columns
+from masterly.integrations.oneroster.rows import RoleRow, parse_rows
 from masterly.integrations.oneroster.steps.base import FileStep, sourced_pks
 from masterly.integrations.oneroster.summary import FileSummary
 from masterly.roster.models import Org, Role
@@ -94,9 +94,6 @@ class RoleStep(FileStep):
     def __init__(self, ctx: ImportContext) -> None:
         super().__init__(ctx)
         self.writer = RoleWriter(ctx, self.entry)
-
-    def required(self) -> list[str]:
-        return required_columns(RoleRow)
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         rows = self.unique(parse_rows(RoleRow, self.filename, chunk, self.ctx.errors))
