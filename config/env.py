@@ -56,8 +56,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def secret_key(*, debug: bool, data_dir: Path) -> str:
-    """SECRET_KEY from the environment; in development generated once and kept on disk."""
+def secret_key(*, debug: bool) -> str:
+    """SECRET_KEY from the environment; in development without one, a key for this process.
+
+    ``make run`` remembers the key it uses in var/local.env (config/local.py), so a key made
+    here only serves a development command run before ``make run`` ever was. It is put in the
+    environment so that processes started from this one (runserver's reloader) share it.
+    """
     key = env_str("SECRET_KEY")
     if key:
         if len(key) < 32:
@@ -69,13 +74,8 @@ def secret_key(*, debug: bool, data_dir: Path) -> str:
             "example: export SECRET_KEY=\"$(python3 -c 'import secrets; "
             "print(secrets.token_urlsafe(50))')\""
         )
-    key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    os.environ["SECRET_KEY"] = key
     return key
 
 

@@ -20,7 +20,7 @@ DATA_DIR = Path(env_str("MASTERLY_DATA_DIR") or BASE_DIR / "var")
 
 try:
     DEBUG = env_bool("DEBUG", default=False)
-    SECRET_KEY = secret_key(debug=DEBUG, data_dir=DATA_DIR)
+    SECRET_KEY = secret_key(debug=DEBUG)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
     if not DEBUG and not ALLOWED_HOSTS:
         raise SettingsError(
@@ -28,6 +28,8 @@ try:
             "names Masterly is served under, for example ALLOWED_HOSTS=masterly.example.org"
         )
     DATABASES = {"default": database(env_str("DATABASE_URL"), data_dir=DATA_DIR)}
+    # The port `masterly start` and `masterly runserver` serve on (gunicorn reads PORT itself).
+    PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
     EMAIL_HOST = env_str("EMAIL_HOST")
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

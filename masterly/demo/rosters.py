@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 import random
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -344,3 +346,12 @@ def build_demo(*, today: datetime.date, seed: int = SEED) -> ImportSummary:
     ]
     User.objects.filter(sourced_id__in=admins).update(is_staff=True)
     return summary
+
+
+def write_demo_rosters(path: Path, *, today: datetime.date, seed: int = SEED) -> Path:
+    """The demo district's OneRoster 1.2 bulk set as a .zip: a sample of what a district sends."""
+    roster = DemoRoster(today=today, seed=seed)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in roster.contents().items():
+            archive.writestr(name, data)
+    return path

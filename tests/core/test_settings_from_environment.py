@@ -56,13 +56,20 @@ def test_unsupported_database_is_refused(tmp_path: Path) -> None:
         database("mysql://root@localhost/x", data_dir=tmp_path)
 
 
-def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
+def _start(
+    env: dict[str, str], *, command: tuple[str, ...] = ("-m", "masterly.cli", "check")
+) -> subprocess.CompletedProcess[str]:
+    """A command in a clean environment; no remembered settings unless the test gives some."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        and not k.startswith("MASTERLY_")
+    }
     return subprocess.run(
-        [sys.executable, "-m", "masterly.cli", "check"],
+        [sys.executable, *command],
         cwd=ROOT,
-        env={**clean, **env},
+        env={"MASTERLY_LOCAL_ENV": "/nonexistent/local.env", **clean, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -81,10 +88,109 @@ def test_bad_debug_value_stops_with_a_clear_message() -> None:
     assert "Masterly cannot start: DEBUG='sometimes' is not a yes/no value" in result.stderr
 
 
-def test_development_generates_and_keeps_a_secret_key(tmp_path: Path) -> None:
-    env = {"DEBUG": "1", "MASTERLY_DATA_DIR": str(tmp_path)}
-    assert _start(env).returncode == 0
-    key = (tmp_path / "secret_key").read_text()
-    assert len(key) > 40
-    assert _start(env).returncode == 0
-    assert (tmp_path / "secret_key").read_text() == key
+def test_bad_port_stops_with_a_clear_message() -> None:
+    result = _start({"DEBUG": "1", "PORT": "80000"})
+    assert result.returncode == 2
+    assert "Masterly cannot start: PORT=80000 is out of range; use 1 to 65535" in result.stderr
+
+
+def test_development_without_make_run_still_starts(tmp_path: Path) -> None:
+    result = _start({"DEBUG": "1", "MASTERLY_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "secret_key").exists()  # the key is make run's to remember
+
+
+# ---------------------------------------------------------------- var/local.env (config/local.py)
+
+SHOW = (
+    "-m",
+    "masterly.cli",
+    "shell",
+    "--verbosity=0",
+    "-c",
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.SECRET_KEY, settings.DATA_DIR, settings.PORT)",
+)
+KEY = "remembered-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def _remembered(tmp_path: Path, text: str) -> dict[str, str]:
+    path = tmp_path / "local.env"
+    path.write_text(text)
+    return {"MASTERLY_LOCAL_ENV": str(path)}
+
+
+def test_the_masterly_command_uses_the_remembered_settings(tmp_path: Path) -> None:
+    env = _remembered(
+        tmp_path, f"# by make run\nDEBUG=1\nSECRET_KEY={KEY}\nMASTERLY_DATA_DIR={tmp_path}\n"
+    )
+    result = _start(env, command=SHOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", KEY, str(tmp_path), "8000"]
+
+
+def test_the_environment_wins_over_remembered_settings(tmp_path: Path) -> None:
+    env = _remembered(tmp_path, f"DEBUG=1\nSECRET_KEY={KEY}\nMASTERLY_DATA_DIR={tmp_path}\n")
+    result = _start(
+        {**env, "DEBUG": "0", "ALLOWED_HOSTS": "localhost", "PORT": "8123"}, command=SHOW
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", KEY, str(tmp_path), "8123"]
+
+
+def test_a_bad_line_stops_with_the_file_and_line_named(tmp_path: Path) -> None:
+    env = _remembered(tmp_path, "DEBUG=1\nthis is not a setting\n")
+    result = _start(env)
+    assert result.returncode == 2
+    assert (
+        f"Masterly cannot start: {tmp_path / 'local.env'}, line 2: 'this is not a setting' is "
+        "not NAME=value." in result.stderr
+    )
+
+
+def test_a_bad_remembered_value_stops_naming_the_variable(tmp_path: Path) -> None:
+    result = _start(_remembered(tmp_path, "DEBUG=sometimes\n"))
+    assert result.returncode == 2
+    assert "Masterly cannot start: DEBUG='sometimes' is not a yes/no value" in result.stderr
+
+
+def test_gunicorns_wsgi_module_never_reads_the_remembered_settings(tmp_path: Path) -> None:
+    env = _remembered(tmp_path, f"DEBUG=1\nSECRET_KEY={KEY}\nMASTERLY_DATA_DIR={tmp_path}\n")
+    result = _start(env, command=("-c", "import config.wsgi"))
+    assert result.returncode == 2
+    assert "Masterly cannot start: SECRET_KEY is required when DEBUG is off" in result.stderr
+
+
+def test_start_in_development_remembers_its_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config.local import read, remember_development
+
+    path = tmp_path / "var" / "local.env"
+    path.parent.mkdir()
+    path.write_text("EMAIL_HOST=mail.example.org\n")  # a line added by hand
+    monkeypatch.setenv("DEBUG", "1")
+    monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    remember_development(path)
+    first = read(path)
+    remember_development(path)  # the next make run keeps the key
+
+    assert read(path) == first
+    assert first.keys() == {"EMAIL_HOST", "DEBUG", "SECRET_KEY", "MASTERLY_DATA_DIR"}
+    assert first["DEBUG"] == "1"
+    assert len(first["SECRET_KEY"]) > 40
+    assert first["MASTERLY_DATA_DIR"] == str(tmp_path)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_start_outside_development_remembers_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config.local import remember_development
+
+    monkeypatch.setenv("DEBUG", "0")
+    remember_development(tmp_path / "local.env")
+    assert not (tmp_path / "local.env").exists()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
-from masterly.demo.rosters import PASSWORD, other_district_exists
+from masterly.demo.rosters import PASSWORD, demo_exists, other_district_exists, write_demo_rosters
 from masterly.demo.standards import build_standards_demo
 from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
@@ -44,8 +45,23 @@ class Command(BaseCommand):
             default=None,
             help="build as if today were this date (YYYY-MM-DD); default: today",
         )
+        parser.add_argument(
+            "--export-rosters",
+            type=Path,
+            metavar="ZIP",
+            help="only write the demo district's OneRoster 1.2 files to this .zip (a sample for "
+            "`masterly import-oneroster`); the database is not touched",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        today = options["today"] or timezone.localdate()
+        if options["export_rosters"]:
+            path = write_demo_rosters(options["export_rosters"], today=today)
+            self.stdout.write(
+                f"Wrote the demo district's OneRoster 1.2 files to {path}; the database was not "
+                f"touched. Import them with: masterly import-oneroster {path}"
+            )
+            return
         if options["if_empty"] and Org.objects.exists():
             self.stdout.write(
                 "Using the district already in the database "
@@ -58,7 +74,12 @@ class Command(BaseCommand):
                 "would deactivate its people and classes. Nothing was changed. Use an empty "
                 "database for the demo (for example MASTERLY_DATA_DIR=var/demo)."
             )
-        today = options["today"] or timezone.localdate()
+        if demo_exists():
+            self.stdout.write(
+                "The demo district is already in this database: bringing it up to date. Nothing "
+                "is deleted and what was entered since is kept; for a fresh demo, use an empty "
+                "database (for example MASTERLY_DATA_DIR=var/fresh-demo)."
+            )
         started = time.monotonic()
 
         # 1. Rosters: district, schools, terms, courses, sections, people, enrollments.

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Migrate, load the demo district if the database is empty, start the worker and serve."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--addrport", help="default: 127.0.0.1:$PORT (PORT is 8000 unless set)")
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo.")
 
     @staticmethod
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             [sys.executable, "-m", "masterly.cli", "worker", *self.worker_options()],
             env=os.environ.copy(),
         )
-        host = options["addrport"]
+        host = options["addrport"] or f"127.0.0.1:{settings.PORT}"
         self.stdout.write(self.style.SUCCESS(f"\nMasterly is running at http://{host}/\n"))
         self.stdout.write(f"Demo sign-ins (password: {PASSWORD}):")
         for username, who in SIGN_INS:
