@@ -332,6 +332,7 @@ def test_production(clone, tmp_path):
     and with them it serves with DEBUG off."""
     refused = clone.run(".venv/bin/gunicorn config.wsgi", timeout=60)
     assert refused.returncode != 0
+    assert "App failed to load" in refused.stderr  # gunicorn stops instead of retrying
     assert "Masterly cannot start: SECRET_KEY is required when DEBUG is off" in refused.stderr
 
     key = {"SECRET_KEY": "readme-test-secret-key-0123456789-abcdefghijklmnop"}
