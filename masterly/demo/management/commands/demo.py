@@ -56,7 +56,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or timezone.localdate()
         if options["export_rosters"]:
-            path = write_demo_rosters(options["export_rosters"], today=today)
+            try:
+                path = write_demo_rosters(options["export_rosters"], today=today)
+            except OSError as error:
+                raise CommandError(f"{options['export_rosters']}: {error.strerror}.") from None
             self.stdout.write(
                 f"Wrote the demo district's OneRoster 1.2 files to {path}; the database was not "
                 f"touched. Import them with: masterly import-oneroster {path}"
