@@ -60,7 +60,9 @@ def remember_development(path: Path) -> None:
     """In development, keep this run's settings (generating a secret key the first time)."""
     if not env_bool("DEBUG"):
         return
-    data_dir = Path(env_str("MASTERLY_DATA_DIR") or BASE_DIR / "var").resolve()
+    data_dir = (BASE_DIR / (env_str("MASTERLY_DATA_DIR") or "var")).resolve()
+    if data_dir.is_relative_to(BASE_DIR):
+        data_dir = data_dir.relative_to(BASE_DIR)  # still right if the checkout is moved
     values = {
         "DEBUG": "1",
         "SECRET_KEY": env_str("SECRET_KEY") or secrets.token_urlsafe(50),

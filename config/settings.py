@@ -16,7 +16,8 @@ from config.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env_str("MASTERLY_DATA_DIR") or BASE_DIR / "var")
+# A relative MASTERLY_DATA_DIR is read from the project folder, whatever the current folder.
+DATA_DIR = BASE_DIR / (env_str("MASTERLY_DATA_DIR") or "var")
 
 try:
     DEBUG = env_bool("DEBUG", default=False)

@@ -171,8 +171,8 @@ def test_start_in_development_remembers_its_settings(
     path.write_text("EMAIL_HOST=mail.example.org\n")  # a line added by hand
     monkeypatch.setenv("DEBUG", "1")
     monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "")  # set, not deleted: undone after the test
+    monkeypatch.setenv("DATABASE_URL", "")
 
     remember_development(path)
     first = read(path)
@@ -194,3 +194,18 @@ def test_start_outside_development_remembers_nothing(
     monkeypatch.setenv("DEBUG", "0")
     remember_development(tmp_path / "local.env")
     assert not (tmp_path / "local.env").exists()
+
+
+def test_a_data_folder_in_the_project_is_remembered_relative_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So the remembered settings stay right when the checkout is moved."""
+    from config.local import read, remember_development
+
+    for name, value in {"DEBUG": "1", "SECRET_KEY": "", "DATABASE_URL": ""}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MASTERLY_DATA_DIR", str(ROOT / "var" / "other"))
+
+    remember_development(tmp_path / "local.env")
+
+    assert read(tmp_path / "local.env")["MASTERLY_DATA_DIR"] == "var/other"
