@@ -75,6 +75,9 @@ def remember_development(path: Path) -> None:
     if remembered != before:
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = "".join(f"{name}={value}\n" for name, value in remembered.items())
-        path.write_text(HEADER + lines, encoding="utf-8")
-        path.chmod(0o600)
+        # Readable by its owner only, from the first byte: it holds the secret key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(HEADER + lines)
+        path.chmod(0o600)  # a file that already existed keeps its mode otherwise
     os.environ.update(values)
