@@ -30,21 +30,23 @@ add a rule from their ``AppConfig.ready()`` with :func:`add_student_rule` /
 ``values()`` querysets of the ids (of ``User`` students or of ``Section``) it lets them see;
 they become one ``UNION ALL`` subquery. A rule says who the user is only through query
 filters on ``user`` (never with Python branches on the user, other than ``is_superuser``):
-the rules are compiled to SQL once, for a probe user, and reused with the real user's id.
+the rules are compiled to SQL once per role set (``masterly.core.compiled``) and bound to
+each user's id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from masterly.accounts.models import User
+from masterly.core.compiled import CompiledQuery
 from masterly.roster.models import Enrollment, GuardianLink, Org, Role, RoleAssignment, Section
 
 AnyUser = User | AnonymousUser
@@ -186,19 +188,17 @@ def add_student_rule(role: Role, rule: Rule) -> None:
     """Let ``role`` see more students (for example a tracker's collaborators)."""
     if rule not in STUDENT_RULES[role]:
         STUDENT_RULES[role].append(rule)
-        _COMPILED.clear()
 
 
 def add_section_rule(role: Role, rule: Rule) -> None:
     """Let ``role`` see more sections."""
     if rule not in SECTION_RULES[role]:
         SECTION_RULES[role].append(rule)
-        _COMPILED.clear()
 
 
 def rules_key() -> tuple[Any, ...]:
-    """Which rules are in force: SQL compiled from them (by a caller that keeps its own) is
-    valid while this stays the same."""
+    """Which rules are in force: SQL compiled from them (here, or by a caller that embeds
+    them in a compiled query of its own) is valid while this stays the same."""
     return tuple(
         (role, tuple(id(rule) for rule in rules[role]))
         for rules in (STUDENT_RULES, SECTION_RULES)
@@ -206,32 +206,25 @@ def rules_key() -> tuple[Any, ...]:
     )
 
 
-# A user id no one has: the rules are compiled once for it, and its id swapped for the real
-# user's in the parameters (compiling the nested subqueries costs more than running them).
-_PROBE_ID = -7_654_321_987
-_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+def _union(
+    rules: dict[Role, list[Rule]],
+    *,
+    roles: tuple[Role, ...],
+    superuser: bool,
+    in_force: object,
+    user_id: int,
+) -> IdQuery:
+    """The ``UNION ALL`` of the rules of ``roles`` for the user ``user_id`` (``in_force``,
+    :func:`rules_key`, is only part of the compiled query's key)."""
+    user = User(pk=user_id, is_superuser=superuser, is_active=True)
+    parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(user)]
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def _compiled(
-    rules: dict[Role, list[Rule]], roles: list[Role], *, superuser: bool
-) -> tuple[str, tuple[Any, ...]] | None:
-    """The rules' ``UNION ALL`` subquery as SQL for the probe user (cached), or None."""
-    key = (
-        id(rules),
-        tuple(roles),
-        tuple(id(rule) for role in roles for rule in rules[role]),
-        superuser,
-        connection.vendor,
-    )
-    if key not in _COMPILED:
-        probe = User(pk=_PROBE_ID, is_superuser=superuser, is_active=True)
-        parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(probe)]
-        if not parts:
-            return None
-        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        sql, params = union.query.sql_with_params()
-        _COMPILED[key] = (sql, tuple(params))
-    return _COMPILED[key]
+# Compiled once per role set (compiling the nested subqueries costs more than running them),
+# then bound to each user's id: so a rule may say who the user is only in query filters.
+_STUDENTS_SQL = CompiledQuery(partial(_union, STUDENT_RULES))
+_SECTIONS_SQL = CompiledQuery(partial(_union, SECTION_RULES))
 
 
 def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None) -> Q:
@@ -239,13 +232,14 @@ def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None)
     each branch starts from the user's own (indexed) rows rather than scanning a table."""
     if not isinstance(user, User) or not user.is_active:
         return NOTHING
-    roles = list(rules) if as_role is None else [Role(as_role)]
-    compiled = _compiled(rules, roles, superuser=user.is_superuser)
-    if compiled is None:
+    roles = tuple(rules) if as_role is None else (Role(as_role),)
+    if not any(rules[role] for role in roles):
         return NOTHING
-    sql, params = compiled
+    fixed = {"roles": roles, "superuser": user.is_superuser, "in_force": rules_key()}
+    query = _STUDENTS_SQL if rules is STUDENT_RULES else _SECTIONS_SQL
+    sql, params = query.sql(fixed, user_id=user.pk)
     # The SQL is Django's own compilation of the rules; only the parameters change.
-    return Q(pk__in=RawSQL(sql, tuple(user.pk if p == _PROBE_ID else p for p in params)))  # noqa: S611
+    return Q(pk__in=RawSQL(sql, tuple(params)))  # noqa: S611
 
 
 # ------------------------------------------------------------------ the public API
