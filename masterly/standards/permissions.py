@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from masterly.roster.access import is_district_admin
 from masterly.roster.models import Course, Enrollment, Role, RoleAssignment
 from masterly.roster.selectors import roles_for
 from masterly.standards.models import CurriculumMap
@@ -28,10 +29,6 @@ def held_roles(user: Person) -> set[Role]:
         cached = set(roles_for(user))
         setattr(user, "_standards_roles", cached)  # noqa: B010 (not a declared attribute)
     return cached
-
-
-def is_district_admin(user: Person) -> bool:
-    return Role.DISTRICT_ADMIN in held_roles(user)
 
 
 def is_teacher(user: Person) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, overload
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from masterly.standards import permissions
+from masterly.roster import access
 from masterly.standards.models import (
     Association,
     CurriculumMap,
@@ -440,7 +440,7 @@ def editable_units(user: Any) -> list[Unit]:
     if not getattr(user, "is_authenticated", False):
         return []
     mine = Q(curriculum_map__scope=CurriculumMap.Scope.TEACHER, curriculum_map__owner=user)
-    if permissions.is_district_admin(user):
+    if access.is_district_admin(user):
         mine |= Q(curriculum_map__scope=CurriculumMap.Scope.DISTRICT)
     return list(
         Unit.objects.filter(mine)

@@ -14,15 +14,14 @@ from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import read_progress
 from masterly.integrations.oneroster.services import import_run_upload
 from masterly.integrations.oneroster.summary import ImportSummary
-from masterly.roster.models import Role
-from masterly.roster.selectors import roles_for
+from masterly.roster.access import is_district_admin
 
 HISTORY_LENGTH = 50
 REFRESH_SECONDS = 2
 
 
 def _district_admin_only(request: HttpRequest) -> None:
-    if Role.DISTRICT_ADMIN not in roles_for(request.user):
+    if not is_district_admin(request.user):
         raise PermissionDenied("Only district admins import rosters.")
 
 
