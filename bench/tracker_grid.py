@@ -129,8 +129,8 @@ def measure(ids: dict[str, Any], requests: int) -> dict[str, tuple[float, float]
     from masterly.accounts.models import User
     from masterly.portals.trackers.views import grid_context
     from masterly.roster.models import Role
-    from masterly.trackers import grid as grids
     from masterly.trackers.models import Tracker
+    from masterly.trackers.selectors import grid as grids
 
     teacher = User.objects.get(pk=ids["teacher"])
     url = reverse("tracker_grid", args=[ids["tracker"]])

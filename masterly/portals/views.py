@@ -12,7 +12,7 @@ from masterly.accounts.models import User
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
-from masterly.trackers.grid import tracker_list
+from masterly.trackers.selectors.tracker_list import tracker_list
 
 
 def _user(request: HttpRequest) -> User:

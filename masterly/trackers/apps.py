@@ -10,6 +10,6 @@ class TrackersConfig(AppConfig):
         # A tracker's collaborators see its students, through the one access layer.
         from masterly.roster import access
         from masterly.roster.models import Role
-        from masterly.trackers.selectors import collaborator_students
+        from masterly.trackers.selectors.collaborators import collaborator_students
 
         access.add_student_rule(Role.TEACHER, collaborator_students)

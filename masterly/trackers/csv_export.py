@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from masterly.trackers.grid import Grid
+from masterly.trackers.selectors.grid import Grid
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

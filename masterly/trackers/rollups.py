@@ -49,13 +49,12 @@ from django.utils import timezone
 from masterly.assessments.models import Evidence
 from masterly.core.bulk import COPY_FROM_ROWS
 from masterly.mastery import MasteryPolicy, Scorer
-from masterly.roster.models import Enrollment
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import (
     Override,
     RecomputeRun,
     Rollup,
     Tracker,
-    TrackerSection,
     TrackerStandard,
 )
 from masterly.trackers.scales import scale_from_data
@@ -73,20 +72,6 @@ CELL_ORDER = ("student_id", "standard_id", "assessed_on", "entered_at", "id")
 
 
 # ------------------------------------------------------------------ membership
-
-
-def tracker_students(tracker_id: int) -> QuerySet[Enrollment, Any]:
-    """The ids of the students in a tracker (``values("user")``), as a subquery."""
-    return (
-        Enrollment.objects.filter(
-            role=Enrollment.Role.STUDENT,
-            is_active=True,
-            section__is_active=True,
-            section__in=TrackerSection.objects.filter(tracker_id=tracker_id).values("section"),
-        )
-        .values("user")
-        .distinct()
-    )
 
 
 def tracker_standard_ids(tracker_id: int) -> QuerySet[TrackerStandard, Any]:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from masterly.trackers.selectors import get_recompute_run_or_404
+from masterly.trackers.selectors.trackers import get_recompute_run_or_404
 
 REFRESH_SECONDS = 2
 

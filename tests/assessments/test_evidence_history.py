@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from masterly.assessments.models import Evidence, EvidenceRevision
 from masterly.core.models import AuditEvent
-from masterly.trackers import selectors, services
+from masterly.trackers import services
+from masterly.trackers.selectors.cells import evidence_history
 from tests.assessment_factories import DAY, Mastery
 
 
@@ -23,7 +24,7 @@ def test_recording_a_score_writes_its_first_revision_and_an_audit_row(mastery: M
     assert evidence.version == 1
     assert evidence.entered_by == teacher
     assert evidence.entered_at is not None and evidence.entered_at.tzinfo is not None
-    (revision,) = selectors.evidence_history(evidence)
+    (revision,) = evidence_history(evidence)
     assert revision.kind == EvidenceRevision.Kind.CREATED
     assert revision.values() == (Decimal("3.50"), Decimal("4.00"), DAY, False)
     assert (revision.changed_by, revision.old_points_earned) == (teacher, None)
@@ -50,7 +51,7 @@ def test_an_edit_keeps_the_old_value_with_who_when_and_why(mastery: Mastery) -> 
         datetime.date(2026, 9, 2),
         2,
     )
-    created, edit = selectors.evidence_history(edited)
+    created, edit = evidence_history(edited)
     assert created.points_earned == Decimal("2.00")
     assert edit.kind == EvidenceRevision.Kind.EDITED
     assert (edit.old_points_earned, edit.points_earned) == (Decimal("2.00"), Decimal("3.00"))
@@ -73,9 +74,9 @@ def test_a_deletion_and_a_restore_are_revisions_and_nothing_is_destroyed(mastery
     restored = services.evidence_restore(actor=teacher, evidence=deleted, reason="Right student")
     assert not restored.is_deleted and restored.version == 3
 
-    kinds = [r.kind for r in selectors.evidence_history(restored)]
+    kinds = [r.kind for r in evidence_history(restored)]
     assert kinds == ["created", "deleted", "restored"]
-    deletion = selectors.evidence_history(restored)[1]
+    deletion = evidence_history(restored)[1]
     assert (deletion.old_is_deleted, deletion.is_deleted, deletion.reason) == (
         False,
         True,
@@ -95,7 +96,7 @@ def test_the_current_value_is_a_copy_of_the_latest_revision(mastery: Mastery) ->
         evidence = services.evidence_edit(
             actor=teacher, evidence=evidence, reason="regrade", points_earned=earned
         )
-    latest = selectors.evidence_history(evidence).last()
+    latest = evidence_history(evidence).last()
     assert latest is not None
     stored = Evidence.objects.get(pk=evidence.pk)
     assert (

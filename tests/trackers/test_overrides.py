@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from masterly.core.models import AuditEvent
-from masterly.trackers import selectors, services
+from masterly.trackers import services
 from masterly.trackers.models import Override, Rollup
+from masterly.trackers.selectors.cells import cell_result, override_history
 from tests.assessment_factories import Mastery
 
 
@@ -40,7 +41,7 @@ def test_an_override_wins_and_says_why(mastery: Mastery) -> None:
         teacher,
         True,
     )
-    result = selectors.cell_result(mastery.tracker, student, mastery.standard_a)
+    result = cell_result(mastery.tracker, student, mastery.standard_a)
     assert result.overridden and result.level.abbreviation == "M"
     assert "Showed mastery in a conference" in result.explain()
     assert AuditEvent.objects.filter(action="override.set", actor=teacher).count() == 1
@@ -80,7 +81,7 @@ def test_replacing_and_clearing_keep_the_whole_history(mastery: Mastery) -> None
 
     cleared = services.override_clear(actor=teacher, reason="new evidence due", **kwargs)  # type: ignore[arg-type]
 
-    history = list(selectors.override_history(**kwargs))  # type: ignore[arg-type]
+    history = list(override_history(**kwargs))  # type: ignore[arg-type]
     assert [(o.level, o.reason, o.is_active) for o in history] == [
         ("NM", "first look", False),
         ("M", "second look", False),

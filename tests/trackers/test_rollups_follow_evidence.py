@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from masterly.mastery import calculate_values
 from masterly.roster.models import Enrollment
-from masterly.trackers import selectors, services
+from masterly.trackers import services
 from masterly.trackers.models import Rollup, Tracker
+from masterly.trackers.selectors.cells import cell_result, rollup_for
 from tests.assessment_factories import DAY, Mastery, make_tracker
 
 
 def cell(tracker: Tracker, mastery: Mastery, standard: object = None) -> Rollup | None:
-    return selectors.rollup_for(
+    return rollup_for(
         tracker,
         mastery.world.student,
         standard or mastery.standard_a,  # type: ignore[arg-type]
@@ -117,7 +118,7 @@ def test_the_drill_down_explains_the_stored_cell(mastery: Mastery) -> None:
     mastery.record(earned=3, possible=4)
     mastery.record(earned=4, possible=4, on=DAY + datetime.timedelta(days=1))
 
-    result = selectors.cell_result(mastery.tracker, mastery.world.student, mastery.standard_a)
+    result = cell_result(mastery.tracker, mastery.world.student, mastery.standard_a)
     rollup = cell(mastery.tracker, mastery)
 
     assert rollup is not None

@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from masterly.core.models import AuditEvent
 from masterly.mastery import calculate_values
-from masterly.trackers import selectors, services
+from masterly.trackers import services
 from masterly.trackers.models import RecomputeRun, Rollup, Tracker
 from masterly.trackers.rollups import run_recompute
+from masterly.trackers.selectors.cells import override_history
+from masterly.trackers.selectors.trackers import recompute_progress
 from tests.assessment_factories import DAY, Mastery, StandardFactory, make_tracker
 from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
 
@@ -50,7 +52,7 @@ def test_decaying_average_to_highest_recomputes_through_the_queue(mastery: Maste
     )
 
     assert run is not None and run.status == RecomputeRun.Status.QUEUED
-    assert selectors.recompute_progress(tracker) == run.progress()
+    assert recompute_progress(tracker) == run.progress()
     assert Tracker.objects.get(pk=tracker.pk).settings_version == 2
     run.refresh_from_db()
     assert run.task_id  # enqueued once the change committed
@@ -108,7 +110,7 @@ def test_a_scale_change_recomputes_levels_and_drops_overrides_it_no_longer_has(
 
     rollup = Rollup.objects.get(tracker=mastery.tracker, standard=mastery.standard_a)
     assert (rollup.level, rollup.computed_level, rollup.is_overridden) == ("M", "M", False)
-    cleared = selectors.override_history(mastery.tracker, student, mastery.standard_a).get()
+    cleared = override_history(mastery.tracker, student, mastery.standard_a).get()
     assert not cleared.is_active and "no longer has this level" in cleared.clear_reason
     call_command("rollups", "verify", verbosity=0)
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from masterly.trackers.grid import Column, Grid, Row, Swatch, UnitGroup, units_of
+from masterly.trackers.selectors.grid import Column, Grid, Row, Swatch, UnitGroup, units_of
 
 # Standards per printed table: with the names' column they fill a landscape Letter page
 # (the narrower of Letter and A4) at 8 pt without being cut off.

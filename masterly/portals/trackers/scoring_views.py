@@ -8,9 +8,6 @@ The owner and collaborators enter scores.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,23 +17,25 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Assessment, AssessmentStandard, Evidence
+from masterly.assessments.models import Assessment, AssessmentStandard
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.settings_forms import QuickCheckForm
-from masterly.portals.trackers.views import _colour_mode, _tracker_or_404, _user
-from masterly.roster.models import Section
+from masterly.portals.trackers.views import _colour_mode, _user
 from masterly.roster.selectors import today
 from masterly.standards.models import Standard
 from masterly.standards.text import strip_markup
-from masterly.trackers import grid as grids
-from masterly.trackers import selectors
-from masterly.trackers.models import Rollup, Tracker, TrackerAssessment
+from masterly.trackers.models import Tracker, TrackerAssessment
+from masterly.trackers.selectors import grid as grids
+from masterly.trackers.selectors import score_entry
+from masterly.trackers.selectors.cells import rollup_for
+from masterly.trackers.selectors.students import cell_student_or_404, visible_tracker_students
+from masterly.trackers.selectors.trackers import can_score_tracker, tracker_or_404
 from masterly.trackers.services.scoring import StaleScore, quick_check_create, quick_score_save
 
 
 def _scorer_tracker(request: HttpRequest, tracker_id: int) -> Tracker:
-    tracker = _tracker_or_404(request, tracker_id)
-    if tracker.is_archived or not selectors.can_score_tracker(request.user, tracker):
+    tracker = tracker_or_404(request.user, tracker_id)
+    if tracker.is_archived or not can_score_tracker(request.user, tracker):
         raise PermissionDenied("Only the owner and collaborators enter scores (not when archived).")
     return tracker
 
@@ -51,7 +50,7 @@ def _quick_check_or_404(tracker: Tracker, assessment_id: int) -> Assessment:
 @require_GET
 @login_required
 def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
+    tracker = tracker_or_404(request.user, tracker_id)
     given = list(
         TrackerAssessment.objects.filter(tracker=tracker)
         .select_related("assessment", "assessment__created_by")
@@ -64,8 +63,7 @@ def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
         {
             "tracker": tracker,
             "given": given,
-            "can_score": not tracker.is_archived
-            and selectors.can_score_tracker(request.user, tracker),
+            "can_score": not tracker.is_archived and can_score_tracker(request.user, tracker),
         },
     )
 
@@ -118,95 +116,12 @@ def _short(standard: Standard) -> str:
 # ------------------------------------------------------------------ entering scores
 
 
-@dataclass
-class EntryCell:
-    student: User
-    standard: Standard
-    possible: Any
-    points: str
-    version: int
-    swatch: grids.Swatch
-    score_text: str
-    error: str = ""
-    original: str = ""  # what the database holds (``points`` may be what was typed)
-
-    @property
-    def key(self) -> str:
-        return f"{self.student.pk}-{self.standard.pk}"
-
-
-def _entry_rows(
-    request: HttpRequest, tracker: Tracker, assessment: Assessment, sections: list[Section]
-) -> tuple[list[AssessmentStandard], list[tuple[User, list[EntryCell]]]]:
-    """Every student with their points and level on each standard (four queries)."""
-    alignments = list(
-        AssessmentStandard.objects.filter(assessment=assessment)
-        .select_related("standard")
-        .order_by("standard__human_coding_scheme", "id")
-    )
-    section = request.GET.get("section") or None
-    shown = [s for s in sections if str(s.pk) == section] or sections
-    students = grids.section_students(request.user, tracker, shown)
-    ids = [student.pk for student in students]
-    evidence = {
-        (row.student_id, row.standard_id): row
-        for row in Evidence.objects.filter(
-            assessment=assessment, attempt=None, student_id__in=ids
-        ).order_by("id")
-    }
-    levels = {
-        (row.student_id, row.standard_id): row
-        for row in Rollup.objects.filter(
-            tracker=tracker,
-            student_id__in=ids,
-            standard_id__in=[a.standard_id for a in alignments],
-        )
-    }
-    colours = grids.swatches(tracker.mastery_scale(), _colour_mode(request))
-    rows = []
-    for student in students:
-        cells = []
-        for alignment in alignments:
-            key = (student.pk, alignment.standard_id)
-            score = evidence.get(key)
-            rollup = levels.get(key)
-            cells.append(
-                EntryCell(
-                    student=student,
-                    standard=alignment.standard,
-                    possible=alignment.points_possible,
-                    points=_points(score),
-                    version=score.version if score else 0,
-                    swatch=_swatch(colours, rollup),
-                    score_text=_score_text(rollup),
-                )
-            )
-        rows.append((student, cells))
-    return alignments, rows
-
-
-def _points(evidence: Evidence | None) -> str:
-    if evidence is None or evidence.is_deleted:
-        return ""
-    return f"{evidence.points_earned.normalize():f}"
-
-
-def _swatch(colours: dict[str, grids.Swatch], rollup: Rollup | None) -> grids.Swatch:
-    """The cell's level as drawn (``swatches`` lists "not assessed" last)."""
-    not_assessed = list(colours.values())[-1]
-    return not_assessed if rollup is None else colours.get(rollup.level, not_assessed)
-
-
-def _score_text(rollup: Rollup | None) -> str:
-    return "" if rollup is None or rollup.score is None else f"{rollup.score:.2f} %"
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
+    tracker = tracker_or_404(request.user, tracker_id)
     assessment = _quick_check_or_404(tracker, assessment_id)
-    can_score = not tracker.is_archived and selectors.can_score_tracker(request.user, tracker)
+    can_score = not tracker.is_archived and can_score_tracker(request.user, tracker)
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}
     if request.method == "POST":
@@ -219,7 +134,14 @@ def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int
             )
             return redirect(request.get_full_path())
     sections = grids.tracker_sections(tracker)
-    alignments, rows = _entry_rows(request, tracker, assessment, sections)
+    alignments, rows = score_entry.score_entry_rows(
+        request.user,
+        tracker,
+        assessment,
+        sections,
+        section=request.GET.get("section") or None,
+        mode=_colour_mode(request),
+    )
     for _, cells in rows:
         for cell in cells:
             cell.original = cell.points
@@ -250,7 +172,7 @@ def _save_changed(
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}
     saved = 0
-    students = {s.pk: s for s in grids.grid_students(request.user, tracker)}
+    students = {s.pk: s for s in visible_tracker_students(request.user, tracker)}
     standards = {
         a.standard_id: a.standard
         for a in AssessmentStandard.objects.filter(assessment=assessment).select_related("standard")
@@ -299,7 +221,7 @@ def quick_score(request: HttpRequest, tracker_id: int, assessment_id: int) -> Js
     """Save one cell (the script's call): its new points, version and the student's level."""
     tracker = _scorer_tracker(request, tracker_id)
     assessment = _quick_check_or_404(tracker, assessment_id)
-    student = grids.cell_student_or_404(request.user, tracker, request.POST.get("student"))
+    student = cell_student_or_404(request.user, tracker, request.POST.get("student"))
     try:
         standard = (
             AssessmentStandard.objects.select_related("standard")
@@ -323,7 +245,7 @@ def quick_score(request: HttpRequest, tracker_id: int, assessment_id: int) -> Js
             {
                 "ok": False,
                 "error": stale.messages[0],
-                "points": _points(stale.current),
+                "points": score_entry.points_text(stale.current),
                 "version": stale.current.version if stale.current else 0,
                 **_level(request, tracker, student, standard),
             },
@@ -334,7 +256,7 @@ def quick_score(request: HttpRequest, tracker_id: int, assessment_id: int) -> Js
     return JsonResponse(
         {
             "ok": True,
-            "points": _points(evidence),
+            "points": score_entry.points_text(evidence),
             "version": evidence.version if evidence else 0,
             **_level(request, tracker, student, standard),
         }
@@ -344,12 +266,13 @@ def quick_score(request: HttpRequest, tracker_id: int, assessment_id: int) -> Js
 def _level(
     request: HttpRequest, tracker: Tracker, student: User, standard: Standard
 ) -> dict[str, str]:
-    rollup = selectors.rollup_for(tracker, student, standard)
-    swatch = _swatch(grids.swatches(tracker.mastery_scale(), _colour_mode(request)), rollup)
+    rollup = rollup_for(tracker, student, standard)
+    colours = grids.swatches(tracker.mastery_scale(), _colour_mode(request))
+    swatch = score_entry.level_swatch(colours, rollup)
     return {
         "level": swatch.abbreviation,
         "level_name": swatch.name,
         "background": swatch.background,
         "text": swatch.text,
-        "score": _score_text(rollup),
+        "score": score_entry.score_text(rollup),
     }

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
@@ -28,27 +27,31 @@ from masterly.portals.trackers.settings_forms import (
     CollaboratorSearchForm,
     TrackerSettingsForm,
 )
-from masterly.portals.trackers.views import _tracker_or_404, _user
-from masterly.roster.models import Org, Role, RoleAssignment
+from masterly.portals.trackers.views import _user
 from masterly.roster.selectors import today
 from masterly.standards.selectors import find_standard_by_code
-from masterly.trackers import grid as grids
-from masterly.trackers import selectors, services
+from masterly.trackers import services
 from masterly.trackers.models import (
     PORTAL_DEFAULTS,
     Tracker,
     TrackerCollaborator,
     TrackerStandard,
 )
+from masterly.trackers.selectors import grid as grids
+from masterly.trackers.selectors.collaborators import teachers_matching
+from masterly.trackers.selectors.students import chosen_and_pinned, visible_tracker_students
+from masterly.trackers.selectors.trackers import (
+    can_manage_tracker,
+    tracker_or_404,
+    tracker_school_year,
+)
 from masterly.trackers.services import display, sharing
-
-SEARCH_LIMIT = 20
 
 
 def _owned(request: HttpRequest, tracker_id: int) -> tuple[Tracker, bool]:
     """The tracker and whether the user may change it (403 on a POST when not)."""
-    tracker = _tracker_or_404(request, tracker_id)
-    can_edit = not tracker.is_archived and selectors.can_manage_tracker(request.user, tracker)
+    tracker = tracker_or_404(request.user, tracker_id)
+    can_edit = not tracker.is_archived and can_manage_tracker(request.user, tracker)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Only the tracker's owner changes its settings.")
     return tracker, can_edit
@@ -79,7 +82,7 @@ def _page(
             "tracker": tracker,
             "button": button,
             "can_edit": can_edit,
-            "is_owner": selectors.can_manage_tracker(request.user, tracker),
+            "is_owner": can_manage_tracker(request.user, tracker),
             "confirm_default": request.method == "POST" and _action(request) == "default",
             **context,
         },
@@ -120,8 +123,8 @@ def tracker_students(request: HttpRequest, tracker_id: int) -> HttpResponse:
                 else "Back to the default: every student shows, none pinned.",
             )
             return redirect("tracker_grid", tracker.pk)
-    students = list(grids.grid_students(request.user, tracker))
-    chosen_ids, pinned_ids = grids.chosen_and_pinned(tracker)
+    students = list(visible_tracker_students(request.user, tracker))
+    chosen_ids, pinned_ids = chosen_and_pinned(tracker)
     rows = [(s, s.pk in chosen_ids, s.pk in pinned_ids) for s in students]
     return _page(
         request,
@@ -201,7 +204,7 @@ def tracker_standards(request: HttpRequest, tracker_id: int) -> HttpResponse:
 @login_required
 def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker, can_edit = _owned(request, tracker_id)
-    students = list(grids.grid_students(request.user, tracker))
+    students = list(visible_tracker_students(request.user, tracker))
     error = ""
     if request.method == "POST" and _action(request) != "default":
         wanted: dict[int, list[str]] = {student.pk: [] for student in students}
@@ -232,7 +235,7 @@ def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
                     else "Back to the default: every tool is off for these students.",
                 )
                 return redirect("tracker_tools", tracker.pk)
-    year = selectors.tracker_school_year(tracker, today())
+    year = tracker_school_year(tracker, today())
     on = accommodations_of([student.pk for student in students], year)
     rows = [
         (student, [(tool, tool in on.get(student.pk, [])) for tool in Tool]) for student in students
@@ -340,7 +343,7 @@ def tracker_more(request: HttpRequest, tracker_id: int) -> HttpResponse:
         .order_by("teacher__last_name", "teacher__first_name", "id")
     )
     if can_edit and search.is_valid() and search.cleaned_data["q"].strip():
-        found = _teachers_matching(
+        found = teachers_matching(
             _user(request),
             search.cleaned_data["q"].strip(),
             exclude=[tracker.owner_id, *(c.teacher_id for c in collaborators)],
@@ -360,30 +363,4 @@ def tracker_more(request: HttpRequest, tracker_id: int) -> HttpResponse:
         },
         can_edit=can_edit,
         status=400 if error else 200,
-    )
-
-
-def _teachers_matching(user: User, text: str, *, exclude: list[int]) -> list[User]:
-    """Active teachers of ``user``'s district whose name or email has every word of ``text``."""
-    mine = Org.objects.filter(
-        pk__in=RoleAssignment.objects.filter(user=user, is_active=True).values("org")
-    )
-    districts = {org.parent_id or org.pk for org in mine}
-    orgs = Org.objects.filter(Q(pk__in=districts) | Q(parent__in=districts)).values("pk")
-    words = text.split()
-    query = Q()
-    for word in words:
-        query &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(username__iexact=word)
-        )
-    teachers = RoleAssignment.objects.filter(
-        role=Role.TEACHER, is_active=True, org__in=orgs
-    ).values("user")
-    return list(
-        User.objects.filter(query, is_active=True, pk__in=teachers)
-        .exclude(pk__in=exclude)
-        .order_by("last_name", "first_name", "id")[:SEARCH_LIMIT]
     )

@@ -1,8 +1,8 @@
-"""The tracker pages: thin views over ``trackers.grid``, ``trackers.selectors`` and
-``trackers.services``. Every page works without JavaScript.
+"""The tracker pages: thin views over ``trackers.selectors`` and ``trackers.services``.
+Every page works without JavaScript.
 
-Who may open a tracker is :func:`masterly.trackers.selectors.visible_trackers`; anyone else
-gets a 404 (existence is not revealed). The list and the create form are the teacher's.
+Who may open a tracker is ``trackers.selectors.trackers.tracker_or_404``; anyone else gets a
+404 (existence is not revealed). The list and the create form are the teacher's.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -25,10 +25,19 @@ from masterly.portals.trackers.rendering import print_colours, print_parts, row_
 from masterly.roster.models import Role
 from masterly.roster.selectors import today
 from masterly.standards.models import CurriculumMap
-from masterly.trackers import grid as grids
-from masterly.trackers import selectors, services
+from masterly.trackers import services
 from masterly.trackers.csv_export import grid_csv
 from masterly.trackers.models import RecomputeRun, Tracker
+from masterly.trackers.selectors import cells
+from masterly.trackers.selectors import grid as grids
+from masterly.trackers.selectors import tracker_list as listing
+from masterly.trackers.selectors.students import cell_student_or_404
+from masterly.trackers.selectors.trackers import (
+    can_manage_tracker,
+    can_score_tracker,
+    latest_recompute,
+    tracker_or_404,
+)
 
 COLOUR_SESSION_KEY = "masterly_tracker_colours"
 
@@ -38,17 +47,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
-
-
-def _tracker_or_404(request: HttpRequest, tracker_id: int) -> Tracker:
-    try:
-        return (
-            selectors.visible_trackers(request.user)
-            .select_related("curriculum_map", "owner")
-            .get(pk=tracker_id)
-        )
-    except Tracker.DoesNotExist:
-        raise Http404("No such tracker.") from None
 
 
 def _colour_mode(request: HttpRequest) -> ColourMode:
@@ -68,7 +66,7 @@ def _colour_mode(request: HttpRequest) -> ColourMode:
 @login_required
 def tracker_list(request: HttpRequest) -> HttpResponse:
     act_as(request, Role.TEACHER)
-    trackers = grids.tracker_list(_user(request))
+    trackers = listing.tracker_list(_user(request))
     return render(request, "portals/trackers/list.html", {"trackers": trackers})
 
 
@@ -77,7 +75,7 @@ def tracker_list(request: HttpRequest) -> HttpResponse:
 def tracker_create(request: HttpRequest) -> HttpResponse:
     act_as(request, Role.TEACHER)
     user = _user(request)
-    sections = grids.creatable_sections(user, today())
+    sections = listing.creatable_sections(user, today())
     maps = CurriculumMap.objects.select_related("course").order_by("title", "id")
     form = TrackerCreateForm(request.POST or None, sections=sections, maps=maps)
     if request.method == "POST" and form.is_valid():
@@ -169,10 +167,10 @@ def grid_context(
 @require_GET
 @login_required
 def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
+    tracker = tracker_or_404(request.user, tracker_id)
     grid = _grid(request, tracker)
-    is_owner = selectors.can_manage_tracker(request.user, tracker)
-    can_score = is_owner or selectors.can_score_tracker(request.user, tracker)
+    is_owner = can_manage_tracker(request.user, tracker)
+    can_score = is_owner or can_score_tracker(request.user, tracker)
     return render(
         request,
         "portals/trackers/grid.html",
@@ -181,7 +179,7 @@ def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
             grid,
             is_owner=is_owner,
             can_score=can_score,
-            recompute=selectors.latest_recompute(tracker),
+            recompute=latest_recompute(tracker),
         ),
     )
 
@@ -189,7 +187,7 @@ def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def tracker_export(request: HttpRequest, tracker_id: int) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
+    tracker = tracker_or_404(request.user, tracker_id)
     grid = _grid(request, tracker)
     response = HttpResponse(grid_csv(grid), content_type="text/csv; charset=utf-8")
     filename = slugify(tracker.name) or f"tracker-{tracker.pk}"
@@ -200,14 +198,14 @@ def tracker_export(request: HttpRequest, tracker_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def reteach_groups(request: HttpRequest, tracker_id: int, standard_id: int) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
-    placement = grids.cell_placement_or_404(tracker, standard_id)
+    tracker = tracker_or_404(request.user, tracker_id)
+    placement = cells.cell_placement_or_404(tracker, standard_id)
     grid = _grid(request, tracker, standard=placement.standard_id)
     groups = [
         (swatch, [row for row in grid.rows if row.cells[0].swatch == swatch])
         for swatch in grid.legend
     ]
-    recompute = selectors.latest_recompute(tracker)
+    recompute = latest_recompute(tracker)
     return render(
         request,
         "portals/trackers/groups.html",
@@ -229,12 +227,12 @@ def reteach_groups(request: HttpRequest, tracker_id: int, standard_id: int) -> H
 def tracker_cell(
     request: HttpRequest, tracker_id: int, student_id: int, standard_id: int
 ) -> HttpResponse:
-    tracker = _tracker_or_404(request, tracker_id)
-    student = grids.cell_student_or_404(request.user, tracker, student_id)
-    placement = grids.cell_placement_or_404(tracker, standard_id)
+    tracker = tracker_or_404(request.user, tracker_id)
+    student = cell_student_or_404(request.user, tracker, student_id)
+    placement = cells.cell_placement_or_404(tracker, standard_id)
     standard = placement.standard
     scale = tracker.mastery_scale()
-    can_override = not tracker.is_archived and selectors.can_manage_tracker(request.user, tracker)
+    can_override = not tracker.is_archived and can_manage_tracker(request.user, tracker)
     override_form = OverrideForm(scale=scale)
     clear_form = OverrideClearForm()
     if request.method == "POST":
@@ -272,8 +270,8 @@ def tracker_cell(
                     return redirect(here)
         except ValidationError as error:
             apply_errors(clear_form if action == "clear" else override_form, error)
-    result = selectors.cell_result(tracker, student, standard)
-    evidence = list(selectors.cell_evidence(student, standard).select_related("attempt"))
+    result = cells.cell_result(tracker, student, standard)
+    evidence = list(cells.cell_evidence(student, standard).select_related("attempt"))
     uses = dict(zip([row.pk for row in evidence], result.evidence, strict=False))
     mode = _colour_mode(request)
     colours = grids.swatches(scale, mode)
@@ -290,7 +288,7 @@ def tracker_cell(
             "result": result,
             "swatch": swatch,
             "evidence": [(row, uses.get(row.pk)) for row in evidence],
-            "history": list(selectors.override_history(tracker, student, standard)),
+            "history": list(cells.override_history(tracker, student, standard)),
             "can_override": can_override,
             "override_form": override_form,
             "clear_form": clear_form,

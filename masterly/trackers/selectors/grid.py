@@ -1,35 +1,33 @@
-"""The tracker pages' reads: the tracker list and the students × standards grid.
+"""The students × standards grid of a tracker: its columns, cells and colours.
 
-Every function runs a fixed number of queries whatever the number of trackers, students,
-standards or evidence (the pages assert it), and reads students only through
-``masterly.roster.access`` (a student the viewer may not see is never shown).
+Every function runs a fixed number of queries whatever the number of students, standards or
+evidence (the pages assert it), and reads students only through ``selectors.students`` (a
+student the viewer may not see is never shown).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, FloatField, OuterRef, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.assessments.models import AssessmentStandard, Evidence
 from masterly.core import compiled
 from masterly.core.compiled import CompiledQuery
 from masterly.mastery import ColourMode, Level, Scale, readable_text_colour
-from masterly.roster import access
-from masterly.roster.models import Enrollment, Role, Section
+from masterly.roster.models import Section
 from masterly.standards.models import Standard
 from masterly.standards.text import strip_markup
 from masterly.trackers.models import Rollup, Tracker, TrackerSection, TrackerStandard
 from masterly.trackers.rollups import points_decimal
-from masterly.trackers.selectors import AnyUser, visible_trackers
+from masterly.trackers.selectors.students import marked, section_students
+from masterly.trackers.selectors.trackers import AnyUser
 
 DEFAULT_COLOUR_MODE = ColourMode.TRAFFIC_LIGHT
 COLOUR_MODE_LABELS = {
@@ -61,87 +59,6 @@ def colour_mode(value: object) -> ColourMode | None:
         return ColourMode(str(value))
     except ValueError:
         return None
-
-
-# ------------------------------------------------------------------ the tracker list
-
-
-@dataclass
-class TrackerRow:
-    tracker: Tracker
-    sections: list[Section]
-    standard_count: int
-    assessed_count: int
-
-    @property
-    def percent_assessed(self) -> int:
-        if not self.standard_count:
-            return 0
-        return round(self.assessed_count * 100 / self.standard_count)
-
-
-@dataclass
-class TrackerList:
-    current: list[TrackerRow]
-    archived: list[TrackerRow]
-
-
-def _students_of_outer_tracker(tracker_ref: Any) -> QuerySet[Enrollment, Any]:
-    """The students of the tracker named by ``tracker_ref`` (an OuterRef), as a subquery."""
-    return Enrollment.objects.filter(
-        role=Enrollment.Role.STUDENT,
-        is_active=True,
-        section__is_active=True,
-        section__in=TrackerSection.objects.filter(tracker_id=tracker_ref).values("section"),
-    ).values("user")
-
-
-def tracker_list(user: AnyUser) -> TrackerList:
-    """The trackers ``user`` may open, current and archived, with percent assessed.
-
-    Three queries: the trackers, their sections, and for every (tracker, standard) whether
-    any of the tracker's students has evidence on it.
-    """
-    trackers = list(
-        visible_trackers(user)
-        .select_related("curriculum_map", "owner")
-        .prefetch_related("sections")
-        .order_by("name", "id")
-    )
-    assessed = Exists(
-        Evidence.objects.filter(
-            standard_id=OuterRef("standard_id"),
-            is_deleted=False,
-            student_id__in=_students_of_outer_tracker(OuterRef(OuterRef(OuterRef("tracker_id")))),
-        )
-    )
-    totals: Counter[int] = Counter()
-    done: Counter[int] = Counter()
-    if trackers:
-        for tracker_id, is_assessed in (
-            TrackerStandard.objects.filter(tracker__in=[t.pk for t in trackers])
-            .annotate(assessed=assessed)
-            .order_by()
-            .values_list("tracker_id", "assessed")
-        ):
-            totals[tracker_id] += 1
-            done[tracker_id] += bool(is_assessed)
-    rows = [TrackerRow(t, list(t.sections.all()), totals[t.pk], done[t.pk]) for t in trackers]
-    return TrackerList(
-        current=[row for row in rows if not row.tracker.is_archived],
-        archived=[row for row in rows if row.tracker.is_archived],
-    )
-
-
-def creatable_sections(user: AnyUser, today: datetime.date) -> QuerySet[Section]:
-    """The current sections ``user`` teaches: the ones a new tracker may be built on."""
-    return (
-        access.visible_sections(user, as_role=Role.TEACHER)
-        .filter(is_active=True)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("course")
-        .order_by("title", "id")
-    )
 
 
 # ------------------------------------------------------------------ the grid
@@ -266,81 +183,6 @@ def tracker_sections(tracker: Tracker) -> list[Section]:
     return compiled.instances(SECTIONS, Section, tracker_id=tracker.pk)
 
 
-def grid_students(user: AnyUser, tracker: Tracker) -> QuerySet[User]:
-    """The tracker's students ``user`` may see, by name (a queryset: filter it further)."""
-    enrolled = Enrollment.objects.filter(
-        role=Enrollment.Role.STUDENT,
-        is_active=True,
-        section__is_active=True,
-        section__in=TrackerSection.objects.filter(tracker=tracker).values("section"),
-    ).values("user")
-    return (
-        access.visible_students(user, as_role=_viewing_role(user, tracker))
-        .filter(pk__in=enrolled)
-        .order_by("last_name", "first_name", "username", "id")
-    )
-
-
-def _students_query(
-    *,
-    as_role: Role | None,
-    superuser: bool,
-    rules: object,
-    user_id: int,
-    tracker_id: int,
-    section_ids: list[int],
-) -> QuerySet[User]:
-    """The students of these sections whom the user may see, each marked ``is_chosen`` and
-    ``is_pinned`` as set under the tracker's Students button (``rules``: only in the key)."""
-    user = User(pk=user_id, is_superuser=superuser, is_active=True)
-    enrolled = Enrollment.objects.filter(
-        role=Enrollment.Role.STUDENT, is_active=True, section_id__in=section_ids
-    ).values("user")
-    marks = {
-        f"is_{name}": Exists(through.objects.filter(tracker_id=tracker_id, user_id=OuterRef("pk")))
-        for name, through in (
-            ("chosen", Tracker.chosen_students.through),
-            ("pinned", Tracker.pinned_students.through),
-        )
-    }
-    return (
-        access.visible_students(user, as_role=as_role)
-        .filter(pk__in=enrolled)
-        .annotate(**marks)
-        .order_by("last_name", "first_name", "username", "id")
-    )
-
-
-STUDENTS = CompiledQuery(_students_query)
-
-
-def section_students(user: AnyUser, tracker: Tracker, sections: Sequence[Section]) -> list[User]:
-    """:func:`grid_students` of ``sections`` (already read, among the tracker's), one query;
-    each is marked ``is_chosen`` and ``is_pinned`` (truthy or not)."""
-    section_ids = [section.pk for section in sections if section.is_active]
-    if not isinstance(user, User) or not user.is_active or not section_ids:
-        return []
-    fixed = {
-        "as_role": _viewing_role(user, tracker),
-        "superuser": user.is_superuser,
-        "rules": access.rules_key(),
-    }
-    return compiled.instances(
-        STUDENTS, User, fixed, user_id=user.pk, tracker_id=tracker.pk, section_ids=section_ids
-    )
-
-
-def marked(student: User, mark: str) -> bool:
-    """Whether a student read by :func:`section_students` is ``is_chosen`` / ``is_pinned``."""
-    return bool(getattr(student, mark))
-
-
-def _viewing_role(user: AnyUser, tracker: Tracker) -> Role | None:
-    """The owner sees the tracker's students as their teacher (the access rules of that one
-    role: a much smaller query to build than every role's); anyone else, in any role."""
-    return Role.TEACHER if isinstance(user, User) and tracker.owner_id == user.pk else None
-
-
 def _counts_query(*, standard_ids: list[int], student_ids: list[int]) -> QuerySet[Any]:
     has_evidence = Exists(
         Evidence.objects.filter(
@@ -456,26 +298,6 @@ def standard_code(standard: Standard) -> str:
 def tracker_units(tracker: Tracker, *, include_hidden: bool = False) -> list[UnitGroup]:
     """The tracker's standards grouped by unit, in order (one query)."""
     return units_of(tracker_columns(tracker, include_hidden=include_hidden))
-
-
-def _marks_query(*, tracker_id: int) -> QuerySet[Any]:
-    chosen = Tracker.chosen_students.through.objects.filter(tracker_id=tracker_id)
-    pinned = Tracker.pinned_students.through.objects.filter(tracker_id=tracker_id)
-    return chosen.values_list("user_id", Value(1)).union(
-        pinned.values_list("user_id", Value(0)), all=True
-    )
-
-
-STUDENT_MARKS = CompiledQuery(_marks_query)
-
-
-def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
-    """The ids of the students chosen and pinned under the Students button (one query)."""
-    chosen: set[int] = set()
-    pinned: set[int] = set()
-    for student_id, is_chosen in compiled.fetch(STUDENT_MARKS, tracker_id=tracker.pk):
-        (chosen if is_chosen else pinned).add(student_id)
-    return chosen, pinned
 
 
 def _cells_query(
@@ -606,24 +428,3 @@ def units_of(columns: Sequence[Column]) -> list[UnitGroup]:
         else:
             units.append(UnitGroup(title, [column]))
     return units
-
-
-# ------------------------------------------------------------------ one cell
-
-
-def cell_student_or_404(user: AnyUser, tracker: Tracker, student_id: object) -> User:
-    """A student of ``tracker`` whom ``user`` may see, else Http404 (one query)."""
-    try:
-        return grid_students(user, tracker).get(pk=int(str(student_id)))
-    except (User.DoesNotExist, ValueError):
-        raise Http404("No such student in this tracker.") from None
-
-
-def cell_placement_or_404(tracker: Tracker, standard_id: object) -> TrackerStandard:
-    """A standard of ``tracker`` (with its placement), else Http404 (one query)."""
-    try:
-        return TrackerStandard.objects.select_related("standard").get(
-            tracker=tracker, standard_id=int(str(standard_id))
-        )
-    except (TrackerStandard.DoesNotExist, ValueError):
-        raise Http404("No such standard in this tracker.") from None

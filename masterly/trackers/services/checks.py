@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from masterly.accounts.models import User
 from masterly.trackers.models import Tracker
-from masterly.trackers.selectors import can_manage_tracker
+from masterly.trackers.selectors.trackers import can_manage_tracker
 
 
 def check_manage(actor: User | None, tracker: Tracker) -> None:

@@ -20,7 +20,7 @@ from masterly.assessments.scores import clean_assessed_on, clean_points, clean_s
 from masterly.standards.models import Standard
 from masterly.trackers import rollups
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
-from masterly.trackers.selectors import can_score_tracker
+from masterly.trackers.selectors.trackers import can_score_tracker
 from masterly.trackers.services.checks import check_not_archived
 from masterly.trackers.services.evidence import (
     evidence_delete,

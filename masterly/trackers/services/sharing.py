@@ -18,7 +18,7 @@ from masterly.core import audit
 from masterly.roster.models import Org, Role, RoleAssignment, Section
 from masterly.trackers import rollups
 from masterly.trackers.models import Tracker, TrackerCollaborator
-from masterly.trackers.selectors import tracker_school_year
+from masterly.trackers.selectors.trackers import tracker_school_year
 from masterly.trackers.services.checks import check_manage, check_not_archived
 
 
