@@ -20,6 +20,10 @@ Measured, in the same run, over repeated requests taking turns (median and p95):
   work at all (asserted: zero queries).
 
 Goals: the page's median at most 2 × the baseline's, and its p95 under 150 ms.
+
+``--reads`` also times each of the grid's compiled reads (``masterly.core.compiled``) against
+the same queryset run through the plain ORM, taking turns: what keeping each compiled saves
+a request. A read that saves little goes back to the ORM (ADR 0010).
 """
 
 from __future__ import annotations
@@ -173,12 +177,58 @@ def measure(ids: dict[str, Any], requests: int) -> dict[str, tuple[float, float]
     return {"page": summary(page_times), "baseline": summary(base_times)}
 
 
+def compare_reads(ids: dict[str, Any], repeats: int) -> None:
+    """Each compiled read of the grid, compiled and through the ORM (median ms per call)."""
+    from masterly.accounts.models import User
+    from masterly.core import compiled
+    from masterly.roster import access
+    from masterly.roster.models import Role, Section
+    from masterly.trackers.selectors import grid as grids
+    from masterly.trackers.selectors import students
+
+    teacher = User.objects.get(pk=ids["teacher"])
+    section_ids = list(Section.objects.values_list("pk", flat=True))
+    student_fixed = {"as_role": Role.TEACHER, "superuser": False, "rules": access.rules_key()}
+    reads: list[tuple[str, Any, Any, dict[str, Any], dict[str, Any]]] = [
+        ("students (access rules)", students.STUDENTS, User, student_fixed,
+         {"user_id": teacher.pk, "tracker_id": ids["tracker"], "section_ids": section_ids}),
+        ("cells", grids.CELLS, None, {},
+         {"tracker_id": ids["tracker"], "student_ids": ids["students"]}),
+        ("columns", grids.COLUMNS, None, {"include_hidden": False},
+         {"tracker_id": ids["tracker"]}),
+        ("assessment counts", grids.ASSESSMENT_COUNTS, None, {},
+         {"standard_ids": ids["standards"], "student_ids": ids["students"]}),
+    ]  # fmt: skip
+    print(f"Each compiled read against the plain ORM ({repeats} calls each, median):")
+    for name, query, model, fixed, values in reads:
+        fast: list[float] = []
+        plain: list[float] = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            if model is None:
+                compiled.fetch(query, fixed, **values)
+            else:
+                compiled.instances(query, model, fixed, **values)
+            fast.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            list(query.queryset(fixed, **values))
+            plain.append(time.perf_counter() - start)
+        fast_ms, plain_ms = statistics.median(fast) * 1000, statistics.median(plain) * 1000
+        print(
+            f"  {name:24s} compiled {fast_ms:6.2f} ms   ORM {plain_ms:6.2f} ms   "
+            f"saves {plain_ms - fast_ms:5.2f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--standards", type=int, default=80)
     parser.add_argument("--per-cell", type=int, default=10)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument(
+        "--reads", action="store_true", help="also time each compiled read against the ORM"
+    )
     args = parser.parse_args()
     label = setup_django(production=True)
     print(f"Database: {label}")
@@ -206,6 +256,8 @@ def main() -> int:
     print(f"Ratio page / baseline (median): {ratio:.2f} (goal ≤ {RATIO_GOAL})")
     ok = ratio <= RATIO_GOAL and page_p95 < P95_GOAL_MS
     print("GOALS MET" if ok else f"GOALS MISSED (ratio ≤ {RATIO_GOAL}, p95 < {P95_GOAL_MS:.0f} ms)")
+    if args.reads:
+        compare_reads(ids, args.requests * 5)
     return 0 if ok else 1
 
 

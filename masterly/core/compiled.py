@@ -74,6 +74,13 @@ class CompiledQuery:
         sql, slots = entry
         return sql, [_bind(slot, values) for slot in slots]
 
+    def queryset(
+        self, fixed: Mapping[str, Hashable] | None = None, /, **values: Values
+    ) -> QuerySet[Any, Any]:
+        """``build(**fixed, **values)`` itself: the ORM's own path, compiled at each use
+        (what ``bench/tracker_grid.py --reads`` weighs the compiled path against)."""
+        return self._build(**(fixed or {}), **values)
+
     @staticmethod
     def _shape(values: dict[str, Values]) -> list[tuple[str, int]]:
         return [

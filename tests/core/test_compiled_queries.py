@@ -33,6 +33,7 @@ def test_later_calls_bind_their_own_values() -> None:
     ):
         expected = list(_named(ids=ids, after=after))
         assert compiled.fetch(query, ids=ids, after=after) == expected
+        assert list(query.queryset(ids=ids, after=after)) == expected  # the ORM's own path
     # One shape (two ids, one bound) compiled once: the three calls share it.
     assert len(query._shapes) == 1
 

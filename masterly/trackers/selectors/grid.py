@@ -169,18 +169,10 @@ def swatches(scale: Scale, mode: ColourMode) -> dict[str, Swatch]:
     return out
 
 
-def _sections_query(tracker_id: int) -> QuerySet[Section]:
-    return Section.objects.filter(
-        pk__in=TrackerSection.objects.filter(tracker_id=tracker_id).values("section")
-    ).order_by("title", "id")
-
-
-SECTIONS = CompiledQuery(_sections_query)
-
-
 def tracker_sections(tracker: Tracker) -> list[Section]:
     """The tracker's sections, by title (one query)."""
-    return compiled.instances(SECTIONS, Section, tracker_id=tracker.pk)
+    in_tracker = TrackerSection.objects.filter(tracker=tracker).values("section")
+    return list(Section.objects.filter(pk__in=in_tracker).order_by("title", "id"))
 
 
 def _counts_query(*, standard_ids: list[int], student_ids: list[int]) -> QuerySet[Any]:

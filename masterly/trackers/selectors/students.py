@@ -7,7 +7,6 @@ Who is in a tracker is ``masterly.trackers.membership``; whom a user may see of 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import Http404
@@ -89,24 +88,18 @@ def _viewing_role(user: AnyUser, tracker: Tracker) -> Role | None:
     return Role.TEACHER if isinstance(user, User) and tracker.owner_id == user.pk else None
 
 
-def _marks_query(*, tracker_id: int) -> QuerySet[Any]:
-    chosen = Tracker.chosen_students.through.objects.filter(tracker_id=tracker_id)
-    pinned = Tracker.pinned_students.through.objects.filter(tracker_id=tracker_id)
-    return chosen.values_list("user_id", Value(1)).union(
-        pinned.values_list("user_id", Value(0)), all=True
-    )
-
-
-STUDENT_MARKS = CompiledQuery(_marks_query)
-
-
 def chosen_and_pinned(tracker: Tracker) -> tuple[set[int], set[int]]:
     """The ids of the students chosen and pinned under the Students button (one query)."""
-    chosen: set[int] = set()
-    pinned: set[int] = set()
-    for student_id, is_chosen in compiled.fetch(STUDENT_MARKS, tracker_id=tracker.pk):
-        (chosen if is_chosen else pinned).add(student_id)
-    return chosen, pinned
+    chosen = Tracker.chosen_students.through.objects.filter(tracker=tracker)
+    pinned = Tracker.pinned_students.through.objects.filter(tracker=tracker)
+    marks = chosen.values_list("user_id", Value(1)).union(
+        pinned.values_list("user_id", Value(0)), all=True
+    )
+    chosen_ids: set[int] = set()
+    pinned_ids: set[int] = set()
+    for student_id, is_chosen in marks:
+        (chosen_ids if is_chosen else pinned_ids).add(student_id)
+    return chosen_ids, pinned_ids
 
 
 def cell_student_or_404(user: AnyUser, tracker: Tracker, student_id: object) -> User:
