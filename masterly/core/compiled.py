@@ -1,9 +1,9 @@
 """Queries compiled once per shape: the ORM builds and compiles the SQL the first time, and
 later calls only bind their values.
 
-Building and compiling a queryset costs Django about a millisecond (more with subqueries),
-often more than running it: a page of eight small queries spent a quarter of its time there.
-A :class:`CompiledQuery` wraps a function that builds a queryset from integer values (ids, or
+Building and compiling a queryset can cost Django more than the database takes to run it
+(ADR 10 has the figures; ``bench/tracker_grid.py --reads`` measures them). A
+:class:`CompiledQuery` wraps a function that builds a queryset from integer values (ids, or
 lists of ids). The first call for a shape (which arguments are lists, and their lengths)
 builds it with stand-in values no row has, compiles it, and notes where each stand-in lands
 among the SQL's parameters; every later call of that shape puts its own values there. A
@@ -180,9 +180,9 @@ def _cursor() -> Any:
     Masterly binds parameters on the client (Django's default for PostgreSQL, which suits
     one-off and search queries: each is planned for its own values). A compiled query's SQL
     is the same at every call, so here the parameters are bound by the server and a statement
-    run ``PREPARE_AFTER`` times on a connection is prepared there, planned once: for the
-    grid's access-filtered queries planning took four times as long as running them. Results
-    come in binary (3,200 cells parse faster than as text). The cursor is Django's wrapper
+    run ``PREPARE_AFTER`` times on a connection is prepared there, planned once (planning
+    the access-filtered queries cost more than running them, ADR 10). Results come in
+    binary (many rows parse faster so). The cursor is Django's wrapper
     all the same (query logging and counting see it).
     """
     if connection.vendor != "postgresql":

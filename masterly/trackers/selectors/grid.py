@@ -83,8 +83,8 @@ class Swatch:
 
 @dataclass
 class Column:
-    """A standard as the grid shows it: plain values read in one query (no model instances:
-    building 160 of them for 80 columns cost more than the query). The statement is plain
+    """A standard as the grid shows it: plain values read in one query (model instances for
+    every column cost more than the query, ADR 10). The statement is plain
     text (a publisher's inline markup removed): it is shown in tooltips and truncated."""
 
     standard_id: int
@@ -298,8 +298,8 @@ def _cells_query(
     rollups = Rollup.objects.filter(tracker_id=tracker_id, student_id__in=student_ids)
     if standard_id is not None:
         rollups = rollups.filter(standard_id=standard_id)
-    # The score as a float on both databases (SQLite stores one anyway): making 3,200
-    # Decimals cost PostgreSQL's reads more than the query; shown, it reads the same.
+    # The score as a float on both databases (SQLite stores one anyway): a Decimal for
+    # every cell cost PostgreSQL's reads more than the query (ADR 10); shown, it reads the same.
     return rollups.order_by().values_list(
         "student_id", "standard_id", "level", Cast("score", FloatField()), "is_overridden"
     )
