@@ -294,6 +294,16 @@ def test_a_collaborator_whose_teacher_role_ended_sees_no_student(pages: Pages) -
     assert not access.visible_students(collaborator).filter(pk=world.student.pk).exists()
 
 
+def test_a_collaborator_sees_no_student_of_a_class_that_ended(pages: Pages) -> None:
+    """The students of a tracker are those of its active classes, for collaborators too
+    (as for its grid and its rollups: one definition, ``trackers.membership``)."""
+    world = pages.world
+    collaborator = collaborate(pages)
+    assert access.visible_students(collaborator).filter(pk=world.student.pk).exists()
+    Section.objects.filter(pk=world.section.pk).update(is_active=False)
+    assert not access.visible_students(collaborator).filter(pk=world.student.pk).exists()
+
+
 def test_a_collaborator_cannot_build_a_tracker_on_the_owners_class(pages: Pages) -> None:
     world = pages.world
     Section.objects.filter(pk=world.section.pk).update(ends_on=None)  # current whatever the date
