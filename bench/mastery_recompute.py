@@ -268,10 +268,11 @@ def masterly_compute_only(tracker_id: int) -> int:
     from django.db import connection
 
     from masterly.trackers import rollups
+    from masterly.trackers.membership import tracker_students
     from masterly.trackers.models import Tracker
 
     tracker = Tracker.objects.get(pk=tracker_id)
-    student_ids = sorted(set(rollups.tracker_students(tracker_id).values_list("user", flat=True)))
+    student_ids = sorted(set(tracker_students(tracker_id).values_list("user", flat=True)))
     standard_ids = frozenset(
         rollups.tracker_standard_ids(tracker_id).values_list("standard", flat=True)
     )

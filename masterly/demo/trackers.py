@@ -38,8 +38,9 @@ from masterly.demo.rosters import PREFIX, SEED
 from masterly.demo.standards import course_grade
 from masterly.roster.models import AcademicSession, Course, Enrollment, Section
 from masterly.standards.models import CurriculumMap, Standard
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import RecomputeRun, Tracker
-from masterly.trackers.rollups import run_recompute, tracker_students
+from masterly.trackers.rollups import run_recompute
 from masterly.trackers.services import NewEvidence, evidence_record_many, tracker_create
 from masterly.trackers.services.evidence import BATCH_ROWS
 from masterly.trackers.services.scoring import quick_check_create

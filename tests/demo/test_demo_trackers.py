@@ -35,8 +35,9 @@ from masterly.demo.trackers import (
 )
 from masterly.roster.models import Enrollment
 from masterly.standards.models import CurriculumMap
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import RecomputeRun, Rollup, Tracker, TrackerAssessment
-from masterly.trackers.rollups import run_recompute, tracker_students
+from masterly.trackers.rollups import run_recompute
 from masterly.trackers.selectors.tracker_list import tracker_list
 from masterly.trackers.verify import verify
 
