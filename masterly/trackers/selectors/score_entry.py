@@ -44,7 +44,7 @@ def score_entry_rows(
 ) -> tuple[list[AssessmentStandard], list[tuple[User, list[EntryCell]]]]:
     """The assessment's standards, and every student ``user`` may see in ``sections`` (only
     the one whose id is ``section``, if it is among them) with their points and level on
-    each (three queries)."""
+    each (four queries)."""
     alignments = list(
         AssessmentStandard.objects.filter(assessment=assessment)
         .select_related("standard")
