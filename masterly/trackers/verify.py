@@ -63,7 +63,7 @@ def verify(tracker_ids: Iterable[int] | None = None) -> list[Mismatch]:
 
 
 def _students(tracker: Tracker) -> list[int]:
-    # Re-derived here on purpose (not rollups.tracker_students): an independent reading.
+    # Re-derived here on purpose (not membership.tracker_students): an independent reading.
     section_ids = list(
         TrackerSection.objects.filter(tracker=tracker).values_list("section_id", flat=True)
     )

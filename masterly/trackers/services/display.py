@@ -17,7 +17,7 @@ from django.db.models import Max
 from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.standards.models import Standard
-from masterly.trackers import rollups
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import PORTAL_FIELDS, PortalShow, RecomputeRun, Tracker
 from masterly.trackers.models import TrackerStandard as Placement
 from masterly.trackers.services.checks import check_manage, check_not_archived
@@ -38,7 +38,7 @@ def tracker_students_choose(
     _check_owner_edit(actor, tracker)
     chosen_ids, pinned_ids = set(chosen), set(pinned)
     enrolled = set(
-        rollups.tracker_students(tracker.pk)
+        tracker_students(tracker.pk)
         .filter(user__in=chosen_ids | pinned_ids)
         .values_list("user", flat=True)
     )

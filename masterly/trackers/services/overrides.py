@@ -14,7 +14,8 @@ from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.mastery import OverrideError, calculate, override
 from masterly.standards.models import Standard
-from masterly.trackers import cells, rollups
+from masterly.trackers import cells
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Override, Tracker
 from masterly.trackers.services.checks import check_manage, check_not_archived
 
@@ -25,7 +26,7 @@ def _check_cell(tracker: Tracker, student: User, standard: Standard) -> None:
         errors["standard"] = (
             f"{standard} is not in the tracker {tracker.name!r}; add it to the tracker first."
         )
-    if not rollups.tracker_students(tracker.pk).filter(user=student.pk).exists():
+    if not tracker_students(tracker.pk).filter(user=student.pk).exists():
         errors["student"] = f"{student} is not enrolled in any of the sections of {tracker.name!r}."
     if errors:
         raise ValidationError(errors)

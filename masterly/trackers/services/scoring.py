@@ -18,7 +18,7 @@ from masterly.assessments import services as assessment_writes
 from masterly.assessments.models import Assessment, AssessmentStandard, Evidence, Source
 from masterly.assessments.scores import clean_assessed_on, clean_points, clean_score
 from masterly.standards.models import Standard
-from masterly.trackers import rollups
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
 from masterly.trackers.selectors.trackers import can_score_tracker
 from masterly.trackers.services.checks import check_not_archived
@@ -117,7 +117,7 @@ def quick_score_save(
         raise ValidationError({"standard": f"{assessment} does not assess {standard}."}) from None
     if not TrackerAssessment.objects.filter(tracker=tracker, assessment=assessment).exists():
         raise ValidationError({"assessment": f"{assessment} is not given in {tracker.name!r}."})
-    if not rollups.tracker_students(tracker.pk).filter(user=student.pk).exists():
+    if not tracker_students(tracker.pk).filter(user=student.pk).exists():
         raise ValidationError({"student": f"{student} is not in this tracker's classes."})
     text = (points or "").strip()
     earned: Decimal | None = None

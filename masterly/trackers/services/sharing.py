@@ -16,7 +16,7 @@ from masterly.accounts.models import User
 from masterly.assessments import services as assessment_writes
 from masterly.core import audit
 from masterly.roster.models import Org, Role, RoleAssignment, Section
-from masterly.trackers import rollups
+from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerCollaborator
 from masterly.trackers.selectors.trackers import tracker_school_year
 from masterly.trackers.services.checks import check_manage, check_not_archived
@@ -87,9 +87,7 @@ def accommodations_save(
     check_manage(actor, tracker)
     check_not_archived(tracker)
     enrolled = set(
-        rollups.tracker_students(tracker.pk)
-        .filter(user__in=list(tools))
-        .values_list("user", flat=True)
+        tracker_students(tracker.pk).filter(user__in=list(tools)).values_list("user", flat=True)
     )
     if set(tools) - enrolled:
         raise ValidationError(
