@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from masterly.accounts.models import User
+from masterly.core import audit
+from masterly.core.models import AuditEvent
 from masterly.demo.names import FIRST_NAMES, LAST_NAMES
 from masterly.integrations.oneroster.importer import roster_import
 from masterly.integrations.oneroster.source import MemorySource
@@ -46,8 +48,22 @@ def school_year_of(today: datetime.date) -> int:
     return today.year + 1 if today.month >= 7 else today.year
 
 
+DEMO_FINISHED = "demo.finished"
+"""The audit action written once the whole demo (rosters, standards, trackers) is built."""
+
+
 def demo_exists() -> bool:
     return Org.objects.filter(sourced_id__startswith=PREFIX).exists()
+
+
+def demo_unfinished() -> bool:
+    """Whether the demo's rosters are here but an earlier run stopped before the end (for
+    example Ctrl+C during the first ``make run``): ``masterly start`` then finishes it."""
+    return demo_exists() and not AuditEvent.objects.filter(action=DEMO_FINISHED).exists()
+
+
+def mark_demo_finished() -> None:
+    audit.record(actor=None, action=DEMO_FINISHED, summary="Demo district built")
 
 
 def other_district_exists() -> bool:

@@ -289,10 +289,12 @@ class Score:
 
 def record_scores(*, actor: User, scores: Sequence[Score]) -> int:
     """Scores entered by hand by ``actor``, recorded through
-    :func:`~masterly.trackers.services.evidence.evidence_record_many` in batches (each its own
-    transaction, with the rollups it changes). A retake is the quick check's attempt 2 (an
-    :class:`Attempt` dated when taken, recorded with the batch holding its first score); the
-    first score has no attempt, as quick score entry saves it. Returns the scores recorded.
+    :func:`~masterly.trackers.services.evidence.evidence_record_many` in batches, as an import
+    would (each batch its own transaction with the rollups it changes; the demo calls this
+    inside the transaction that builds the whole tracker). A retake is the quick check's
+    attempt 2 (an :class:`Attempt` dated when taken, recorded with the batch holding its first
+    score); the first score has no attempt, as quick score entry saves it. Returns the scores
+    recorded.
     """
     now = timezone.now()
     zone = timezone.get_current_timezone()
@@ -515,6 +517,9 @@ def _build_tracker(
     else:
         starts = term.start_date
     seed = f"{each.teacher.username}:{each.course.sourced_id}:{term.school_year}"
+    # One transaction for the whole tracker (its quick checks, scores, rollups and archiving):
+    # an interrupted demo leaves no half-built tracker, and the next run builds it whole. It
+    # runs before anyone signs in, so holding the write lock for a tracker's build is harmless.
     with transaction.atomic():
         tracker = tracker_create(
             actor=None,
@@ -567,21 +572,21 @@ def _build_tracker(
                         assessed_on=planned.on,
                     )
                 )
-    # Committed, with no scores yet: run the queued recompute now rather than waiting for the
-    # worker (when it runs the task later it finds the run done and leaves it alone); each
-    # batch of scores then keeps the rollups current, as a teacher's or an import's would.
-    run_recompute(run.pk)
-    scores.sort(key=lambda s: (s.assessed_on, s.assessment.pk, s.student.pk, s.attempt or 0))
-    record_scores(actor=each.teacher, scores=scores)
-    if archive:
-        Tracker.objects.filter(pk=tracker.pk).update(is_archived=True)
-        tracker.is_archived = True
-        audit.record(
-            actor=None,
-            action="tracker.archived",
-            target=tracker,
-            summary=f"Tracker {tracker.name!r} archived (last school year)",
-        )
+        # With no scores yet: run the queued recompute now rather than waiting for the worker
+        # (when it runs the task later it finds the run done and leaves it alone); each batch
+        # of scores then keeps the rollups current, as a teacher's or an import's would.
+        run_recompute(run.pk)
+        scores.sort(key=lambda s: (s.assessed_on, s.assessment.pk, s.student.pk, s.attempt or 0))
+        record_scores(actor=each.teacher, scores=scores)
+        if archive:
+            Tracker.objects.filter(pk=tracker.pk).update(is_archived=True)
+            tracker.is_archived = True
+            audit.record(
+                actor=None,
+                action="tracker.archived",
+                target=tracker,
+                summary=f"Tracker {tracker.name!r} archived (last school year)",
+            )
     return TrackerMade(
         tracker=tracker,
         teacher=each.teacher,

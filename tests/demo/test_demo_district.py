@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from masterly.accounts.models import User
+from masterly.demo import build_demo
 from masterly.roster.models import (
     AcademicSession,
     Enrollment,
@@ -22,6 +23,8 @@ from masterly.roster.models import (
     RoleAssignment,
     Section,
 )
+from masterly.standards.models import Framework
+from masterly.trackers.models import Tracker
 from tests.oneroster.builders import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +138,22 @@ def test_if_empty_does_nothing_when_a_district_exists(world):
         out
         == "Using the district already in the database (the demo loads only into an empty one).\n"
     )
+    assert snapshot() == before
+
+
+def test_a_start_that_stopped_mid_demo_is_finished_by_the_next_start():
+    # The first `make run` stopped (Ctrl+C) after the rosters, before standards and trackers.
+    build_demo(today=TODAY)
+    assert not Tracker.objects.exists()
+
+    out = demo(if_empty=True)
+
+    assert "An earlier start stopped before the demo district was finished: finishing it." in out
+    assert Tracker.objects.filter(owner__username="teacher").count() == 2
+    assert Framework.objects.count() == 1
+    # Finished: the next start leaves it alone.
+    before = snapshot()
+    assert demo(if_empty=True).startswith("Using the district already in the database")
     assert snapshot() == before
 
 

@@ -15,7 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
-from masterly.demo.rosters import PASSWORD, demo_exists, other_district_exists, write_demo_rosters
+from masterly.demo.rosters import (
+    PASSWORD,
+    demo_exists,
+    demo_unfinished,
+    mark_demo_finished,
+    other_district_exists,
+    write_demo_rosters,
+)
 from masterly.demo.standards import build_standards_demo
 from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
@@ -65,7 +72,7 @@ class Command(BaseCommand):
                 f"touched. Import them with: masterly import-oneroster {path}"
             )
             return
-        if options["if_empty"] and Org.objects.exists():
+        if options["if_empty"] and Org.objects.exists() and not demo_unfinished():
             self.stdout.write(
                 "Using the district already in the database "
                 "(the demo loads only into an empty one)."
@@ -77,7 +84,11 @@ class Command(BaseCommand):
                 "would deactivate its people and classes. Nothing was changed. Use an empty "
                 "database for the demo (for example MASTERLY_DATA_DIR=var/demo)."
             )
-        if demo_exists():
+        if demo_unfinished():
+            self.stdout.write(
+                "An earlier start stopped before the demo district was finished: finishing it."
+            )
+        elif demo_exists():
             self.stdout.write(
                 "The demo district is already in this database: bringing it up to date. Nothing "
                 "is deleted and what was entered since is kept; for a fresh demo, use an empty "
@@ -109,6 +120,7 @@ class Command(BaseCommand):
         for line in build_trackers_demo(today=today).lines:
             self.stdout.write(line)
 
+        mark_demo_finished()
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
         )
