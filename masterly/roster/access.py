@@ -41,6 +41,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -61,6 +62,7 @@ __all__ = [
     "can_see_section",
     "can_see_student",
     "get_student_or_404",
+    "held_roles",
     "is_district_admin",
     "rules_key",
     "section_filter",
@@ -218,6 +220,8 @@ def _union(
     :func:`rules_key`, is only part of the compiled query's key)."""
     user = User(pk=user_id, is_superuser=superuser, is_active=True)
     parts = [part.order_by() for role in roles for rule in rules[role] for part in rule(user)]
+    if not parts:  # rules may return no query: nothing to see (compiles to EmptyResultSet)
+        return User.objects.none().values("pk")
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
@@ -237,7 +241,10 @@ def _combine(rules: dict[Role, list[Rule]], user: AnyUser, as_role: Role | None)
         return NOTHING
     fixed = {"roles": roles, "superuser": user.is_superuser, "in_force": rules_key()}
     query = _STUDENTS_SQL if rules is STUDENT_RULES else _SECTIONS_SQL
-    sql, params = query.sql(fixed, user_id=user.pk)
+    try:
+        sql, params = query.sql(fixed, user_id=user.pk)
+    except EmptyResultSet:  # the rules can match no row (say, each returned no query)
+        return NOTHING
     # The SQL is Django's own compilation of the rules; only the parameters change.
     return Q(pk__in=RawSQL(sql, tuple(params)))  # noqa: S611
 
@@ -320,12 +327,30 @@ def access_section(
         raise Http404("No such class.") from None
 
 
-def is_district_admin(user: AnyUser) -> bool:
-    """Active superuser, or an active user with an active district admin role (one query)."""
+# Remembered on the user object, as Django remembers permissions (``_perm_cache``): a page
+# asks several times, and each request loads its user afresh.
+_ROLES_ATTR = "_masterly_held_roles"
+
+
+def held_roles(user: AnyUser) -> frozenset[Role]:
+    """The roles ``user`` holds now (an active assignment; a superuser counts as the district
+    admin): one query per user object, remembered on it for its life (a request).
+
+    Like Django's permission cache, a role changed since is seen by a user object loaded
+    afresh (the next request, or ``User.objects.get``), never by this one. Whether the user is
+    active or a superuser is read from the object at each call.
+    """
     if not isinstance(user, User) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return RoleAssignment.objects.filter(
-        user=user, role=Role.DISTRICT_ADMIN, is_active=True
-    ).exists()
+        return frozenset()
+    assigned: frozenset[Role] | None = getattr(user, _ROLES_ATTR, None)
+    if assigned is None:
+        rows = RoleAssignment.objects.filter(user=user, is_active=True).values_list("role")
+        assigned = frozenset(Role(role) for (role,) in rows)
+        setattr(user, _ROLES_ATTR, assigned)
+    return (assigned | {Role.DISTRICT_ADMIN}) if user.is_superuser else assigned
+
+
+def is_district_admin(user: AnyUser) -> bool:
+    """Active superuser, or an active user with an active district admin role (see
+    :func:`held_roles`: one query per user object)."""
+    return Role.DISTRICT_ADMIN in held_roles(user)

@@ -11,24 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from masterly.roster.access import is_district_admin
+from masterly.roster.access import held_roles, is_district_admin
 from masterly.roster.models import Course, Enrollment, Role, RoleAssignment
-from masterly.roster.selectors import roles_for
 from masterly.standards.models import CurriculumMap
 
 # Anyone a request may carry: a signed-in user or the anonymous visitor.
 Person = Any
-
-
-def held_roles(user: Person) -> set[Role]:
-    """The person's roles, looked up once per user object (pages ask several times)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    cached: set[Role] | None = getattr(user, "_standards_roles", None)
-    if cached is None:
-        cached = set(roles_for(user))
-        setattr(user, "_standards_roles", cached)  # noqa: B010 (not a declared attribute)
-    return cached
 
 
 def is_teacher(user: Person) -> bool:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from masterly.accounts.models import User
 from masterly.roster import access
 from masterly.roster.models import Enrollment, GuardianLink, Org, Role, RoleAssignment
+from masterly.roster.selectors import roles_for
 from tests import factories as f
 from tests.conftest import World
 
@@ -159,8 +161,39 @@ def test_is_district_admin(world: World) -> None:
     for persona in ("teacher", "leader", "parent", "student"):
         assert not access.is_district_admin(getattr(world, persona))
     deactivate_role(world.admin, Role.DISTRICT_ADMIN)
-    assert not access.is_district_admin(world.admin)
+    # The answer is remembered on the user object (as Django's permissions are): the next
+    # request's user, loaded afresh, is no longer an admin.
+    assert not access.is_district_admin(User.objects.get(pk=world.admin.pk))
     assert not access.is_district_admin(AnonymousUser())
+
+
+def test_roles_are_looked_up_once_per_user_object(
+    world: World, django_assert_num_queries: object
+) -> None:
+    """Pages ask several times (the curriculum-map pages do): one query answers them all."""
+    admin = User.objects.get(pk=world.admin.pk)
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        assert access.is_district_admin(admin)
+        assert access.is_district_admin(admin)
+        assert access.held_roles(admin) == {Role.DISTRICT_ADMIN}
+        assert roles_for(admin) == [Role.DISTRICT_ADMIN]
+
+
+def test_a_role_change_is_seen_by_a_user_object_loaded_afresh(world: World) -> None:
+    """Like Django's permission cache: within one request (one user object) the roles stay
+    as first read; the flags on the object itself are read at each call."""
+    teacher = User.objects.get(pk=world.teacher.pk)
+    assert not access.is_district_admin(teacher)
+    f.RoleAssignmentFactory(user=world.teacher, role=Role.DISTRICT_ADMIN, org=world.district)
+    assert not access.is_district_admin(teacher)
+    assert access.is_district_admin(User.objects.get(pk=world.teacher.pk))
+
+    teacher.is_superuser = True
+    assert access.is_district_admin(teacher)
+    assert roles_for(teacher) == [Role.DISTRICT_ADMIN, Role.TEACHER]
+    teacher.is_active = False
+    assert not access.is_district_admin(teacher)
+    assert roles_for(teacher) == []
 
 
 def test_extra_rules_extend_a_role(world: World) -> None:
@@ -198,3 +231,37 @@ def test_rules_key_follows_the_rules_in_force() -> None:
     finally:
         access.STUDENT_RULES[Role.TEACHER].remove(extra)
     assert access.rules_key() == before
+
+
+@pytest.mark.parametrize("kind", ["student", "section"])
+def test_a_rule_that_returns_no_query_adds_nothing_and_raises_nothing(
+    world: World, kind: str
+) -> None:
+    """``add_student_rule`` lets a rule return ``[]``: the role then sees what its other rules
+    give, and a role with only such rules sees nobody (no error, no HTTP 500)."""
+
+    def nothing_to_add(user: object) -> list:
+        return []
+
+    rules, add = (
+        (access.STUDENT_RULES, access.add_student_rule)
+        if kind == "student"
+        else (access.SECTION_RULES, access.add_section_rule)
+    )
+    saved = {role: list(rules[role]) for role in Role}
+    add(Role.TEACHER, nothing_to_add)
+    try:
+        assert set(access.visible_students(world.teacher)) == {world.student}
+        assert set(access.visible_sections(world.teacher)) == {world.section}
+        # The only rule of the role: the teacher now sees nothing, and nothing breaks.
+        rules[Role.TEACHER][:] = [nothing_to_add]
+        visible = (
+            access.visible_students(world.teacher, as_role=Role.TEACHER)
+            if kind == "student"
+            else access.visible_sections(world.teacher, as_role=Role.TEACHER)
+        )
+        assert list(visible) == []
+        assert access.can_see_student(world.leader, world.student)
+    finally:
+        for role, kept in saved.items():
+            rules[role][:] = kept

@@ -7,12 +7,17 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.standards import services
 from masterly.standards.models import CurriculumMap, Framework, Standard, Unit
 from tests.case.case_packages import load, small_package
 from tests.conftest import World
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +145,21 @@ def test_anyone_who_may_make_maps_may_copy_any_map(world: World, framework: Fram
     services.unit_create(actor=world.other_teacher, curriculum_map=mine, title="Mine now")
     with pytest.raises(PermissionDenied, match="Only teachers and district admins can copy"):
         services.curriculum_map_copy(actor=world.student, curriculum_map=district)
+
+
+ROLES_QUERY_START = 'SELECT "roster_roleassignment"."role" AS "role" FROM "roster_roleassignment"'
+
+
+def test_a_map_page_asking_several_times_looks_roles_up_once(world: World) -> None:
+    """The new-map page asks "district admin?" and "teacher?" several times (the page, its
+    form's scopes and courses): the roles are read in one query, remembered on the user."""
+    client = Client()
+    assert client.login(username=world.admin.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("curriculum_map_create"))
+    assert page.status_code == 200
+    assert 'value="district"' in page.content.decode()
+    role_lookups = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith(ROLES_QUERY_START)
+    ]
+    assert len(role_lookups) == 1, role_lookups
