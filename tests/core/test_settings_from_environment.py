@@ -117,6 +117,7 @@ KEY = "remembered-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 def _remembered(tmp_path: Path, text: str) -> dict[str, str]:
     path = tmp_path / "local.env"
     path.write_text(text)
+    path.chmod(0o600)  # as make run leaves it; any other mode is refused
     return {"MASTERLY_LOCAL_ENV": str(path)}
 
 
@@ -168,7 +169,8 @@ def test_start_in_development_remembers_its_settings(
 
     path = tmp_path / "var" / "local.env"
     path.parent.mkdir()
-    path.write_text("EMAIL_HOST=mail.example.org\n")  # a line added by hand
+    path.write_text("PORT=8123\n")  # a line added by hand
+    path.chmod(0o600)
     monkeypatch.setenv("DEBUG", "1")
     monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "")  # set, not deleted: undone after the test
@@ -179,7 +181,7 @@ def test_start_in_development_remembers_its_settings(
     remember_development(path)  # the next make run keeps the key
 
     assert read(path) == first
-    assert first.keys() == {"EMAIL_HOST", "DEBUG", "SECRET_KEY", "MASTERLY_DATA_DIR"}
+    assert first.keys() == {"PORT", "DEBUG", "SECRET_KEY", "MASTERLY_DATA_DIR"}
     assert first["DEBUG"] == "1"
     assert len(first["SECRET_KEY"]) > 40
     assert first["MASTERLY_DATA_DIR"] == str(tmp_path)
@@ -209,3 +211,177 @@ def test_a_data_folder_in_the_project_is_remembered_relative_to_it(
     remember_development(tmp_path / "local.env")
 
     assert read(tmp_path / "local.env")["MASTERLY_DATA_DIR"] == "var/other"
+
+
+# The file lies in the data folder, which the web process can write: only its owner's file,
+# with only the settings it is for, is read.
+
+
+def test_a_name_the_file_is_not_for_stops_naming_the_file_line_and_allowed_names(
+    tmp_path: Path,
+) -> None:
+    env = _remembered(tmp_path, f"DEBUG=1\nSECRET_KEY={KEY}\nPYTHONPATH={tmp_path}\n")
+    result = _start(env, command=SHOW)
+    assert result.returncode == 2
+    assert (
+        f"Masterly cannot start: {tmp_path / 'local.env'}, line 3: PYTHONPATH cannot be set in "
+        "this file; it may hold only DEBUG, SECRET_KEY, MASTERLY_DATA_DIR, DATABASE_URL, PORT."
+        in result.stderr
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["DJANGO_SETTINGS_MODULE", "PYTHONPATH", "LD_PRELOAD"])
+def test_with_a_name_the_file_is_not_for_nothing_from_it_is_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from config.local import apply
+
+    for unset in ("DEBUG", "SECRET_KEY", name):
+        monkeypatch.delenv(unset, raising=False)
+    path = Path(
+        _remembered(tmp_path, f"DEBUG=1\n{name}=/tmp/x\nSECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"]
+    )
+
+    with pytest.raises(SettingsError, match=f"line 2: {name} cannot be set in this file"):
+        apply(path)
+
+    assert {"DEBUG", "SECRET_KEY", name}.isdisjoint(os.environ)
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o620, 0o602])
+def test_a_file_other_users_may_read_or_write_is_refused(tmp_path: Path, mode: int) -> None:
+    env = _remembered(tmp_path, f"DEBUG=1\nSECRET_KEY={KEY}\n")
+    path = tmp_path / "local.env"
+    path.chmod(mode)
+    result = _start(env, command=SHOW)
+    assert result.returncode == 2
+    assert (
+        f"Masterly cannot start: {path} can be read or written by other users (mode {mode:o}), "
+        f"so it is not read: it holds the secret key. Run `chmod 600 {path}`." in result.stderr
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="only root can give a file to another user")
+def test_a_file_owned_by_another_user_is_refused(tmp_path: Path) -> None:
+    from config.local import read
+
+    path = Path(_remembered(tmp_path, f"SECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"])
+    os.chown(path, 4242, -1)
+    with pytest.raises(SettingsError, match=r"belongs to another user \(uid 4242\)"):
+        read(path)
+
+
+def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    from config.local import read
+
+    target = Path(_remembered(tmp_path, f"SECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"])
+    link = tmp_path / "link.env"
+    link.symlink_to(target)
+    with pytest.raises(SettingsError, match="must be a regular file, not a symbolic link"):
+        read(link)
+
+
+def test_one_pair_of_matching_quotes_is_removed(tmp_path: Path) -> None:
+    from config.local import read
+
+    path = Path(
+        _remembered(
+            tmp_path,
+            f"SECRET_KEY=\"{KEY}\"\nMASTERLY_DATA_DIR='{tmp_path}'\n"
+            "DATABASE_URL=\"'both'\"\nPORT=\"8123'\n",
+        )["MASTERLY_LOCAL_ENV"]
+    )
+    assert read(path) == {
+        "SECRET_KEY": KEY,
+        "MASTERLY_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "'both'",  # only the outer pair
+        "PORT": "\"8123'",  # not a matching pair: kept as written
+    }
+    env = _remembered(
+        tmp_path, f'DEBUG="1"\nSECRET_KEY="{KEY}"\nMASTERLY_DATA_DIR=\'{tmp_path}\'\n'
+    )
+    result = _start(env, command=SHOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", KEY, str(tmp_path), "8000"]
+
+
+def test_a_value_in_quotes_is_remembered_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config.local import read, remember_development
+
+    for name, value in {
+        "DEBUG": "1",
+        "DATABASE_URL": "",
+        "MASTERLY_DATA_DIR": str(tmp_path),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SECRET_KEY", f'"{KEY}"')
+    remember_development(tmp_path / "local.env")
+    assert read(tmp_path / "local.env")["SECRET_KEY"] == f'"{KEY}"'
+
+
+def _develop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret_key: str) -> None:
+    for name, value in {"DEBUG": "1", "DATABASE_URL": "", "SECRET_KEY": secret_key}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
+
+
+def test_the_file_is_replaced_whole_never_rewritten_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader (or a crash) sees the old file or the new one, never a truncated one."""
+    from config.local import read, remember_development
+
+    path = tmp_path / "local.env"
+    old = f"PORT=8123\nSECRET_KEY={KEY}\n"
+    _remembered(tmp_path, old)
+    os.link(path, tmp_path / "old.env")  # the old file itself, whatever is done to the name
+    _develop(monkeypatch, tmp_path, secret_key=KEY)
+
+    remember_development(path)
+
+    assert (tmp_path / "old.env").read_text() == old  # not truncated, not written into
+    assert read(path) == {
+        "PORT": "8123",
+        "SECRET_KEY": KEY,
+        "DEBUG": "1",
+        "MASTERLY_DATA_DIR": str(tmp_path),
+    }
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["local.env", "old.env"]
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config.local import remember_development
+
+    path = tmp_path / "local.env"
+    old = f"SECRET_KEY={KEY}\n"
+    _remembered(tmp_path, old)
+    _develop(monkeypatch, tmp_path, secret_key="\udc80")  # cannot be written as UTF-8
+
+    with pytest.raises(UnicodeEncodeError):
+        remember_development(path)
+
+    assert path.read_text() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["local.env"]
+
+
+def test_a_symbolic_link_at_the_target_is_replaced_not_followed(tmp_path: Path) -> None:
+    from config.local import write_atomically
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("untouched\n")
+    path = tmp_path / "local.env"
+    path.symlink_to(elsewhere)
+
+    write_atomically(path, "DEBUG=1\n")
+
+    assert elsewhere.read_text() == "untouched\n"
+    assert not path.is_symlink()
+    assert path.read_text() == "DEBUG=1\n"
+    assert path.stat().st_mode & 0o777 == 0o600
