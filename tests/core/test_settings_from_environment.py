@@ -114,11 +114,15 @@ SHOW = (
 KEY = "remembered-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
-def _remembered(tmp_path: Path, text: str) -> dict[str, str]:
+def _private_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "local.env"
     path.write_text(text)
     path.chmod(0o600)  # as make run leaves it; any other mode is refused
-    return {"MASTERLY_LOCAL_ENV": str(path)}
+    return path
+
+
+def _remembered(tmp_path: Path, text: str) -> dict[str, str]:
+    return {"MASTERLY_LOCAL_ENV": str(_private_file(tmp_path, text))}
 
 
 def test_the_masterly_command_uses_the_remembered_settings(tmp_path: Path) -> None:
@@ -239,9 +243,7 @@ def test_with_a_name_the_file_is_not_for_nothing_from_it_is_applied(
 
     for unset in ("DEBUG", "SECRET_KEY", name):
         monkeypatch.delenv(unset, raising=False)
-    path = Path(
-        _remembered(tmp_path, f"DEBUG=1\n{name}=/tmp/x\nSECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"]
-    )
+    path = _private_file(tmp_path, f"DEBUG=1\n{name}=/tmp/x\nSECRET_KEY={KEY}\n")
 
     with pytest.raises(SettingsError, match=f"line 2: {name} cannot be set in this file"):
         apply(path)
@@ -267,7 +269,7 @@ def test_a_file_other_users_may_read_or_write_is_refused(tmp_path: Path, mode: i
 def test_a_file_owned_by_another_user_is_refused(tmp_path: Path) -> None:
     from config.local import read
 
-    path = Path(_remembered(tmp_path, f"SECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"])
+    path = _private_file(tmp_path, f"SECRET_KEY={KEY}\n")
     os.chown(path, 4242, -1)
     with pytest.raises(SettingsError, match=r"belongs to another user \(uid 4242\)"):
         read(path)
@@ -276,7 +278,7 @@ def test_a_file_owned_by_another_user_is_refused(tmp_path: Path) -> None:
 def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     from config.local import read
 
-    target = Path(_remembered(tmp_path, f"SECRET_KEY={KEY}\n")["MASTERLY_LOCAL_ENV"])
+    target = _private_file(tmp_path, f"SECRET_KEY={KEY}\n")
     link = tmp_path / "link.env"
     link.symlink_to(target)
     with pytest.raises(SettingsError, match="must be a regular file, not a symbolic link"):
@@ -286,12 +288,10 @@ def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
 def test_one_pair_of_matching_quotes_is_removed(tmp_path: Path) -> None:
     from config.local import read
 
-    path = Path(
-        _remembered(
-            tmp_path,
-            f"SECRET_KEY=\"{KEY}\"\nMASTERLY_DATA_DIR='{tmp_path}'\n"
-            "DATABASE_URL=\"'both'\"\nPORT=\"8123'\n",
-        )["MASTERLY_LOCAL_ENV"]
+    path = _private_file(
+        tmp_path,
+        f"SECRET_KEY=\"{KEY}\"\nMASTERLY_DATA_DIR='{tmp_path}'\n"
+        "DATABASE_URL=\"'both'\"\nPORT=\"8123'\n",
     )
     assert read(path) == {
         "SECRET_KEY": KEY,
@@ -307,26 +307,20 @@ def test_one_pair_of_matching_quotes_is_removed(tmp_path: Path) -> None:
     assert result.stdout.split() == ["True", KEY, str(tmp_path), "8000"]
 
 
+def _develop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret_key: str) -> None:
+    for name, value in {"DEBUG": "1", "DATABASE_URL": "", "SECRET_KEY": secret_key}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
+
+
 def test_a_value_in_quotes_is_remembered_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from config.local import read, remember_development
 
-    for name, value in {
-        "DEBUG": "1",
-        "DATABASE_URL": "",
-        "MASTERLY_DATA_DIR": str(tmp_path),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SECRET_KEY", f'"{KEY}"')
+    _develop(monkeypatch, tmp_path, secret_key=f'"{KEY}"')
     remember_development(tmp_path / "local.env")
     assert read(tmp_path / "local.env")["SECRET_KEY"] == f'"{KEY}"'
-
-
-def _develop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret_key: str) -> None:
-    for name, value in {"DEBUG": "1", "DATABASE_URL": "", "SECRET_KEY": secret_key}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("MASTERLY_DATA_DIR", str(tmp_path))
 
 
 def test_the_file_is_replaced_whole_never_rewritten_in_place(
@@ -335,9 +329,8 @@ def test_the_file_is_replaced_whole_never_rewritten_in_place(
     """A reader (or a crash) sees the old file or the new one, never a truncated one."""
     from config.local import read, remember_development
 
-    path = tmp_path / "local.env"
     old = f"PORT=8123\nSECRET_KEY={KEY}\n"
-    _remembered(tmp_path, old)
+    path = _private_file(tmp_path, old)
     os.link(path, tmp_path / "old.env")  # the old file itself, whatever is done to the name
     _develop(monkeypatch, tmp_path, secret_key=KEY)
 
@@ -359,9 +352,8 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_temporary_one(
 ) -> None:
     from config.local import remember_development
 
-    path = tmp_path / "local.env"
     old = f"SECRET_KEY={KEY}\n"
-    _remembered(tmp_path, old)
+    path = _private_file(tmp_path, old)
     _develop(monkeypatch, tmp_path, secret_key="\udc80")  # cannot be written as UTF-8
 
     with pytest.raises(UnicodeEncodeError):
