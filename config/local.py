@@ -19,6 +19,7 @@ rewritten atomically: a new 0600 file in the same folder, then renamed over the 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -73,28 +74,36 @@ def _read_own_file(path: Path) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         return ""
-    except OSError as error:  # ELOOP: a symbolic link, which could point anywhere
+    except OSError as error:
+        because = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
         raise SettingsError(
-            f"{path} cannot be read ({error.strerror}); it must be a regular file, not a "
-            "symbolic link. Delete it to start over with `make run`."
+            f"{path} cannot be read ({because}); it must be a regular file of yours. Delete "
+            "it to start over with `make run`."
         ) from None
-    with os.fdopen(fd, encoding="utf-8") as file:
+    try:
         # Checked on the open file, so it cannot be swapped between the check and the read.
-        status = os.fstat(file.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise SettingsError(f"{path} is not a regular file. Delete it.")
-        if status.st_uid != os.getuid():
-            raise SettingsError(
-                f"{path} belongs to another user (uid {status.st_uid}), so it is not read. "
-                "Delete it to start over with `make run`, or make it yours with `chown`."
-            )
-        if status.st_mode & 0o077:
-            raise SettingsError(
-                f"{path} can be read or written by other users (mode "
-                f"{stat.S_IMODE(status.st_mode):o}), so it is not read: it holds the secret "
-                f"key. Run `chmod 600 {path}`."
-            )
+        _refuse_unless_private(path, os.fstat(fd))
+    except SettingsError:
+        os.close(fd)
+        raise
+    with open(fd, encoding="utf-8") as file:
         return file.read()
+
+
+def _refuse_unless_private(path: Path, status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise SettingsError(f"{path} is not a regular file. Delete it.")
+    if status.st_uid != os.getuid():
+        raise SettingsError(
+            f"{path} belongs to another user (uid {status.st_uid}), so it is not read. "
+            "Delete it to start over with `make run`, or make it yours with `chown`."
+        )
+    if status.st_mode & 0o077:
+        raise SettingsError(
+            f"{path} can be read or written by other users (mode "
+            f"{stat.S_IMODE(status.st_mode):o}), so it is not read: it holds the secret "
+            f"key. Run `chmod 600 {path}`."
+        )
 
 
 def _unquoted(value: str) -> str:

@@ -281,8 +281,15 @@ def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     target = _private_file(tmp_path, f"SECRET_KEY={KEY}\n")
     link = tmp_path / "link.env"
     link.symlink_to(target)
-    with pytest.raises(SettingsError, match="must be a regular file, not a symbolic link"):
+    with pytest.raises(SettingsError, match=r"cannot be read \(it is a symbolic link\)"):
         read(link)
+
+
+def test_a_folder_in_its_place_is_refused(tmp_path: Path) -> None:
+    from config.local import read
+
+    with pytest.raises(SettingsError, match=f"{tmp_path} is not a regular file"):
+        read(tmp_path)
 
 
 def test_one_pair_of_matching_quotes_is_removed(tmp_path: Path) -> None:
