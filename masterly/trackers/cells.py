@@ -77,6 +77,9 @@ class _SQL:
             return q(model._meta.db_table)
 
         lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+        # The students of a tracker as joins, from the written students' enrollments (the
+        # one definition, ``membership.tracker_students``, is a subquery from the tracker);
+        # a test holds the two equal.
         self.trackers = (
             "SELECT t.id, t.method, t.decay, t.weight, t.n_mastery, t.scale, "  # noqa: S608
             "t.rollup_generation, e.user_id, tst.standard_id "
