@@ -4,7 +4,7 @@ A tracker's students are the active student enrollments in its active sections. 
 rules, the rollups, the grid and the services all read membership through
 :func:`tracker_students`, so they can never disagree about who is in a tracker. Two
 exceptions: ``masterly rollups verify`` re-derives it on purpose, as an independent check;
-the lock of every evidence write (:func:`masterly.trackers.cells.lock_cells`) spells it as
+the lock of every evidence write (:func:`masterly.trackers.rollup_cells.lock_cells`) spells it as
 joins driven from the written students' enrollments (one indexed query; this correlated
 subquery would drive it from the trackers), and tests/trackers/test_lock_cells_membership.py
 holds the two equal.

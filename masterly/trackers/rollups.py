@@ -9,7 +9,7 @@ Which evidence counts where
     are frozen: their rollups stay as they were when archived (unarchiving must recompute).
 
 Two ways of keeping rollups current
-    *Incremental* (:mod:`masterly.trackers.cells`): every evidence write (one score or a
+    *Incremental* (:mod:`masterly.trackers.rollup_cells`): every evidence write (one score or a
     batch), edit, deletion, restore and override recomputes exactly the affected cells in the
     same transaction, from those cells' evidence (read through the ``evidence_cell_order``
     index): a fixed number of queries whatever the number of cells, trackers or evidence.

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from masterly.accounts.models import User
 from masterly.roster.models import Enrollment
-from masterly.trackers import cells as rollup_cells
+from masterly.trackers import rollup_cells
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerStandard
 from tests.assessment_factories import Mastery

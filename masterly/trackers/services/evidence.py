@@ -3,7 +3,7 @@
 Record one (:func:`evidence_record`), record many (:func:`evidence_record_many`: a whole
 attempt, a batch of an import, the demo), edit, delete, restore. Each is one transaction
 holding the evidence, its history (``EvidenceRevision``), its audit rows and the update of
-the stored rollups of every tracker the evidence counts in (:mod:`masterly.trackers.cells`),
+the stored rollups of every tracker the evidence counts in (:mod:`masterly.trackers.rollup_cells`),
 so the walk is always down: caller → here → the rows (``_evidence_rows``) and the cells.
 
 Bad input raises :class:`~django.core.exceptions.ValidationError` naming the field (and, for
@@ -35,7 +35,7 @@ from masterly.assessments.models import (
 )
 from masterly.assessments.scores import clean_assessed_on, clean_reason, clean_score
 from masterly.standards.models import Standard
-from masterly.trackers import cells
+from masterly.trackers import rollup_cells
 from masterly.trackers.services import _evidence_rows
 from masterly.trackers.services._evidence_rows import CheckedEvidence
 
@@ -118,10 +118,10 @@ def _record(
     *, actor: User | None, checked: Sequence[CheckedEvidence]
 ) -> tuple[list[int], datetime.datetime]:
     with transaction.atomic():
-        locked = cells.lock_cells({(row.student.pk, row.standard.pk) for row in checked})
+        locked = rollup_cells.lock_cells({(row.student.pk, row.standard.pk) for row in checked})
         now = timezone.now()
         ids = _evidence_rows.insert(actor=actor, rows=checked, now=now)
-        cells.refresh(locked)
+        rollup_cells.refresh(locked)
     return ids, now
 
 
@@ -184,7 +184,7 @@ def evidence_for_entry(
     """The score ``assessment`` gave ``student`` on ``standard`` (its first attempt's, as
     quick score entry saves it), locked with the trackers holding the cell until the
     transaction ends, so that the caller can compare versions before it writes."""
-    cells.lock_cells({(student.pk, standard.pk)})
+    rollup_cells.lock_cells({(student.pk, standard.pk)})
     return (
         Evidence.objects.select_for_update()
         .filter(student=student, standard=standard, assessment=assessment, attempt=None)
@@ -204,7 +204,7 @@ def _change(
 ) -> Evidence:
     why = clean_reason(reason)
     with transaction.atomic():
-        locked = cells.lock_cells({(evidence.student_id, evidence.standard_id)})
+        locked = rollup_cells.lock_cells({(evidence.student_id, evidence.standard_id)})
         changed, revision = _evidence_rows.change(
             actor=actor,
             evidence=evidence,
@@ -214,7 +214,7 @@ def _change(
             **values,
         )
         if revision is not None:
-            cells.refresh(locked)
+            rollup_cells.refresh(locked)
     return changed
 
 

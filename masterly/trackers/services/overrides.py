@@ -14,7 +14,7 @@ from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.mastery import OverrideError, calculate, override
 from masterly.standards.models import Standard
-from masterly.trackers import cells
+from masterly.trackers import rollup_cells
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Override, Tracker
 from masterly.trackers.services.checks import check_manage, check_not_archived
@@ -56,7 +56,7 @@ def override_set(
         raise ValidationError({field: f"{str(error)[:1].upper()}{str(error)[1:]}."}) from None
     _check_cell(tracker, student, standard)
     with transaction.atomic():
-        locked = cells.lock_cells({(student.pk, standard.pk)}, tracker_id=tracker.pk)
+        locked = rollup_cells.lock_cells({(student.pk, standard.pk)}, tracker_id=tracker.pk)
         now = timezone.now()
         replaced = Override.objects.filter(
             tracker=tracker, student=student, standard=standard, cleared_at__isnull=True
@@ -84,7 +84,7 @@ def override_set(
                 "replaced": replaced,
             },
         )
-        cells.refresh(locked)
+        rollup_cells.refresh(locked)
     return row
 
 
@@ -100,7 +100,7 @@ def override_clear(
     check_manage(actor, tracker)
     check_not_archived(tracker)
     with transaction.atomic():
-        locked = cells.lock_cells({(student.pk, standard.pk)}, tracker_id=tracker.pk)
+        locked = rollup_cells.lock_cells({(student.pk, standard.pk)}, tracker_id=tracker.pk)
         row = (
             Override.objects.select_for_update()
             .filter(tracker=tracker, student=student, standard=standard, cleared_at__isnull=True)
@@ -121,5 +121,5 @@ def override_clear(
             summary=f"Override of {student} on {standard} in {tracker.name} cleared",
             details={"tracker": tracker.pk, "level": row.level, "reason": row.clear_reason},
         )
-        cells.refresh(locked)
+        rollup_cells.refresh(locked)
     return row
