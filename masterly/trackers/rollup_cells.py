@@ -89,8 +89,13 @@ class _SQL:
             f"JOIN {table(Enrollment)} e ON e.section_id = ts.section_id "
             f"JOIN {table(TrackerStandard)} tst ON tst.tracker_id = t.id "
             "WHERE t.is_archived = %s AND e.role = %s AND e.is_active = %s AND s.is_active = %s "
-            "AND e.user_id {students} AND tst.standard_id {standards} "
+            "AND e.user_id {students} AND tst.standard_id {standards}{pairs}{tracker} "
             f"ORDER BY t.id{lock}"
+        )
+        # PostgreSQL locks the trackers of the rows it returns: only the written cells'.
+        self.pairs = (
+            " AND (e.user_id, tst.standard_id) IN "
+            "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"
         )
         self.evidence = (
             "SELECT student_id, standard_id, points_earned, points_possible, "  # noqa: S608
@@ -125,32 +130,37 @@ def lock_cells(cells: Collection[Cell], *, tracker_id: int | None = None) -> Loc
     """The (not archived) trackers holding each of ``cells``, locked in id order (one query);
     only ``tracker_id`` when given (an override is one tracker's).
 
-    On PostgreSQL the tracker rows are locked (``FOR UPDATE``), in id order so that
-    concurrent writers never deadlock; on SQLite the transaction holds the write lock.
+    On PostgreSQL the tracker rows holding the cells (those pairs, not every student ×
+    standard of them) are locked (``FOR UPDATE``), in id order so that concurrent writers
+    never deadlock; on SQLite the transaction holds the write lock.
     """
     if not cells:
         return LockedCells({}, {})
     sql = _sql(connection.vendor)
     students, student_params = sql.among({student for student, _ in cells})
     standards, standard_params = sql.among({standard for _, standard in cells})
+    params: list[Any] = [False, Enrollment.Role.STUDENT.value, True, True]
+    params += [*student_params, *standard_params]
+    pairs = tracker = ""
+    if sql.postgres:  # SQLite locks nothing here: the pairs are sifted below
+        pairs = sql.pairs
+        params += [[student for student, _ in cells], [standard for _, standard in cells]]
+    if tracker_id is not None:
+        tracker = " AND t.id = %s"
+        params.append(tracker_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.trackers.format(students=students, standards=standards),
-            [
-                False,
-                Enrollment.Role.STUDENT.value,
-                True,
-                True,
-                *student_params,
-                *standard_params,
-            ],
+            sql.trackers.format(
+                students=students, standards=standards, pairs=pairs, tracker=tracker
+            ),
+            params,
         )
         rows = cursor.fetchall()
     wanted = set(cells)
     trackers: dict[int, LockedTracker] = {}
     holding: dict[Cell, set[int]] = defaultdict(set)
     for pk, method, decay, weight, n, scale, generation, student, standard in rows:
-        if (student, standard) not in wanted or tracker_id not in (None, pk):
+        if (student, standard) not in wanted:  # students × standards, on SQLite
             continue
         if pk not in trackers:
             scorer = scorer_of(
