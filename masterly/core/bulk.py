@@ -14,6 +14,7 @@ them as they are.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -89,8 +90,8 @@ def insert_rows_returning_ids(
 ) -> list[int]:
     """:func:`insert_rows`, returning the new rows' ids in the rows' order.
 
-    One multi-row ``INSERT … RETURNING`` per as many rows as the database takes parameters
-    for (the order of the ids is the rows' order, as ``bulk_create`` relies on too).
+    One multi-row ``INSERT … RETURNING`` per :func:`rows_per_insert` rows (the order of the
+    ids is the rows' order, as ``bulk_create`` relies on too).
     """
     connection = connections[using]
     table, columns, values = _prepared(model, rows, connection)
@@ -101,7 +102,7 @@ def insert_rows_returning_ids(
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 - our own names
     tail = f" RETURNING {quote(str(pk.column if pk is not None else 'id'))}"
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per = max(1, (connection.features.max_query_params or 10_000) // len(columns))
+    per = _rows_per_insert(connection, len(columns))
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(values), per):
@@ -109,6 +110,24 @@ def insert_rows_returning_ids(
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, list(chain(*chunk)))
             ids += [row[0] for row in cursor.fetchall()]
     return ids
+
+
+def rows_per_insert(model: type[models.Model], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many rows of ``model`` one ``INSERT`` of :func:`insert_rows_returning_ids` takes:
+    as many as the database takes parameters for."""
+    columns = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    return _rows_per_insert(connections[using], len(columns))
+
+
+def _rows_per_insert(connection: BaseDatabaseWrapper, columns: int) -> int:
+    if connection.vendor == "sqlite":
+        # The connection's own limit (32766 since SQLite 3.32), not Django's 999 of old
+        # SQLite builds: an evidence batch of BATCH_ROWS then goes in one statement.
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        limit = connection.features.max_query_params or 10_000
+    return max(1, limit // columns)
 
 
 def _prepared(

@@ -12,7 +12,8 @@ Two ways of keeping rollups current
     *Incremental* (:mod:`masterly.trackers.rollup_cells`): every evidence write (one score or a
     batch), edit, deletion, restore and override recomputes exactly the affected cells in the
     same transaction, from those cells' evidence (read through the ``evidence_cell_order``
-    index): a fixed number of queries whatever the number of cells, trackers or evidence.
+    index): a fixed number of queries whatever the number of cells, trackers or evidence
+    (the write of the evidence itself adds one ``INSERT`` per chunk of rows, ADR 11).
 
     *Bulk* (:func:`run_recompute`, on the task queue): after a settings change, the whole
     tracker is recomputed set-based: its evidence is read in batches of students, in cell

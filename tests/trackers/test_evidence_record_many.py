@@ -4,6 +4,8 @@ recording each, in a fixed number of queries, and a bad row writes nothing."""
 from __future__ import annotations
 
 import datetime
+import sqlite3
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from masterly.accounts.models import User
 from masterly.assessments import services as assessment_services
 from masterly.assessments.models import Evidence, EvidenceRevision
+from masterly.core.bulk import rows_per_insert
 from masterly.core.models import AuditEvent
 from masterly.standards.models import Standard
 from masterly.trackers import services
@@ -149,6 +152,36 @@ def test_the_queries_do_not_grow_with_the_batch(mastery: Mastery) -> None:
     # Lock the trackers, insert the evidence, revisions and audit rows, read the cells'
     # evidence and overrides, upsert the rollups (and the savepoint around it).
     assert len(large) == len(small) <= 9
+    assert verify([mastery.tracker.pk, mastery.shared.pk]) == []
+
+
+def test_a_batch_larger_than_one_insert_is_recorded_whole_and_in_order(mastery: Mastery) -> None:
+    """The evidence ``INSERT`` is split at the database's limit on parameters (lowered here
+    on SQLite, whose real limit would need thousands of rows): one more per chunk."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        sqlite = connection.connection
+        limit = sqlite.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        sqlite.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 240)
+    try:
+        chunk = rows_per_insert(Evidence)
+        rows = _rows(mastery, chunk + 3)
+        with CaptureQueriesContext(connection) as queries:
+            ids = services.evidence_record_many(actor=mastery.world.teacher, rows=rows)
+    finally:
+        if connection.vendor == "sqlite":
+            sqlite.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+
+    table = connection.ops.quote_name(Evidence._meta.db_table)
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith(f"INSERT INTO {table}")]
+    assert len(inserts) == 2
+    evidence = list(Evidence.objects.order_by("pk").values_list("pk", "student", "points_earned"))
+    assert [pk for pk, *_ in evidence] == ids and len(ids) == chunk + 3
+    assert [(s, e) for _, s, e in evidence] == [
+        (row.student.pk, Decimal(row.points_earned))
+        for row in rows  # type: ignore[arg-type]
+    ]
+    assert EvidenceRevision.objects.count() == len(ids)
     assert verify([mastery.tracker.pk, mastery.shared.pk]) == []
 
 

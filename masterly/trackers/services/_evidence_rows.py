@@ -43,8 +43,8 @@ def insert(
 ) -> list[int]:
     """New evidence, each with its first revision and an audit row; returns the new ids.
 
-    A fixed number of statements whatever the number of rows (split only by the database's
-    limit on parameters).
+    A fixed number of statements per chunk of rows: the evidence ``INSERT`` is split at the
+    database's limit on parameters (:func:`~masterly.core.bulk.rows_per_insert`).
     """
     entered_by = _pk(actor)
     ids = insert_rows_returning_ids(

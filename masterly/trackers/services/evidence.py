@@ -104,9 +104,12 @@ def evidence_record_many(*, actor: User | None, rows: Sequence[NewEvidence]) -> 
     """Record many scores at once (set-based): returns the new evidence ids, in order.
 
     The same as recording each (the same rows, history, audit and rollups) in a fixed number
-    of queries, whatever the number of rows. Every row is checked first; errors name the row
-    (``Row 3: …``, counted from 1) under the field, and nothing is written. A large writer
-    calls this in batches of about :data:`BATCH_ROWS`, each its own transaction.
+    of queries per chunk of rows: only the evidence ``INSERT`` is split, at the database's
+    limit on parameters (:func:`~masterly.core.bulk.rows_per_insert`: a whole batch of
+    :data:`BATCH_ROWS` on SQLite, some 800 rows on PostgreSQL). Every row is checked first;
+    errors name the row (``Row 3: …``, counted from 1) under the field, and nothing is
+    written. A large writer calls this in batches of about :data:`BATCH_ROWS`, each its own
+    transaction.
     """
     if not rows:
         return []
