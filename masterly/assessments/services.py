@@ -1,4 +1,4 @@
-"""Writes of assessments, attempts and accommodations, and what a valid score is.
+"""Writes of assessments, attempts and accommodations.
 
 **Evidence** is written only by :mod:`masterly.trackers.services.evidence` (record one or
 many, edit, delete, restore): it owns the concept because every evidence write must update

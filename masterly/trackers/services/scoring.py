@@ -20,6 +20,7 @@ from masterly.assessments.scores import clean_assessed_on, clean_points, clean_s
 from masterly.standards.models import Standard
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
+from masterly.trackers.selectors.score_entry import points_text
 from masterly.trackers.selectors.trackers import can_score_tracker
 from masterly.trackers.services.checks import check_not_archived
 from masterly.trackers.services.evidence import (
@@ -39,18 +40,12 @@ class StaleScore(ValidationError):
 
     def __init__(self, current: Evidence | None) -> None:
         self.current = current
-        now = _points_text(current) or "no score"
+        now = points_text(current) or "no score"
         super().__init__(
             f"Someone else saved this score since you opened the page: it is now {now}. "
             "Check it, then enter yours again if it should change.",
             code="stale",
         )
-
-
-def _points_text(evidence: Evidence | None) -> str:
-    if evidence is None or evidence.is_deleted:
-        return ""
-    return f"{evidence.points_earned.normalize():f}"
 
 
 def _check_score(actor: User | None, tracker: Tracker) -> None:
