@@ -44,6 +44,9 @@ from masterly.trackers.rollups import (
 Cell = tuple[int, int]
 """(student id, standard id)."""
 
+DELETE_CELLS = 300
+"""Emptied cells one DELETE removes (3 parameters each: well under any database's limit)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LockedTracker:
@@ -210,9 +213,11 @@ def refresh(locked: LockedCells) -> None:
             upserts.append(rollup_row(pk, *cell, value, tracker.rollup_generation))
     rollup_writer(connection.vendor).write(upserts)
     if empty:
-        terms = " OR ".join([sql.delete_cell] * (len(empty) // 3))
         with connection.cursor() as cursor:
-            cursor.execute(sql.delete.format(cells=terms), empty)
+            for start in range(0, len(empty), 3 * DELETE_CELLS):
+                chunk = empty[start : start + 3 * DELETE_CELLS]
+                terms = " OR ".join([sql.delete_cell] * (len(chunk) // 3))
+                cursor.execute(sql.delete.format(cells=terms), chunk)
 
 
 def _cells(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from masterly.mastery import calculate_values
 from masterly.roster.models import Enrollment
-from masterly.trackers import services
+from masterly.trackers import rollup_cells, services
 from masterly.trackers.models import Rollup, Tracker
 from masterly.trackers.selectors.cells import cell_result, rollup_for
 from tests.assessment_factories import DAY, Mastery, make_tracker
@@ -142,3 +145,19 @@ def test_a_new_tracker_over_existing_evidence_is_filled_by_its_recompute(
     assert run.status == "done"
     rollup = cell(later, mastery, mastery.standard_c)
     assert rollup is not None and rollup.score == Decimal("40.00")
+
+
+def test_cells_emptied_at_once_are_deleted_in_chunks(mastery: Mastery, monkeypatch) -> None:
+    # The student's one score counts in both trackers: deleting it empties two cells, which
+    # with one cell a DELETE take two statements; both cells go back to not assessed.
+    monkeypatch.setattr(rollup_cells, "DELETE_CELLS", 1)
+    only = mastery.record(earned=3, possible=4, on=DAY)
+    assert cell(mastery.tracker, mastery) is not None and cell(mastery.shared, mastery) is not None
+
+    with CaptureQueriesContext(connection) as queries:
+        services.evidence_delete(actor=mastery.world.teacher, evidence=only, reason="wrong student")
+
+    deletes = [q for q in queries if q["sql"].startswith('DELETE FROM "trackers_rollup"')]
+    assert len(deletes) == 2
+    assert cell(mastery.tracker, mastery) is None
+    assert cell(mastery.shared, mastery) is None
