@@ -220,3 +220,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"masterly": {"level": "INFO"}},
 }
+
+# CASE URL import (masterly/integrations/case/sources.py, ADR 12): only public internet
+# addresses are downloaded from. CASE_URL_ALLOWED_HOSTS names hosts (as written in the
+# address; "[::1]" or "::1") that may be fetched although they resolve to a loopback or private
+# address, such as a district's own CASE server. Production leaves it empty.
+CASE_URL_ALLOWED_HOSTS = [
+    host.strip("[]").lower() for host in env_list("CASE_URL_ALLOWED_HOSTS", [])
+]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -31,6 +30,7 @@ from tests.case.case_packages import (
     load,
     small_package,
 )
+from tests.case.case_server import LoopbackCaseApi
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -205,33 +205,13 @@ def test_a_case_1_1_package_with_its_extra_fields_is_read_and_kept() -> None:
     assert external.extra["CFAssociationGroupingURI"]["title"] == "G"
 
 
-class _CaseServer(BaseHTTPRequestHandler):
-    package: bytes = b""
-
-    def do_GET(self) -> None:
-        if self.path.endswith(f"/CFPackages/{DOC}"):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(self.package)
-        else:
-            self.send_response(404)
-            self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
 @pytest.fixture
-def case_server() -> Iterator[str]:
-    """A CASE API on the loopback interface only."""
-    _CaseServer.package = dumps(small_package())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CaseServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/ims/case/v1p0"
-    server.shutdown()
-    server.server_close()
+def case_server(settings: Any) -> Iterator[str]:
+    """A CASE API on the loopback interface only, which the import is allowed to reach."""
+    settings.CASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    api = LoopbackCaseApi()
+    yield api.url(path="/ims/case/v1p0")
+    api.close()
 
 
 def test_a_package_is_read_from_a_case_api_url(case_server: str) -> None:

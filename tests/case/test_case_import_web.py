@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,7 @@ from masterly.integrations.case.models import CaseImportRun
 from masterly.integrations.case.tasks import CacheProgress, progress_key, read_progress
 from masterly.standards.models import Framework, Standard
 from tests.case.case_packages import CCSS_PATH, counts, dumps, small_package
+from tests.case.case_server import LoopbackCaseApi
 from tests.conftest import World
 from tests.factories import PASSWORD
 
@@ -88,22 +91,15 @@ def test_the_form_needs_a_file_or_an_address(world: World) -> None:
 
 
 @with_worker
-def test_an_address_is_downloaded_by_the_worker(world: World) -> None:
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from tests.case.test_case_import import _CaseServer  # the loopback CASE API
-
-    _CaseServer.package = dumps(small_package())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CaseServer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def test_an_address_is_downloaded_by_the_worker(world: World, settings: Any) -> None:
+    settings.CASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]  # the loopback CASE API below
+    api = LoopbackCaseApi()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/case/CFPackages/{small_package()['CFDocument']['identifier']}"
+        url = api.url(path=f"/case/CFPackages/{small_package()['CFDocument']['identifier']}")
         signed_in(world.admin).post(reverse("case_import"), {"url": url})
         work()
     finally:
-        server.shutdown()
-        server.server_close()
+        api.close()
     run = CaseImportRun.objects.get()
     assert run.status == CaseImportRun.Status.SUCCEEDED, run.errors
     assert run.source_url == url

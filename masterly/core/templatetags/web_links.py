@@ -21,5 +21,5 @@ def web_link(address: object, label: object = None) -> SafeString:
     shown = address if label in (None, "") else label
     url = web_url(address)
     if url is None:
-        return conditional_escape("" if shown is None else shown)
+        return conditional_escape("" if shown is None else str(shown))
     return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, shown)

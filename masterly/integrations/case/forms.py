@@ -4,7 +4,16 @@ from typing import Any
 
 from django import forms
 
+from masterly.integrations.case.sources import CaseSourceError, check_url
+
 MAX_UPLOAD_MB = 50
+
+
+class CaseAddressField(forms.URLField):
+    """An address typed without a scheme means https; whether it may be fetched is checked by
+    ``sources.check_url`` (scheme, host, where the host points), with its own clear messages."""
+
+    default_validators: list[Any] = []
 
 
 class CaseImportForm(forms.Form):
@@ -14,9 +23,10 @@ class CaseImportForm(forms.Form):
         help_text="A CFPackage JSON file exported from a CASE server (CASE 1.0 or 1.1).",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
-    url = forms.URLField(
+    url = CaseAddressField(
         label="…or its address",
         required=False,
+        max_length=1000,
         assume_scheme="https",
         help_text="A CASE API address ending in CFPackages/{identifier}.",
     )
@@ -29,8 +39,19 @@ class CaseImportForm(forms.Form):
             )
         return upload
 
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data.get("url") or ""
+        if url:
+            try:
+                check_url(url)
+            except CaseSourceError as error:
+                raise forms.ValidationError(error.problems) from None
+        return url
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.has_error("package") or self.has_error("url"):
+            return data  # its own message says what is wrong
         if bool(data.get("package")) == bool(data.get("url")):
             raise forms.ValidationError("Choose a package file or give its address (one of them).")
         return data

@@ -1,16 +1,28 @@
-"""Where a CASE package comes from: a file on disk or a CASE server's API."""
+"""Where a CASE package comes from: a file on disk or a CASE server's API.
+
+A CASE server's address is downloaded only from the public internet (``core.public_http``):
+loopback, private, link-local and other internal addresses are refused before connecting,
+redirects included, unless their host is in ``CASE_URL_ALLOWED_HOSTS`` (empty in production).
+"""
 
 from __future__ import annotations
 
-import urllib.error
+import re
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from masterly.core.public_http import DownloadError, Limits, check_address, fetch_public
 from masterly.integrations.case.reader import CaseFormatError
 
 TIMEOUT_SECONDS = 30
+TOTAL_SECONDS = 300
 MAX_BYTES = 100 * 1024 * 1024
+LIMITS = Limits(max_bytes=MAX_BYTES, timeout_seconds=TIMEOUT_SECONDS, total_seconds=TOTAL_SECONDS)
+# A scheme of two letters or more ("file:", "ftp:", "http:"); "C:" is a Windows drive.
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
 
 
 class CaseSourceError(CaseFormatError):
@@ -18,38 +30,49 @@ class CaseSourceError(CaseFormatError):
 
 
 def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
+    """Whether ``source`` is meant as an address (of any scheme), not a path."""
+    return bool(_SCHEME.match(source)) and not Path(source).is_file()
 
 
 def package_url(url: str) -> str:
     """A CFDocuments/{id} address means that document's package: CFPackages/{id}."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # not an address at all: the download check says what is wrong
+        return url
     path = parts.path.replace("/CFDocuments/", "/CFPackages/")
     return urllib.parse.urlunsplit(parts._replace(path=path))
 
 
-def fetch(url: str) -> bytes:
-    """GET a CASE API CFPackages/{id} URL (http or https only, with a timeout)."""
-    if not is_url(url):
-        raise CaseSourceError([f"{url} is not an http:// or https:// address."])
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
-        package_url(url), headers={"Accept": "application/json"}
-    )
+def _problem(error: DownloadError) -> CaseSourceError:
+    message = error.message
+    if error.refused_address:
+        message += " " + _(
+            "A CASE server on the district's own network can be allowed by its host name with "
+            "the CASE_URL_ALLOWED_HOSTS setting."
+        )
+    return CaseSourceError([message])
+
+
+def check_url(url: str) -> None:
+    """Refuse an address that is not http(s) or points inside the network (nothing fetched)."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            data: bytes = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as error:
-        raise CaseSourceError(
-            [f"The CASE server answered {error.code} {error.reason} for {url}. Check the address."]
-        ) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise CaseSourceError(
-            [f"Could not download {url}: {reason}. Check the address and the network."]
-        ) from None
-    if len(data) > MAX_BYTES:
-        raise CaseSourceError([f"{url} is larger than {MAX_BYTES // (1024 * 1024)} MB."])
-    return data
+        check_address(package_url(url), allowed_hosts=settings.CASE_URL_ALLOWED_HOSTS)
+    except DownloadError as error:
+        raise _problem(error) from None
+
+
+def fetch(url: str) -> bytes:
+    """GET a CASE API CFPackages/{id} URL from a public address, streamed and size-capped."""
+    try:
+        return fetch_public(
+            package_url(url),
+            limits=LIMITS,
+            accept="application/json",
+            allowed_hosts=settings.CASE_URL_ALLOWED_HOSTS,
+        )
+    except DownloadError as error:
+        raise _problem(error) from None
 
 
 def read_source(source: str) -> bytes:
