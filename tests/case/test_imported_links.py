@@ -166,30 +166,36 @@ def test_no_page_links_to_a_hostile_address(world: World, hostile: Framework) ->
     assert followed == set()
 
 
+def framework_page(person: object, framework: Framework) -> str:
+    client = Client()
+    client.force_login(person)  # type: ignore[arg-type]
+    return client.get(reverse("standards_framework", args=[framework.pk])).content.decode()
+
+
+def standard_page(person: object, code: str) -> str:
+    client = Client()
+    client.force_login(person)  # type: ignore[arg-type]
+    standard = Standard.objects.get(human_coding_scheme=code)
+    return client.get(reverse("standards_standard", args=[standard.pk])).content.decode()
+
+
 def test_hostile_addresses_are_shown_as_text_and_a_safe_one_stays_a_link(
     world: World, hostile: Framework
 ) -> None:
-    client = Client()
-    client.force_login(world.student)
-    framework_page = client.get(reverse("standards_framework", args=[hostile.pk])).content.decode()
-    assert "java\tscript:alert(document.cookie)" in framework_page
-    one = Standard.objects.get(human_coding_scheme="6.RP.A.1")
-    standard_page = client.get(reverse("standards_standard", args=[one.pk])).content.decode()
-    assert "<dd>javascript:alert(1)</dd>" in standard_page
-    assert (
-        f'<a href="{SAFE_DESTINATION}" rel="noopener noreferrer">elsewhere-2</a>' in standard_page
-    )
-    assert "elsewhere-1" in standard_page and 'href="java' not in standard_page
+    assert "java\tscript:alert(document.cookie)" in framework_page(world.student, hostile)
+    page = standard_page(world.student, "6.RP.A.1")
+    assert "<dd>javascript:alert(1)</dd>" in page
+    assert f'<a href="{SAFE_DESTINATION}" rel="noopener noreferrer">elsewhere-2</a>' in page
+    assert "elsewhere-1" in page and 'href="java' not in page
 
 
 def test_a_web_address_from_a_package_is_a_link(world: World) -> None:
     package = small_package()
     package["CFDocument"]["officialSourceURL"] = "https://standards.example.org/math"
     framework = load(package)
-    client = Client()
-    client.force_login(world.parent)
-    page = client.get(reverse("standards_framework", args=[framework.pk])).content.decode()
-    assert '<a href="https://standards.example.org/math" rel="noopener noreferrer">' in page
-    one = Standard.objects.get(human_coding_scheme="6.RP.A.1")
-    page = client.get(reverse("standards_standard", args=[one.pk])).content.decode()
-    assert f'<a href="{URI}{ids("6.RP.A.1")}" rel="noopener noreferrer">' in page
+    assert '<a href="https://standards.example.org/math" rel="noopener noreferrer">' in (
+        framework_page(world.parent, framework)
+    )
+    assert f'<a href="{URI}{ids("6.RP.A.1")}" rel="noopener noreferrer">' in (
+        standard_page(world.parent, "6.RP.A.1")
+    )
