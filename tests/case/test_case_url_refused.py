@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -222,3 +223,25 @@ def test_a_download_past_the_cap_stops_with_a_message(
     with pytest.raises(CommandError, match=r"is larger than 2\.0.KB"):
         call_command("import_case", api.url(path=path))
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("http://[::1", "http://[::1 is not a valid web address."),
+        ("http://case.example.org:99999/x", "is not a valid web address."),
+        ("http:///CFPackages/x", "http:///CFPackages/x has no host name."),
+        ("http://case.invalid/CFPackages/x", "The host case.invalid could not be found."),
+        ("javascript:alert(1)", NOT_WEB),
+    ],
+)
+def test_a_malformed_address_is_named_and_nothing_changes(
+    world: World, address: str, message: str
+) -> None:
+    with connections() as made:
+        with pytest.raises(CommandError, match=re.escape(message)):
+            call_command("import_case", address)
+        page = signed_in(world.admin).post(reverse("case_import"), {"url": address})
+    assert message in page.content.decode()
+    assert made.connected == []
+    assert not CaseImportRun.objects.exists() and not Framework.objects.exists()

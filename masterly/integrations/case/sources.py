@@ -7,6 +7,7 @@ redirects included, unless their host is in ``CASE_URL_ALLOWED_HOSTS`` (empty in
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -31,7 +32,8 @@ class CaseSourceError(CaseFormatError):
 
 def is_url(source: str) -> bool:
     """Whether ``source`` is meant as an address (of any scheme), not a path."""
-    return bool(_SCHEME.match(source)) and not Path(source).is_file()
+    # os.path.isfile, unlike Path.is_file, answers False for a name too long to be a file.
+    return bool(_SCHEME.match(source)) and not os.path.isfile(source)
 
 
 def package_url(url: str) -> str:
