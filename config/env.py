@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -54,6 +55,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many failed sign-ins an account and an address may have within a window."""
+
+    failures_per_account: int
+    failures_per_address: int
+    window_minutes: int
+    trusted_proxy_count: int
+
+    def allauth_rate_limits(self) -> dict[str, str]:
+        """allauth's ACCOUNT_RATE_LIMITS entries (masterly/accounts/sign_in_limits.py)."""
+        window = f"{self.window_minutes}m"
+        return {
+            "login": "",  # sign-ins as such are not limited: a classroom signs in at once
+            "login_failed": f"{self.failures_per_account}/{window}/key",
+            "login_failed_address": f"{self.failures_per_address}/{window}/ip",
+        }
+
+
+def sign_in_limits() -> SignInLimits:
+    return SignInLimits(
+        failures_per_account=env_int("SIGNIN_FAILURES_PER_ACCOUNT", 6, minimum=1, maximum=100),
+        failures_per_address=env_int(
+            "SIGNIN_FAILURES_PER_ADDRESS", 300, minimum=1, maximum=1_000_000
+        ),
+        window_minutes=env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 10, minimum=1, maximum=24 * 60),
+        trusted_proxy_count=env_int("SIGNIN_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10),
+    )
 
 
 def secret_key(*, debug: bool) -> str:

@@ -13,6 +13,7 @@ from config.env import (
     env_list,
     env_str,
     secret_key,
+    sign_in_limits,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ try:
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Masterly <masterly@localhost>")
     SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
     REDIS_URL = env_str("REDIS_URL")
+    SIGN_IN_LIMITS = sign_in_limits()  # used by the sign-in block below
     TASK_BACKEND = env_str("TASK_BACKEND", "database")
     if TASK_BACKEND not in {"database", "redis", "immediate"}:
         raise SettingsError(
@@ -139,11 +141,18 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "masterly.accounts.adapter.SchoolAccountAdapter"
+# --- Sign-in rate limits (masterly/accounts/sign_in_limits.py, README "Sign-in limits") ---
+# Failed sign-ins are counted per account (username and email together) and, with a ceiling
+# sized for a school behind one NAT address, per address; correct sign-ins are never limited.
+# The counters live in the default cache below, which every web worker process shares.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "login": "30/m/ip",
+    **SIGN_IN_LIMITS.allauth_rate_limits(),
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies of your own, the client's address is the Nth from the right in
+# X-Forwarded-For; with none (the default) it is the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = SIGN_IN_LIMITS.trusted_proxy_count
+# --- end of sign-in rate limits ---
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -175,8 +184,11 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache with an add() that is atomic across processes (allauth's
+            # rate-limit lock); room for a district's sign-in failure counters.
+            "BACKEND": "masterly.core.file_cache.SharedFileCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     )
 }

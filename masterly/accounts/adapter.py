@@ -1,11 +1,38 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+
+from masterly.accounts import sign_in_limits
 
 
 class SchoolAccountAdapter(DefaultAccountAdapter):
-    """Accounts come from the school's roster (or an activation code), never open sign-up."""
+    """Accounts come from the school's roster (or an activation code), never open sign-up.
+
+    Failed sign-ins are limited per account and per address (``sign_in_limits``), in place of
+    allauth's per-login-string counter, which a second login string of the account got around.
+    """
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        self._failure_keys = sign_in_limits.account_keys(credentials)
+        sign_in_limits.check_before_password(request, self._failure_keys)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            # The password was right: earlier failures (a classmate's guesses) are forgotten.
+            sign_in_limits.clear_account(request, [sign_in_limits.user_key(user.pk)])
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        sign_in_limits.record_address_failure(request)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth calls this for each address of an account whose password was reset."""
+        sign_in_limits.clear_account(request, sign_in_limits.account_keys(credentials))
