@@ -71,9 +71,9 @@ def check_before_password(request: HttpRequest, keys: list[str]) -> None:
             raise ValidationError(
                 ngettext(
                     "Too many wrong passwords for this username or email address: sign-in is "
-                    "paused. Try again in %(minutes)d minute, or ask for a new password.",
+                    "paused. Try again in %(minutes)d minute, or reset your password.",
                     "Too many wrong passwords for this username or email address: sign-in is "
-                    "paused. Try again in %(minutes)d minutes, or ask for a new password.",
+                    "paused. Try again in %(minutes)d minutes, or reset your password.",
                     minutes,
                 )
                 % {"minutes": minutes},

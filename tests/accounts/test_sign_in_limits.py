@@ -135,6 +135,29 @@ def test_an_address_is_paused_only_by_failures(world: World) -> None:
     assert signed_in(sign_in("other_teacher", address=OTHER_ADDRESS))
 
 
+@override_settings(
+    ACCOUNT_RATE_LIMITS={"login_failed": "6/10m/key", "login_failed_address": "4/10m/ip"},
+    ALLAUTH_TRUSTED_PROXY_COUNT=1,
+)
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(world: World) -> None:
+    def through_proxy(client_address: str) -> Client:
+        # The proxy appends the address it saw; whatever the client sent before it is ignored.
+        forwarded = f"{OTHER_ADDRESS}, {client_address}"
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for login in ("student", "other_student", "teacher", "nobody"):
+        through_proxy(SCHOOL_ADDRESS).post(
+            reverse("account_login"), {"login": login, "password": "wrong-password"}
+        )
+    paused = through_proxy(SCHOOL_ADDRESS).post(
+        reverse("account_login"), {"login": "other_teacher", "password": PASSWORD}
+    )
+    assert NETWORK_PAUSED in paused.content.decode()
+    home_client = through_proxy("192.0.2.55")
+    home_client.post(reverse("account_login"), {"login": "other_teacher", "password": PASSWORD})
+    assert signed_in(home_client)
+
+
 def test_a_new_password_ends_the_pause(world: World, client: Client) -> None:
     fail_times(6, "parent")
     client.post(reverse("account_reset_password"), {"email": world.parent.email})
