@@ -20,8 +20,8 @@ class SchoolAccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        self._failure_keys = sign_in_limits.account_keys(credentials)
-        sign_in_limits.check_before_password(request, self._failure_keys)
+        keys = sign_in_limits.account_keys(credentials)
+        sign_in_limits.check_before_password(request, keys)
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
