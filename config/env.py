@@ -110,7 +110,7 @@ def secret_key(*, debug: bool) -> str:
     return key
 
 
-def database(url: str, *, data_dir: Path) -> dict[str, object]:
+def database(url: str, *, data_dir: Path, busy_timeout: int = 20) -> dict[str, object]:
     """DATABASE_URL -> Django's DATABASES["default"]; SQLite under the data folder by default."""
     import dj_database_url
 
@@ -131,7 +131,7 @@ def database(url: str, *, data_dir: Path) -> dict[str, object]:
         # WAL lets the web server read while the task worker writes; the busy timeout makes a
         # writer wait for the lock instead of failing at once; IMMEDIATE avoids upgrade deadlocks.
         config["OPTIONS"] = {
-            "timeout": 20,
+            "timeout": busy_timeout,
             "transaction_mode": "IMMEDIATE",
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"

@@ -29,7 +29,14 @@ try:
             "ALLOWED_HOSTS is required when DEBUG is off: a comma-separated list of the host "
             "names Masterly is served under, for example ALLOWED_HOSTS=masterly.example.org"
         )
-    DATABASES = {"default": database(env_str("DATABASE_URL"), data_dir=DATA_DIR)}
+    DATABASES = {
+        "default": database(
+            env_str("DATABASE_URL"),
+            data_dir=DATA_DIR,
+            # Seconds a SQLite writer waits for the write lock before "database is locked".
+            busy_timeout=env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1, maximum=600),
+        )
+    }
     # The port `masterly start` and `masterly runserver` serve on (gunicorn reads PORT itself).
     PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
     EMAIL_HOST = env_str("EMAIL_HOST")
@@ -51,6 +58,12 @@ try:
         raise SettingsError(
             "TASK_BACKEND=redis needs REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"
         )
+    # Tasks one `masterly worker` runs at once (threads), so one long import never holds up a
+    # recompute; `masterly start` runs this many (see docs/decisions/0012-…).
+    WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
+    # An import whose worker has not written its heartbeat for this long is taken as dead
+    # (its worker was killed): it is marked failed and its upload removed.
+    WORKER_DEAD_AFTER = env_int("WORKER_DEAD_AFTER", 300, minimum=30, maximum=7 * 24 * 3600)
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None
@@ -192,6 +205,9 @@ CACHES = {
         }
     )
 }
+
+# How often a running import writes its heartbeat (seconds); well below WORKER_DEAD_AFTER.
+WORKER_HEARTBEAT_SECONDS = 5.0
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

@@ -17,7 +17,7 @@ from config.local import apply, local_env_path, remember_development
 
 # The worker of the configured task backend (see docs/decisions/0003-task-queue.md).
 WORKERS = {
-    "database": ["db_worker"],
+    "database": ["worker"],
     "redis": [
         "rqworker",
         "default",

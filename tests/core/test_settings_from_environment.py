@@ -384,3 +384,32 @@ def test_a_symbolic_link_at_the_target_is_replaced_not_followed(tmp_path: Path) 
     assert not path.is_symlink()
     assert path.read_text() == "DEBUG=1\n"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_worker_settings_default_to_two_threads_and_five_minutes() -> None:
+    from django.conf import settings
+
+    assert (settings.WORKER_CONCURRENCY, settings.WORKER_DEAD_AFTER) == (2, 300)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WORKER_CONCURRENCY", "0", "WORKER_CONCURRENCY=0 is out of range; use 1 to 64."),
+        ("WORKER_CONCURRENCY", "many", "WORKER_CONCURRENCY='many' is not a whole number."),
+        ("WORKER_DEAD_AFTER", "5", "WORKER_DEAD_AFTER=5 is out of range; use 30 to 604800."),
+        ("SQLITE_BUSY_TIMEOUT", "0", "SQLITE_BUSY_TIMEOUT=0 is out of range; use 1 to 600."),
+    ],
+)
+def test_a_bad_worker_setting_stops_with_a_clear_message(
+    name: str, value: str, message: str, tmp_path: Path
+) -> None:
+    result = _start({"DEBUG": "1", "MASTERLY_DATA_DIR": str(tmp_path), name: value})
+    assert result.returncode == 2
+    assert f"Masterly cannot start: {message}" in result.stderr
+
+
+def test_the_sqlite_busy_timeout_is_the_one_given(tmp_path: Path) -> None:
+    options = database("", data_dir=tmp_path, busy_timeout=3)["OPTIONS"]
+    assert isinstance(options, dict)
+    assert options["timeout"] == 3

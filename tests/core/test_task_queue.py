@@ -22,7 +22,7 @@ def test_database_queue_runs_a_task_in_the_worker() -> None:
     result = worker_echo.enqueue("hello")
     assert result.status == TaskResultStatus.READY
 
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
 
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
