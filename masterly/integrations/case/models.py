@@ -35,6 +35,10 @@ class CaseImportRun(models.Model):
     framework = models.ForeignKey(
         "standards.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The worker running it and its latest heartbeat: a run whose heartbeat stopped belongs
+    # to a worker that died, and is failed (masterly.core.worker.dead_runs).
+    worker_id = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

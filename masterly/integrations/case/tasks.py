@@ -13,8 +13,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from masterly.core.worker.heartbeat import keep_alive
+from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.case.importer import import_case_package
 from masterly.integrations.case.models import CaseImportRun
+from masterly.integrations.case.services import case_run_beat
 from masterly.integrations.case.sources import fetch
 from masterly.standards.services import FrameworkImportError
 
@@ -54,14 +57,16 @@ class CacheProgress:
 def run_case_import(run_id: str) -> dict[str, Any]:
     run = CaseImportRun.objects.select_related("created_by").get(pk=run_id)
     run.status = CaseImportRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.worker_id = current_worker_id()
+    run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
     progress = CacheProgress(str(run.pk))
     try:
-        data = bytes(run.payload) if run.payload is not None else fetch(run.source_url)
-        summary = import_case_package(
-            actor=run.created_by, data=data, source=run.source_name, progress=progress
-        )
+        with keep_alive(lambda: case_run_beat(str(run.pk))):
+            data = bytes(run.payload) if run.payload is not None else fetch(run.source_url)
+            summary = import_case_package(
+                actor=run.created_by, data=data, source=run.source_name, progress=progress
+            )
     except FrameworkImportError as error:
         run.status = CaseImportRun.Status.FAILED
         run.errors = error.problems

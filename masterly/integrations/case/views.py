@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterly.core.worker.dead_runs import sweep
 from masterly.integrations.case.forms import CaseImportForm
 from masterly.integrations.case.models import CaseImportRun
+from masterly.integrations.case.services import case_runs_fail_dead
 from masterly.integrations.case.tasks import read_progress, run_case_import
 from masterly.integrations.case.writer import export_filename, export_json
 from masterly.standards.models import Framework
@@ -38,6 +40,7 @@ def import_package(request: HttpRequest) -> HttpResponse:
         )
         run_case_import.enqueue(run_id=str(run.pk))
         return redirect("case_run", run_id=run.pk)
+    sweep(case_runs_fail_dead)  # a run whose worker died shows as failed, not running forever
     runs = CaseImportRun.objects.select_related("created_by", "framework").defer("payload")
     return render(request, "case/import.html", {"form": form, "runs": runs[:RECENT_RUNS]})
 
@@ -45,6 +48,7 @@ def import_package(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     _require_importer(request)
+    sweep(case_runs_fail_dead)
     run = get_object_or_404(
         CaseImportRun.objects.select_related("created_by", "framework").defer("payload"),
         pk=run_id,
@@ -55,6 +59,7 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
 @login_required
 def run_progress(request: HttpRequest, run_id: str) -> JsonResponse:
     _require_importer(request)
+    sweep(case_runs_fail_dead)
     run = get_object_or_404(CaseImportRun.objects.only("status"), pk=run_id)
     return JsonResponse(
         {

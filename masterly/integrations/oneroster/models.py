@@ -36,6 +36,10 @@ class ImportRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # The worker running it and its latest heartbeat: a run whose heartbeat stopped belongs
+    # to a worker that died, and is failed (masterly.core.worker.dead_runs).
+    worker_id = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

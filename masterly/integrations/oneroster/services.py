@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -10,8 +11,12 @@ from uuid import uuid4
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from masterly.core.worker.heartbeat import keep_alive
+from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.oneroster.context import ProgressCallback
 from masterly.integrations.oneroster.errors import RosterImportError, RosterImportRejected
 from masterly.integrations.oneroster.importer import roster_import
@@ -66,10 +71,11 @@ def import_run_execute(
 ) -> ImportRun:
     """Run the import the run stands for and record how it went (never leaves it running)."""
     run.status = ImportRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.worker_id = current_worker_id()
+    run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
     try:
-        with open_source(path) as source:
+        with keep_alive(lambda: import_run_beat(run.pk)), open_source(path) as source:
             summary = roster_import(
                 source=source,
                 actor=run.created_by,
@@ -101,3 +107,49 @@ def import_run_execute(
         run.save(update_fields=["status", "errors", "summary", "finished_at", "upload"])
         clear_progress(run.pk)
     return run
+
+
+# Runs whose worker died (see masterly.core.worker.dead_runs) ------------------------------
+
+
+def import_run_beat(run_id: int) -> None:
+    ImportRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+
+
+def import_runs_fail_dead(before: datetime) -> int:
+    """Fail the running imports whose heartbeat is older than ``before`` and remove their uploads.
+
+    Their worker was killed mid-run; the import's transaction never committed, so nothing was
+    changed. Runs of live workers beat every few seconds and are not touched.
+    """
+    stale = ImportRun.objects.filter(
+        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before),
+        status=ImportRun.Status.RUNNING,
+    )
+    # Read first: the import pages sweep on every view, and a write transaction for nothing
+    # would queue them behind any writer on SQLite.
+    if not stale.exists():
+        return 0
+    with transaction.atomic():
+        dead = list(stale.select_for_update().only("pk", "filename", "upload"))
+        uploads = [run.upload for run in dead if run.upload]
+        for run in dead:
+            run.status = ImportRun.Status.FAILED
+            run.finished_at = timezone.now()
+            run.upload = ""
+            run.errors = [RosterImportError(file=run.filename, message=_dead_message()).as_dict()]
+        ImportRun.objects.bulk_update(dead, ["status", "finished_at", "upload", "errors"])
+    for upload in uploads:
+        default_storage.delete(upload)  # no copy of the district's people stays behind
+    for run in dead:
+        clear_progress(run.pk)
+    if dead:
+        logger.warning("Failed %s OneRoster import run(s) whose worker died", len(dead))
+    return len(dead)
+
+
+def _dead_message() -> str:
+    return gettext(
+        "the import stopped because the worker running it stopped (the server was restarted "
+        "or ran out of memory), and nothing was changed. Upload the file again."
+    )

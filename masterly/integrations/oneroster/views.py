@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterly.core.worker.dead_runs import sweep
 from masterly.integrations.oneroster.errors import RosterImportError
 from masterly.integrations.oneroster.forms import RosterUploadForm
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import read_progress
-from masterly.integrations.oneroster.services import import_run_upload
+from masterly.integrations.oneroster.services import import_run_upload, import_runs_fail_dead
 from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.roster.access import is_district_admin
 
@@ -37,6 +38,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"{run.filename} is queued for import.")
         return redirect("oneroster:run", pk=run.pk)
+    sweep(import_runs_fail_dead)  # a run whose worker died shows as failed, not running forever
     runs = ImportRun.objects.select_related("created_by")[:HISTORY_LENGTH]
     return render(request, "oneroster/imports.html", {"form": form, "runs": runs})
 
@@ -44,6 +46,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _district_admin_only(request)
+    sweep(import_runs_fail_dead)
     run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
     context = {
         "run": run,

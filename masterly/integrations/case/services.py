@@ -1,0 +1,50 @@
+"""CASE import runs whose worker died (see masterly.core.worker.dead_runs)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from masterly.integrations.case.models import CaseImportRun
+
+logger = logging.getLogger(__name__)
+
+
+def case_run_beat(run_id: str) -> None:
+    CaseImportRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+
+
+def case_runs_fail_dead(before: datetime) -> int:
+    """Fail the running imports whose heartbeat is older than ``before``; drop their packages.
+
+    Their worker was killed mid-run; the import's transaction never committed, so nothing was
+    changed. Runs of live workers beat every few seconds and are not touched.
+    """
+    stale = CaseImportRun.objects.filter(
+        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before),
+        status=CaseImportRun.Status.RUNNING,
+    )
+    # Read first: the import pages sweep on every view, and a write transaction for nothing
+    # would queue them behind any writer on SQLite.
+    if not stale.exists():
+        return 0
+    message = gettext(
+        "The import stopped because the worker running it stopped (the server was restarted "
+        "or ran out of memory); nothing was changed. Start the import again."
+    )
+    with transaction.atomic():
+        dead = list(stale.select_for_update().values_list("pk", flat=True))
+        CaseImportRun.objects.filter(pk__in=dead).update(
+            status=CaseImportRun.Status.FAILED,
+            finished_at=timezone.now(),
+            errors=[message],
+            payload=None,  # the uploaded package: no copy stays behind
+        )
+    if dead:
+        logger.warning("Failed %s CASE import run(s) whose worker died", len(dead))
+    return len(dead)

@@ -1,0 +1,92 @@
+"""A CASE import whose worker was killed is failed and its package dropped; a live one is not.
+
+A killed worker is simulated as the sweeper sees one: a run of another worker id whose
+heartbeat stopped longer ago than WORKER_DEAD_AFTER.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from masterly.core.worker.dead_runs import sweep_dead_runs
+from masterly.core.worker.identity import running_as
+from masterly.integrations.case.models import CaseImportRun
+from masterly.integrations.case.tasks import run_case_import
+from tests.case.case_packages import dumps, small_package
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def five_minutes(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WORKER_DEAD_AFTER = 300
+
+
+def running_run(*, worker: str, heartbeat_seconds_ago: float) -> CaseImportRun:
+    beat = timezone.now() - timedelta(seconds=heartbeat_seconds_ago)
+    return CaseImportRun.objects.create(
+        source_name="ccss-math.json",
+        payload=b'{"CFDocument": {}}',
+        status=CaseImportRun.Status.RUNNING,
+        started_at=beat - timedelta(minutes=1),
+        heartbeat_at=beat,
+        worker_id=worker,
+    )
+
+
+def test_a_run_whose_heartbeat_stopped_is_failed_and_its_package_dropped() -> None:
+    dead = running_run(worker="killed-worker", heartbeat_seconds_ago=301)
+    live = running_run(worker="live-worker", heartbeat_seconds_ago=3)
+
+    assert sweep_dead_runs() == 1
+
+    dead.refresh_from_db()
+    live.refresh_from_db()
+    assert (dead.status, dead.payload) == (CaseImportRun.Status.FAILED, None)
+    assert dead.finished_at is not None
+    assert dead.errors == [
+        "The import stopped because the worker running it stopped (the server was restarted "
+        "or ran out of memory); nothing was changed. Start the import again."
+    ]
+    assert (live.status, live.errors) == (CaseImportRun.Status.RUNNING, [])
+    assert live.payload is not None
+
+
+def test_opening_the_run_page_sweeps(world: World) -> None:
+    dead = running_run(worker="killed-worker", heartbeat_seconds_ago=900)
+    client = Client()
+    client.force_login(world.admin)
+
+    page = client.get(reverse("case_run", args=[dead.pk])).content.decode()
+
+    assert "the worker running it stopped" in page
+    assert CaseImportRun.objects.get(pk=dead.pk).status == CaseImportRun.Status.FAILED
+
+
+def test_opening_the_import_page_sweeps(world: World) -> None:
+    dead = running_run(worker="killed-worker", heartbeat_seconds_ago=900)
+    client = Client()
+    client.force_login(world.admin)
+
+    client.get(reverse("case_import"))
+
+    assert CaseImportRun.objects.get(pk=dead.pk).status == CaseImportRun.Status.FAILED
+
+
+def test_a_run_records_the_worker_running_it_and_its_heartbeat() -> None:
+    run = CaseImportRun.objects.create(source_name="small.json", payload=dumps(small_package()))
+    before = timezone.now()
+
+    with running_as("worker-xyz-2"):
+        run_case_import.call(run_id=str(run.pk))
+
+    run.refresh_from_db()
+    assert run.status == CaseImportRun.Status.SUCCEEDED
+    assert run.worker_id == "worker-xyz-2"
+    assert run.heartbeat_at is not None and run.heartbeat_at >= before
