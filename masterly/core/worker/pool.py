@@ -61,7 +61,8 @@ class WorkerPool:
         failed = sweep_dead_runs()
         if failed:
             logger.warning("Marked %s run(s) of dead workers as failed", failed)
-        connection.close()  # the sweeping thread's connection is not needed until next time
+        if not connection.in_atomic_block:
+            connection.close()  # the sweeping thread's connection is not needed until next time
 
     def configure_signals(self) -> dict[int, Any]:
         """Ctrl+C and SIGTERM finish the running tasks; returns the handlers they replaced."""

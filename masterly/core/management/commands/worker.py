@@ -7,6 +7,7 @@ django-tasks-db's ``db_worker`` with its options, plus ``--concurrency``; the lo
 from __future__ import annotations
 
 import os
+import signal
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
@@ -61,10 +62,19 @@ class Command(DatabaseWorkerCommand):
             # The reloader's child runs the pool; only it answers Ctrl+C by finishing tasks.
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 pool.configure_signals()
-            run_with_reloader(pool.run)
+            run_with_reloader(_run_then_stop_reloader, pool)
         else:
             replaced = pool.configure_signals()
             try:
                 pool.run()
             finally:
                 pool.restore_signals(replaced)
+
+
+def _run_then_stop_reloader(pool: WorkerPool) -> None:
+    """The reloader watches files until told to stop; once the pool has stopped, tell it.
+
+    ``run_with_reloader`` answers SIGTERM with a clean exit.
+    """
+    pool.run()
+    os.kill(os.getpid(), signal.SIGTERM)
