@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 
 from masterly.core.tasks import worker_echo
 from tests.local_services import ensure_redis
+from tests.worker_process import enqueue_echo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,21 +51,7 @@ def test_redis_queue_runs_a_task_in_masterly_worker(tmp_path: Path) -> None:
         "TASK_BACKEND": "redis",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
     }
-    enqueue = (
-        "import django; django.setup();"
-        "from masterly.core.tasks import worker_echo;"
-        "print(worker_echo.enqueue('through redis').id)"
-    )
-    queued = subprocess.run(
-        [sys.executable, "-c", enqueue],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    task_id = queued.stdout.strip()
+    task_id = enqueue_echo("through redis", env=env)
 
     worker = _masterly("worker", "--burst", env=env)
     assert worker.returncode == 0, worker.stderr

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,13 @@ def register_dead_run_sweeper(sweeper: Sweeper) -> None:
 def dead_before() -> datetime:
     """A heartbeat older than this means the run's worker is gone."""
     return timezone.now() - timedelta(seconds=settings.WORKER_DEAD_AFTER)
+
+
+def heartbeat_stopped(runs: QuerySet[Any], before: datetime) -> QuerySet[Any]:
+    """The runs whose heartbeat is older than ``before`` (or, never written, their start)."""
+    return runs.filter(
+        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before)
+    )
 
 
 def sweep(sweeper: Sweeper) -> int:

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def keep_alive(beat: Callable[[], object], *, every: float | None = None) -> Iterator[None]:
-    """Call ``beat`` every ``every`` seconds (WORKER_HEARTBEAT_SECONDS) until the block ends."""
+def keep_alive(run: QuerySet[Any], *, every: float | None = None) -> Iterator[None]:
+    """Set ``heartbeat_at`` of ``run`` (a queryset of the one run) to now, every ``every``
+    seconds (WORKER_HEARTBEAT_SECONDS), until the block ends."""
     interval = settings.WORKER_HEARTBEAT_SECONDS if every is None else every
     stop = threading.Event()
 
@@ -28,7 +32,7 @@ def keep_alive(beat: Callable[[], object], *, every: float | None = None) -> Ite
         try:
             while not stop.wait(interval):
                 try:
-                    beat()
+                    run.update(heartbeat_at=timezone.now())
                 except DatabaseError:
                     # A busy database delays one beat; the next one tries again.
                     logger.warning("Could not write a heartbeat; trying again", exc_info=True)

@@ -6,17 +6,13 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from masterly.core.worker.dead_runs import heartbeat_stopped
 from masterly.integrations.case.models import CaseImportRun
 
 logger = logging.getLogger(__name__)
-
-
-def case_run_beat(run_id: str) -> None:
-    CaseImportRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
 
 
 def case_runs_fail_dead(before: datetime) -> int:
@@ -25,10 +21,8 @@ def case_runs_fail_dead(before: datetime) -> int:
     Their worker was killed mid-run; the import's transaction never committed, so nothing was
     changed. Runs of live workers beat every few seconds and are not touched.
     """
-    stale = CaseImportRun.objects.filter(
-        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before),
-        status=CaseImportRun.Status.RUNNING,
-    )
+    running = CaseImportRun.objects.filter(status=CaseImportRun.Status.RUNNING)
+    stale = heartbeat_stopped(running, before)
     # Read first: the import pages sweep on every view, and a write transaction for nothing
     # would queue them behind any writer on SQLite.
     if not stale.exists():

@@ -17,7 +17,6 @@ from masterly.core.worker.heartbeat import keep_alive
 from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.case.importer import import_case_package
 from masterly.integrations.case.models import CaseImportRun
-from masterly.integrations.case.services import case_run_beat
 from masterly.integrations.case.sources import fetch
 from masterly.standards.services import FrameworkImportError
 
@@ -62,7 +61,7 @@ def run_case_import(run_id: str) -> dict[str, Any]:
     run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
     progress = CacheProgress(str(run.pk))
     try:
-        with keep_alive(lambda: case_run_beat(str(run.pk))):
+        with keep_alive(CaseImportRun.objects.filter(pk=run.pk)):
             data = bytes(run.payload) if run.payload is not None else fetch(run.source_url)
             summary = import_case_package(
                 actor=run.created_by, data=data, source=run.source_name, progress=progress

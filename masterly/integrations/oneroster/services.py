@@ -11,10 +11,10 @@ from uuid import uuid4
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from masterly.core.worker.dead_runs import heartbeat_stopped
 from masterly.core.worker.heartbeat import keep_alive
 from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.oneroster.context import ProgressCallback
@@ -75,7 +75,7 @@ def import_run_execute(
     run.worker_id = current_worker_id()
     run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
     try:
-        with keep_alive(lambda: import_run_beat(run.pk)), open_source(path) as source:
+        with keep_alive(ImportRun.objects.filter(pk=run.pk)), open_source(path) as source:
             summary = roster_import(
                 source=source,
                 actor=run.created_by,
@@ -112,20 +112,13 @@ def import_run_execute(
 # Runs whose worker died (see masterly.core.worker.dead_runs) ------------------------------
 
 
-def import_run_beat(run_id: int) -> None:
-    ImportRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
-
-
 def import_runs_fail_dead(before: datetime) -> int:
     """Fail the running imports whose heartbeat is older than ``before`` and remove their uploads.
 
     Their worker was killed mid-run; the import's transaction never committed, so nothing was
     changed. Runs of live workers beat every few seconds and are not touched.
     """
-    stale = ImportRun.objects.filter(
-        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before),
-        status=ImportRun.Status.RUNNING,
-    )
+    stale = heartbeat_stopped(ImportRun.objects.filter(status=ImportRun.Status.RUNNING), before)
     # Read first: the import pages sweep on every view, and a write transaction for nothing
     # would queue them behind any writer on SQLite.
     if not stale.exists():
