@@ -38,6 +38,12 @@ class TaskWorker(Worker):
         logger.info("Worker %s is polling queues %s", self.worker_id, ",".join(self.queue_names))
         if self.startup_delay and self.interval:
             self.stopping.wait(random.random())  # noqa: S311 - spreads workers started together
+        try:
+            self._poll()
+        finally:
+            self._forget_connection()  # a worker thread's connection ends with it
+
+    def _poll(self) -> None:
         failures = 0
         while not self.stopping.is_set():
             try:
