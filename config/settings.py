@@ -59,7 +59,7 @@ try:
             "TASK_BACKEND=redis needs REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"
         )
     # Tasks one `masterly worker` runs at once (threads), so one long import never holds up a
-    # recompute; `masterly start` runs this many (ADR 13).
+    # recompute; `masterly start` runs this many (ADR 14).
     WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
     # An import whose worker has not written its heartbeat for this long is taken as dead
     # (its worker was killed): it is marked failed and its upload removed.
