@@ -48,6 +48,15 @@ try:
     SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
     REDIS_URL = env_str("REDIS_URL")
     SIGN_IN_LIMITS = sign_in_limits()  # used by the sign-in block below
+    # Hostile or broken files (issue 11): an upload larger than MAX_UPLOAD_MB is refused before
+    # it is stored; a roster zip or folder is refused while it is read, before anything
+    # changes, when it passes one of the IMPORT_MAX_* caps (see integrations/oneroster/limits).
+    MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1, maximum=100_000)
+    IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 4096, minimum=1, maximum=10**7)
+    IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+    IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64, minimum=1, maximum=1024 * 1024)
+    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 250, minimum=10, maximum=100_000)
+    CASE_MAX_PACKAGE_MB = env_int("CASE_MAX_PACKAGE_MB", 50, minimum=1, maximum=100_000)
     TASK_BACKEND = env_str("TASK_BACKEND", "database")
     if TASK_BACKEND not in {"database", "redis", "immediate"}:
         raise SettingsError(
@@ -229,7 +238,14 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload past MAX_UPLOAD_MB is cut off as it arrives (never stored, not even as a temporary
+# file); a smaller one above 2.5 MB goes to a temporary file, not memory.
+FILE_UPLOAD_HANDLERS = [
+    "masterly.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

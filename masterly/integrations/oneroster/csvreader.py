@@ -4,16 +4,23 @@ The bytes are read in large blocks and decoded block by block, so a byte that is
 reported on its exact line. A byte-order mark, CRLF line ends and quoted values with commas or
 line breaks are all valid. Rows are plain ``dict[str, str]`` here; ``rows.py`` turns them into
 typed models before anything else sees them.
+
+Memory is bounded by the caps, not by the file: a line (a row, with its quoted line breaks)
+longer than ``IMPORT_MAX_LINE_KB`` or wider than ``IMPORT_MAX_COLUMNS`` stops the file with a
+message, and a chunk of rows is cut early when its text or its values pass ``CHUNK_BYTES`` or
+``CHUNK_VALUES``.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from typing import IO
+
+from django.utils.translation import gettext
 
 from masterly.integrations.oneroster.errors import ErrorList
-from masterly.integrations.oneroster.source import RosterSource
+from masterly.integrations.oneroster.limits import CHUNK_BYTES, CHUNK_VALUES
+from masterly.integrations.oneroster.source import Readable, RosterSource, UnreadableFile
 
 BLOCK_SIZE = 1 << 20
 BOM = "\ufeff"
@@ -27,6 +34,14 @@ class _NotUtf8(Exception):
     def __init__(self, line: int, byte: int) -> None:
         self.line = line
         self.byte = byte
+
+
+class _PastCap(Exception):
+    """Internal signal: a line passed a cap; never leaves this module."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
 
 
 class CsvFile:
@@ -45,45 +60,64 @@ class CsvFile:
         self.errors = errors
         self.required = required
         self.header: list[str] = []
+        self.limits = source.limits
         self.bytes_read = 0
         self.rows_read = 0
+        # The bytes of the row being read (a quoted value may span lines) and of the last row.
+        self._row_bytes = 0
+        self._last_row_bytes = 0
         # The file itself could not be read to the end (header, encoding, quoting): what comes
         # after it would only repeat the problem, so the import stops after this file.
         self.broken = False
 
     def chunks(self, size: int) -> Iterator[list[RawRow]]:
+        """``size`` rows at a time, or fewer when they are wide (see ``CHUNK_BYTES``)."""
         chunk: list[RawRow] = []
+        text = values = 0
         for row in self.rows():
             chunk.append(row)
-            if len(chunk) >= size:
+            text += self._last_row_bytes
+            values += len(row[1])
+            if len(chunk) >= size or text >= CHUNK_BYTES or values >= CHUNK_VALUES:
                 yield chunk
                 chunk = []
+                text = values = 0
         if chunk:
             yield chunk
 
     def rows(self) -> Iterator[RawRow]:
-        with self.source.open(self.filename) as stream:
-            reader = csv.reader(self._lines(stream))
-            try:
-                yield from self._rows(reader)
-            except _NotUtf8 as problem:
-                self.broken = True
-                self.errors.add(
-                    self.filename,
-                    f"the file is not UTF-8 text (byte 0x{problem.byte:02x} cannot be read). "
-                    "Save or export it as UTF-8 (in a spreadsheet: “CSV UTF-8”) and import "
-                    "again.",
-                    line=problem.line,
-                )
-            except csv.Error as problem:
-                self.broken = True
-                self.errors.add(
-                    self.filename,
-                    f"this line cannot be read as CSV ({problem}). Check its quotes: a value "
-                    'that holds a comma or a quote is written in double quotes, with "" for a '
-                    "quote inside it.",
-                    line=reader.line_num,
-                )
+        try:
+            with self.source.open(self.filename) as stream:
+                yield from self._read(stream)
+        except UnreadableFile as problem:
+            self.broken = True
+            self.errors.add(self.filename, problem.message)
+
+    def _read(self, stream: Readable) -> Iterator[RawRow]:
+        reader = csv.reader(self._lines(stream))
+        try:
+            yield from self._rows(reader)
+        except _PastCap as problem:
+            self.broken = True
+            self.errors.add(self.filename, problem.message, line=problem.line)
+        except _NotUtf8 as problem:
+            self.broken = True
+            self.errors.add(
+                self.filename,
+                f"the file is not UTF-8 text (byte 0x{problem.byte:02x} cannot be read). "
+                "Save or export it as UTF-8 (in a spreadsheet: “CSV UTF-8”) and import "
+                "again.",
+                line=problem.line,
+            )
+        except csv.Error as problem:
+            self.broken = True
+            self.errors.add(
+                self.filename,
+                f"this line cannot be read as CSV ({problem}). Check its quotes: a value "
+                'that holds a comma or a quote is written in double quotes, with "" for a '
+                "quote inside it.",
+                line=reader.line_num,
+            )
 
     def _rows(self, reader: Iterator[list[str]]) -> Iterator[RawRow]:
         line = 0
@@ -92,6 +126,9 @@ class CsvFile:
         for values in reader:
             start = line + 1
             line = reader.line_num  # type: ignore[attr-defined]
+            self._last_row_bytes, self._row_bytes = self._row_bytes, 0
+            if len(values) > self.limits.max_columns:
+                raise _PastCap(start, self._too_wide(len(values)))
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # blank lines carry nothing
             if header is None:
@@ -156,8 +193,32 @@ class CsvFile:
         )
         return None
 
-    def _lines(self, stream: IO[bytes]) -> Iterator[str]:
-        """Decoded lines, each with its line end, exactly as they are in the file."""
+    def _too_wide(self, count: int) -> str:
+        return gettext(
+            "this line has %(count)s values; the most Masterly reads in one line is %(cap)s "
+            "(the setting IMPORT_MAX_COLUMNS). A OneRoster file has a few dozen columns: check "
+            "that this is the right file."
+        ) % {"count": f"{count:,}", "cap": f"{self.limits.max_columns:,}"}
+
+    def _too_long(self, line: int) -> _PastCap:
+        return _PastCap(
+            line,
+            gettext(
+                "this line is longer than %(cap)s KB, the most Masterly reads in one line (the "
+                "setting IMPORT_MAX_LINE_KB). A OneRoster row is a few hundred bytes: check that "
+                "the file is CSV text with a line end after each row, and that no quote is left "
+                "open (an open quote joins every line after it into one)."
+            )
+            % {"cap": self.limits.line_kb},
+        )
+
+    def _lines(self, stream: Readable) -> Iterator[str]:
+        """Decoded lines, each with its line end, exactly as they are in the file.
+
+        A line (or a row whose quoted values span lines) past ``max_line_bytes`` stops the
+        reading, so no more than one block and one line are ever held.
+        """
+        cap = self.limits.max_line_bytes
         carry = b""
         lines_before = 0
         first = True
@@ -168,17 +229,21 @@ class CsvFile:
             self.bytes_read += len(block)
             block = carry + block
             cut = block.rfind(b"\n") + 1
-            if not cut:
-                carry = block
-                continue
             carry = block[cut:]
+            if len(carry) > cap:  # one line, not yet ended, already past the cap
+                raise self._too_long(lines_before + block.count(b"\n") + 1)
+            if not cut:
+                continue
             text = self._decode(block[:cut], lines_before, first)
             first = False
             parts = text.split("\n")
             parts.pop()  # the block ends with a line end: the last part is empty
-            lines_before += len(parts)
-            for part in parts:
+            for number, part in enumerate(parts, start=lines_before + 1):
+                self._row_bytes += len(part) + 1
+                if self._row_bytes > cap:
+                    raise self._too_long(number)
                 yield part + "\n"
+            lines_before += len(parts)
         if carry:
             yield self._decode(carry, lines_before, first)
 

@@ -1,34 +1,119 @@
 """Where the OneRoster files come from: a .zip, a folder, or files built in memory (the demo).
 
-Only bytes come out of a source; decoding and parsing happen in ``csvreader``.
+Only bytes come out of a source; decoding and parsing happen in ``csvreader``. Every file is
+read through a ``CappedStream``, which holds it to its declared size and the whole source to
+``IMPORT_MAX_UNPACKED_MB``, and names a damaged zip as such (see ``archive.py`` for the checks
+made before anything is unpacked).
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
-from masterly.integrations.oneroster.errors import RosterImportError, RosterImportRejected
+from django.utils.translation import gettext
+
+from masterly.integrations.oneroster.archive import not_a_zip, open_zip, reject
+from masterly.integrations.oneroster.limits import ImportLimits
 
 MANIFEST = "manifest.csv"
 
 
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class RosterSource(Protocol):
     name: str
+    limits: ImportLimits
 
     def exists(self, filename: str) -> bool: ...
 
     def size(self, filename: str) -> int: ...
 
-    def open(self, filename: str) -> AbstractContextManager[IO[bytes]]: ...
+    def open(self, filename: str) -> AbstractContextManager[Readable]: ...
 
 
-class FolderSource:
-    def __init__(self, path: Path) -> None:
+class UnreadableFile(Exception):
+    """A file cannot be read to its end (damaged, or past a cap); ``csvreader`` reports it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CappedStream:
+    """A file's bytes, held to its declared size and to the source's unpacked-size cap."""
+
+    def __init__(self, stream: IO[bytes], *, declared: int, source: CountedSource) -> None:
+        self.stream = stream
+        self.declared = declared
+        self.source = source
+        self.read_bytes = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            data = self.stream.read(size)
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError):
+            # zipfile says "Bad CRC-32" or zlib "invalid stored block": either way the bytes
+            # in the zip are not the ones that were packed.
+            raise UnreadableFile(
+                gettext(
+                    "this file in %(zip)s is damaged: it cannot be unpacked to its end (its "
+                    "check sum or its packed data is wrong). Make a new zip of the OneRoster "
+                    "files and import that."
+                )
+                % {"zip": self.source.name}
+            ) from None
+        self.read_bytes += len(data)
+        if self.read_bytes > self.declared:
+            raise UnreadableFile(
+                gettext(
+                    "this file holds more than the %(declared)s bytes %(zip)s says it does: the "
+                    "zip is damaged or forged. Make a new zip of the OneRoster files."
+                )
+                % {"declared": f"{self.declared:,}", "zip": self.source.name}
+            )
+        self.source.count(len(data))
+        return data
+
+
+class CountedSource:
+    """What every source shares: its caps and the bytes read from it so far."""
+
+    name: str
+
+    def __init__(self, limits: ImportLimits | None) -> None:
+        self.limits = limits or ImportLimits.from_settings()
+        self.unpacked = 0
+
+    def count(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > self.limits.max_unpacked_bytes:
+            raise UnreadableFile(self.too_big())
+
+    def check_room_for(self, size: int) -> None:
+        """Refuse a file that cannot fit before reading it (its size is known in advance)."""
+        if self.unpacked + size > self.limits.max_unpacked_bytes:
+            raise UnreadableFile(self.too_big())
+
+    def too_big(self) -> str:
+        return gettext(
+            "with this file the files of %(source)s come to more than %(cap)s MB; the most "
+            "Masterly reads is %(cap)s MB (the setting IMPORT_MAX_UNPACKED_MB). Check the file, "
+            "or ask whoever runs Masterly to raise the limit."
+        ) % {"source": self.name, "cap": self.limits.unpacked_mb}
+
+
+class FolderSource(CountedSource):
+    def __init__(self, path: Path, limits: ImportLimits | None = None) -> None:
+        super().__init__(limits)
         self.path = path
         self.name = path.name or str(path)
 
@@ -39,18 +124,21 @@ class FolderSource:
         return (self.path / filename).stat().st_size
 
     @contextmanager
-    def open(self, filename: str) -> Iterator[IO[bytes]]:
+    def open(self, filename: str) -> Iterator[Readable]:
         with (self.path / filename).open("rb") as stream:
-            yield stream
+            declared = self.size(filename)
+            self.check_room_for(declared)
+            yield CappedStream(stream, declared=declared, source=self)
 
 
-class ZipSource:
+class ZipSource(CountedSource):
     """A zip of the CSV files, at its top level or inside one folder (as some exports do)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: ImportLimits | None = None) -> None:
+        super().__init__(limits)
         self.path = path
         self.name = path.name
-        self.archive = zipfile.ZipFile(path)
+        self.archive = open_zip(path, name=path.name, limits=self.limits)
         names = {info.filename: info for info in self.archive.infolist() if not info.is_dir()}
         self.prefix = ""
         if MANIFEST not in names:
@@ -70,18 +158,36 @@ class ZipSource:
         return self.infos[filename].file_size
 
     @contextmanager
-    def open(self, filename: str) -> Iterator[IO[bytes]]:
-        with self.archive.open(self.infos[filename]) as stream:
-            yield stream
+    def open(self, filename: str) -> Iterator[Readable]:
+        info = self.infos[filename]
+        try:
+            stream = self.archive.open(info)
+        except (zipfile.BadZipFile, OSError, EOFError):
+            # Its local header contradicts the zip's directory.
+            raise UnreadableFile(
+                gettext(
+                    "this file in %(zip)s is damaged: its header cannot be read. Make a new "
+                    "zip of the OneRoster files and import that."
+                )
+                % {"zip": self.name}
+            ) from None
+        with stream:
+            yield CappedStream(stream, declared=info.file_size, source=self)
 
     def close(self) -> None:
         self.archive.close()
 
 
-class MemorySource:
+class MemorySource(CountedSource):
     """Files held as bytes: how the demo feeds its generated district to the same import."""
 
-    def __init__(self, files: Mapping[str, bytes], name: str = "generated files") -> None:
+    def __init__(
+        self,
+        files: Mapping[str, bytes],
+        name: str = "generated files",
+        limits: ImportLimits | None = None,
+    ) -> None:
+        super().__init__(limits)
         self.files = dict(files)
         self.name = name
 
@@ -92,30 +198,34 @@ class MemorySource:
         return len(self.files[filename])
 
     @contextmanager
-    def open(self, filename: str) -> Iterator[IO[bytes]]:
+    def open(self, filename: str) -> Iterator[Readable]:
         yield io.BytesIO(self.files[filename])
 
 
-def _reject(file: str, message: str) -> RosterImportRejected:
-    return RosterImportRejected([RosterImportError(file=file, message=message)])
-
-
 @contextmanager
-def open_source(path: Path | str) -> Iterator[FolderSource | ZipSource]:
+def open_source(
+    path: Path | str, limits: ImportLimits | None = None
+) -> Iterator[FolderSource | ZipSource]:
     """Open a .zip or a folder of OneRoster CSV files; a clear rejection if it is neither."""
     path = Path(path)
     if path.is_dir():
-        yield FolderSource(path)
+        yield FolderSource(path, limits)
         return
     if not path.exists():
-        raise _reject(path.name, f"{path} does not exist. Give the path of a .zip or a folder.")
-    if not zipfile.is_zipfile(path):
-        raise _reject(
+        raise reject(
             path.name,
-            "is not a .zip file. Give a .zip of the OneRoster CSV files (manifest.csv, orgs.csv, "
-            "users.csv, …) or the folder that holds them.",
+            gettext("%(path)s does not exist. Give the path of a .zip or a folder.")
+            % {"path": path},
         )
-    source = ZipSource(path)
+    if not path.is_file():
+        raise not_a_zip(path.name)
+    try:
+        source = ZipSource(path, limits)
+    except OSError as problem:
+        raise reject(
+            path.name,
+            gettext("this file cannot be opened (%(reason)s).") % {"reason": problem.strerror},
+        ) from None
     try:
         yield source
     finally:
