@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
+from masterly.core.uploads import too_large_message
+from masterly.integrations.case.limits import max_package_bytes, package_too_large
 from masterly.integrations.case.sources import CaseSourceError, check_url
-
-MAX_UPLOAD_MB = 50
 
 
 class CaseAddressField(forms.URLField):
@@ -31,12 +31,15 @@ class CaseImportForm(forms.Form):
         help_text="A CASE API address ending in CFPackages/{identifier}.",
     )
 
+    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The upload handler cut the file off as it arrived (MAX_UPLOAD_MB): say why it is gone.
+        self.upload_too_large = upload_too_large
+
     def clean_package(self) -> Any:
         upload = self.cleaned_data.get("package")
-        if upload and upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"This file is larger than {MAX_UPLOAD_MB} MB; give the package's address instead."
-            )
+        if upload and upload.size > max_package_bytes():
+            raise forms.ValidationError(package_too_large(upload.name or "This file"))
         return upload
 
     def clean_url(self) -> str:
@@ -50,6 +53,9 @@ class CaseImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.upload_too_large:
+            self.add_error("package", too_large_message())
+            return data
         if self.has_error("package") or self.has_error("url"):
             return data  # its own message says what is wrong
         if bool(data.get("package")) == bool(data.get("url")):

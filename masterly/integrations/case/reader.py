@@ -6,6 +6,7 @@ import datetime
 import json
 from typing import Any
 
+from django.utils.translation import gettext
 from pydantic import ValidationError
 
 from masterly.integrations.case.schema import CFAssociation, CFDocument, CFItem, CFPackage
@@ -67,6 +68,24 @@ def parse_json(data: bytes | str) -> Any:
             [
                 f"This file is not JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
                 "A CASE package is the JSON a CASE server returns for CFPackages/{id}."
+            ]
+        ) from None
+    except RecursionError:
+        # Arrays or objects nested thousands deep: no CASE package is, a hostile file can be.
+        raise CaseFormatError(
+            [
+                gettext(
+                    "This file nests its values too deeply to be a CASE package (it is built to "
+                    "exhaust the reader). Export the framework again as a JSON CFPackage."
+                )
+            ]
+        ) from None
+    except ValueError as error:
+        # Python refuses to read an integer of thousands of digits (a denial-of-service guard).
+        raise CaseFormatError(
+            [
+                gettext("This file holds a value that cannot be read (%(reason)s).")
+                % {"reason": error}
             ]
         ) from None
 

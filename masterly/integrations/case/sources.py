@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from masterly.core.public_http import DownloadError, Limits, check_address, fetch_public
+from masterly.integrations.case.limits import max_package_bytes, package_too_large
 from masterly.integrations.case.reader import CaseFormatError
 
 TIMEOUT_SECONDS = 30
@@ -84,4 +85,11 @@ def read_source(source: str) -> bytes:
     path = Path(source)
     if not path.is_file():
         raise CaseSourceError([f"There is no file {source}."])
-    return path.read_bytes()
+    limit = max_package_bytes()
+    if path.stat().st_size > limit:
+        raise CaseSourceError([package_too_large(source)])
+    with path.open("rb") as file:
+        data = file.read(limit + 1)  # stops past the cap if the file grew since
+    if len(data) > limit:
+        raise CaseSourceError([package_too_large(source)])
+    return data

@@ -46,13 +46,21 @@ def not_complete(name: str) -> RosterImportRejected:
     )
 
 
-def not_a_zip(name: str) -> RosterImportRejected:
-    return reject(
-        name,
-        gettext(
-            "is not a .zip file. Give a .zip of the OneRoster CSV files (manifest.csv, "
-            "orgs.csv, users.csv, …) or the folder that holds them."
-        ),
+class NotAZip(RosterImportRejected):
+    """The file is no zip at all (the web form words this for an upload)."""
+
+
+def not_a_zip(name: str) -> NotAZip:
+    return NotAZip(
+        [
+            RosterImportError(
+                file=name,
+                message=gettext(
+                    "is not a .zip file. Give a .zip of the OneRoster CSV files (manifest.csv, "
+                    "orgs.csv, users.csv, …) or the folder that holds them."
+                ),
+            )
+        ]
     )
 
 
