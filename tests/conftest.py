@@ -9,6 +9,7 @@ whose ``school_b_student`` nobody in school A may see; ``admin`` runs the distri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -95,3 +96,13 @@ def world(db: None) -> World:
         other_leader=other_leader,
         admin=admin,
     )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The time and memory of each hostile file's refusal (reported, not asserted)."""
+    from tests.measure import MEASURES
+
+    if MEASURES:
+        terminalreporter.section("hostile files: time to refuse, peak memory")
+        for measure in MEASURES:
+            terminalreporter.write_line(str(measure))

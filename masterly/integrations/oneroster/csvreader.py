@@ -230,20 +230,19 @@ class CsvFile:
             block = carry + block
             cut = block.rfind(b"\n") + 1
             carry = block[cut:]
-            if len(carry) > cap:  # one line, not yet ended, already past the cap
-                raise self._too_long(lines_before + block.count(b"\n") + 1)
-            if not cut:
-                continue
-            text = self._decode(block[:cut], lines_before, first)
-            first = False
-            parts = text.split("\n")
-            parts.pop()  # the block ends with a line end: the last part is empty
-            for number, part in enumerate(parts, start=lines_before + 1):
-                self._row_bytes += len(part) + 1
-                if self._row_bytes > cap:
-                    raise self._too_long(number)
-                yield part + "\n"
-            lines_before += len(parts)
+            if cut:
+                text = self._decode(block[:cut], lines_before, first)
+                first = False
+                parts = text.split("\n")
+                parts.pop()  # the block ends with a line end: the last part is empty
+                for number, part in enumerate(parts, start=lines_before + 1):
+                    self._row_bytes += len(part) + 1
+                    if self._row_bytes > cap:
+                        raise self._too_long(number)
+                    yield part + "\n"
+                lines_before += len(parts)
+            if len(carry) > cap:  # a line not yet ended is already past the cap
+                raise self._too_long(lines_before + 1)
         if carry:
             yield self._decode(carry, lines_before, first)
 
