@@ -134,11 +134,11 @@ class FolderSource(CountedSource):
 class ZipSource(CountedSource):
     """A zip of the CSV files, at its top level or inside one folder (as some exports do)."""
 
-    def __init__(self, path: Path, limits: ImportLimits | None = None) -> None:
+    def __init__(self, path: Path, limits: ImportLimits | None = None, *, name: str = "") -> None:
         super().__init__(limits)
         self.path = path
-        self.name = path.name
-        self.archive = open_zip(path, name=path.name, limits=self.limits)
+        self.name = name or path.name  # an upload is stored under a name of its own
+        self.archive = open_zip(path, name=self.name, limits=self.limits)
         names = {info.filename: info for info in self.archive.infolist() if not info.is_dir()}
         self.prefix = ""
         if MANIFEST not in names:
@@ -204,9 +204,12 @@ class MemorySource(CountedSource):
 
 @contextmanager
 def open_source(
-    path: Path | str, limits: ImportLimits | None = None
+    path: Path | str, limits: ImportLimits | None = None, *, name: str = ""
 ) -> Iterator[FolderSource | ZipSource]:
-    """Open a .zip or a folder of OneRoster CSV files; a clear rejection if it is neither."""
+    """Open a .zip or a folder of OneRoster CSV files; a clear rejection if it is neither.
+
+    ``name`` is what messages call a zip (the uploaded file's name, not the stored copy's).
+    """
     path = Path(path)
     if path.is_dir():
         yield FolderSource(path, limits)
@@ -218,12 +221,12 @@ def open_source(
             % {"path": path},
         )
     if not path.is_file():
-        raise not_a_zip(path.name)
+        raise not_a_zip(name or path.name)
     try:
-        source = ZipSource(path, limits)
+        source = ZipSource(path, limits, name=name)
     except OSError as problem:
         raise reject(
-            path.name,
+            name or path.name,
             gettext("this file cannot be opened (%(reason)s).") % {"reason": problem.strerror},
         ) from None
     try:
