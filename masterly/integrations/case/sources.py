@@ -25,6 +25,7 @@ MAX_BYTES = 100 * 1024 * 1024
 LIMITS = Limits(max_bytes=MAX_BYTES, timeout_seconds=TIMEOUT_SECONDS, total_seconds=TOTAL_SECONDS)
 # A scheme of two letters or more ("file:", "ftp:", "http:"); "C:" is a Windows drive.
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
+READ_BLOCK = 1024 * 1024
 
 
 class CaseSourceError(CaseFormatError):
@@ -88,8 +89,14 @@ def read_source(source: str) -> bytes:
     limit = max_package_bytes()
     if path.stat().st_size > limit:
         raise CaseSourceError([package_too_large(source)])
+    # Read in blocks, never past the cap (the file may grow meanwhile): one read(limit) would
+    # set aside the whole cap in memory, whatever the file's size.
+    parts: list[bytes] = []
+    total = 0
     with path.open("rb") as file:
-        data = file.read(limit + 1)  # stops past the cap if the file grew since
-    if len(data) > limit:
+        while total <= limit and (part := file.read(min(READ_BLOCK, limit + 1 - total))):
+            parts.append(part)
+            total += len(part)
+    if total > limit:
         raise CaseSourceError([package_too_large(source)])
-    return data
+    return b"".join(parts)
