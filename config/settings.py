@@ -52,7 +52,7 @@ try:
     # it is stored; a roster zip or folder is refused while it is read, before anything
     # changes, when it passes one of the IMPORT_MAX_* caps (see integrations/oneroster/limits).
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1, maximum=100_000)
-    IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 4096, minimum=1, maximum=10**7)
+    IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 2048, minimum=1, maximum=10**7)
     IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
     IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64, minimum=1, maximum=1024 * 1024)
     IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 250, minimum=10, maximum=100_000)
