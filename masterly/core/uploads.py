@@ -7,8 +7,10 @@ read and dropped, and the request is marked so the form can say why its file is 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
@@ -28,6 +30,16 @@ def upload_too_large(request: HttpRequest) -> bool:
     """True when this request's file was refused for its size (read after request.FILES)."""
     request.FILES  # noqa: B018 (parsing the body is what runs the handler)
     return bool(getattr(request, REFUSED_MARK, False))
+
+
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def upload_form(form_class: Callable[..., FormT], request: HttpRequest) -> FormT:
+    """The upload form, bound to a POST (told whether its file was cut off for its size)."""
+    if request.method != "POST":
+        return form_class()
+    return form_class(request.POST, request.FILES, upload_too_large=upload_too_large(request))
 
 
 def too_large_message() -> str:

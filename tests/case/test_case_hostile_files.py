@@ -5,14 +5,15 @@ status 1 and no traceback, in bounded memory, and the standards are unchanged.""
 from __future__ import annotations
 
 import html
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from masterly.cli import main
 from masterly.integrations.case.models import CaseImportRun
 from tests.case.case_packages import counts, fingerprint, load, small_package
 from tests.measure import MB, measured
@@ -28,28 +29,31 @@ def before() -> tuple[dict[str, int], list[tuple[object, ...]]]:
     return counts(), fingerprint()
 
 
-def refused(path: Path, capsys: pytest.CaptureFixture[str], label: str) -> str:
+def refused(path: Path, label: str) -> str:
+    """Run ``masterly import-case PATH``; its message, once it has failed with exit status 1.
+
+    (``call_command`` rather than ``masterly.cli.main``, which closes the test's connection; a
+    ``CommandError`` is what Django prints as one line, with no traceback.)
+    """
     # Load the project (the system checks import every URL) and the message catalogs before
     # the refusal is timed.
-    main(["masterly", "check"])
+    call_command("check", stdout=io.StringIO())
     gettext("Nothing was changed.")
-    capsys.readouterr()
-    with measured(label) as measure, pytest.raises(SystemExit) as exit_:
-        main(["masterly", "import-case", str(path)])
-    assert exit_.value.code == 1
+    with measured(label) as measure, pytest.raises(CommandError) as failure:
+        call_command("import_case", str(path))
+    assert failure.value.returncode == 1
     assert measure.peak_mb < MEMORY_CAP_MB
-    err = capsys.readouterr().err
-    assert "The package was not imported (nothing was changed):" in err
-    assert "Traceback" not in err
-    return err
+    message = str(failure.value)
+    assert message.startswith("The package was not imported (nothing was changed):")
+    return message
 
 
-def test_a_package_file_past_the_cap_is_refused_before_it_is_read(tmp_path, capsys, before):
+def test_a_package_file_past_the_cap_is_refused_before_it_is_read(tmp_path, before):
     path = tmp_path / "package.json"
     with path.open("wb") as file:
         file.truncate(1024 * MB)  # sparse: a gigabyte that takes no room on disk
 
-    err = refused(path, capsys, "a 1 GB CASE package file")
+    err = refused(path, "a 1 GB CASE package file")
 
     assert (
         f"{path} is larger than 50 MB, the largest CASE package Masterly reads (the setting "
@@ -58,11 +62,11 @@ def test_a_package_file_past_the_cap_is_refused_before_it_is_read(tmp_path, caps
     assert (counts(), fingerprint()) == before
 
 
-def test_a_package_nested_to_exhaust_the_reader_is_refused(tmp_path, capsys, before):
+def test_a_package_nested_to_exhaust_the_reader_is_refused(tmp_path, before):
     path = tmp_path / "package.json"
     path.write_bytes(b'{"CFDocument": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
 
-    err = refused(path, capsys, "JSON nested 200,000 deep")
+    err = refused(path, "JSON nested 200,000 deep")
 
     assert (
         "This file nests its values too deeply to be a CASE package (it is built to exhaust "
@@ -71,11 +75,11 @@ def test_a_package_nested_to_exhaust_the_reader_is_refused(tmp_path, capsys, bef
     assert (counts(), fingerprint()) == before
 
 
-def test_a_number_too_long_to_read_is_refused(tmp_path, capsys, before):
+def test_a_number_too_long_to_read_is_refused(tmp_path, before):
     path = tmp_path / "package.json"
     path.write_bytes(b'{"CFDocument": {"identifier": ' + b"7" * 100_000 + b"}}")
 
-    err = refused(path, capsys, "a number of 100,000 digits")
+    err = refused(path, "a number of 100,000 digits")
 
     assert "This file holds a value that cannot be read (Exceeds the limit" in err
     assert (counts(), fingerprint()) == before

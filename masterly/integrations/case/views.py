@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
-from masterly.core.uploads import upload_too_large
 from masterly.integrations.case.forms import CaseImportForm
 from masterly.integrations.case.models import CaseImportRun
 from masterly.integrations.case.services import case_runs_fail_dead
@@ -28,13 +28,8 @@ def _require_importer(request: HttpRequest) -> None:
 @login_required
 def import_package(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    bound = request.method == "POST"
-    form = CaseImportForm(
-        request.POST if bound else None,
-        request.FILES if bound else None,
-        upload_too_large=bound and upload_too_large(request),
-    )
-    if bound and form.is_valid():
+    form = upload_form(CaseImportForm, request)
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data.get("package")
         url = form.cleaned_data.get("url") or ""
         run = CaseImportRun.objects.create(

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
-from masterly.core.uploads import upload_too_large
 from masterly.integrations.oneroster.errors import RosterImportError
 from masterly.integrations.oneroster.forms import RosterUploadForm
 from masterly.integrations.oneroster.models import ImportRun
@@ -30,13 +30,8 @@ def _district_admin_only(request: HttpRequest) -> None:
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
     _district_admin_only(request)
-    bound = request.method == "POST"
-    form = RosterUploadForm(
-        request.POST if bound else None,
-        request.FILES if bound else None,
-        upload_too_large=bound and upload_too_large(request),
-    )
-    if bound and form.is_valid():
+    form = upload_form(RosterUploadForm, request)
+    if form.is_bound and form.is_valid():
         run = import_run_upload(
             upload=form.cleaned_data["file"],
             actor=request.user,
