@@ -60,6 +60,15 @@ def zeros(name: str, size_mb: int) -> Member:
     return Member(name, block * size_mb + packer.flush(), zipfile.ZIP_DEFLATED, crc, size_mb * MB)
 
 
+def _described(member: Member) -> tuple[int, ...]:
+    """What both a member's local header and its directory entry say about it, in order:
+    method, time, date (1980-01-01), check sum, packed size, size, name length."""
+    return (
+        member.method, 0, 0x21, member.crc, member.compress_size, member.file_size,
+        len(member.name.encode()),
+    )  # fmt: skip
+
+
 def write_zip(path: Path, members: list[Member], aliases: dict[str, str] | None = None) -> Path:
     """The zip of ``members``; each alias is one more directory entry, named as the key and
     pointing at the packed bytes of the member named as the value (entries that overlap)."""
@@ -68,21 +77,7 @@ def write_zip(path: Path, members: list[Member], aliases: dict[str, str] | None 
         for member in members:
             offsets.append(out.tell())
             name = member.name.encode()
-            out.write(
-                LOCAL_HEADER.pack(
-                    b"PK\x03\x04",
-                    20,
-                    0,
-                    member.method,
-                    0,
-                    0x21,
-                    member.crc,
-                    member.compress_size,
-                    member.file_size,
-                    len(name),
-                    0,
-                )
-            )
+            out.write(LOCAL_HEADER.pack(b"PK\x03\x04", 20, 0, *_described(member), 0))
             out.write(name)
             out.write(member.data)
         directory_start = out.tell()
@@ -105,27 +100,8 @@ def write_zip(path: Path, members: list[Member], aliases: dict[str, str] | None 
             )
         for member, offset in entries:
             name = member.name.encode()
-            out.write(
-                DIRECTORY_ENTRY.pack(
-                    b"PK\x01\x02",
-                    20,
-                    20,
-                    0,
-                    member.method,
-                    0,
-                    0x21,
-                    member.crc,
-                    member.compress_size,
-                    member.file_size,
-                    len(name),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    offset,
-                )
-            )
+            entry = (b"PK\x01\x02", 20, 20, 0, *_described(member), 0, 0, 0, 0, 0, offset)
+            out.write(DIRECTORY_ENTRY.pack(*entry))
             out.write(name)
         directory_size = out.tell() - directory_start
         out.write(
@@ -141,6 +117,11 @@ def write_zip(path: Path, members: list[Member], aliases: dict[str, str] | None 
             )
         )
     return path
+
+
+def zeros_bomb(path: Path, files: dict[str, bytes]) -> Path:
+    """A roster zip whose users.csv is 1 GB of zeros: about 1 MB on disk."""
+    return roster_zip(path, files, users_csv=zeros("users.csv", 1024))
 
 
 def roster_zip(path: Path, files: dict[str, bytes], **replaced: Member) -> Path:

@@ -20,7 +20,7 @@ from masterly.integrations.oneroster import csvreader
 from masterly.integrations.oneroster.models import ImportRun
 from tests.measure import measured
 from tests.oneroster.builders import district, snapshot, with_students
-from tests.oneroster.hostile import MB, Member, packed, roster_zip, write_zip, zeros
+from tests.oneroster.hostile import MB, Member, packed, roster_zip, write_zip, zeros, zeros_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +58,7 @@ def refused(path: Path, label: str) -> str:
 
 
 def test_a_small_zip_holding_a_gigabyte_of_zeros_is_refused_from_its_directory(tmp_path, before):
-    path = roster_zip(
-        tmp_path / "bomb.zip", district().contents(), users_csv=zeros("users.csv", 1024)
-    )
+    path = zeros_bomb(tmp_path / "bomb.zip", district().contents())
     assert path.stat().st_size < 1.1 * MB
 
     err = refused(path, "1 GB of zeros in a 1 MB zip")
@@ -76,9 +74,7 @@ def test_a_small_zip_holding_a_gigabyte_of_zeros_is_refused_from_its_directory(t
 def test_a_zip_past_the_unpacked_cap_is_refused_naming_the_cap(tmp_path, before, settings):
     settings.IMPORT_MAX_COMPRESSION_RATIO = 10_000
     settings.IMPORT_MAX_UNPACKED_MB = 512
-    path = roster_zip(
-        tmp_path / "bomb.zip", district().contents(), users_csv=zeros("users.csv", 1024)
-    )
+    path = zeros_bomb(tmp_path / "bomb.zip", district().contents())
 
     err = refused(path, "1 GB of zeros, ratio cap raised")
 
@@ -94,9 +90,7 @@ def test_zeros_that_pass_the_directory_checks_stop_at_the_first_line_cap(
 ):
     # With both directory caps raised the file is read: the line cap stops it after a block.
     settings.IMPORT_MAX_COMPRESSION_RATIO = 10_000
-    path = roster_zip(
-        tmp_path / "bomb.zip", district().contents(), users_csv=zeros("users.csv", 1024)
-    )
+    path = zeros_bomb(tmp_path / "bomb.zip", district().contents())
 
     err = refused(path, "1 GB of zeros, read until the line cap")
 

@@ -18,7 +18,7 @@ from masterly.core.uploads import upload_too_large
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.services import import_run_execute, import_run_start
 from tests.oneroster.builders import district, snapshot, with_students
-from tests.oneroster.hostile import MB, packed, roster_zip, zeros
+from tests.oneroster.hostile import MB, packed, roster_zip, zeros_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +102,7 @@ def test_a_zip_bomb_is_refused_by_the_form_naming_the_file_and_the_cap(
     client, world, tmp_path, media
 ):
     client.force_login(world.admin)
-    bomb = roster_zip(
-        tmp_path / "bomb.zip", district().contents(), users_csv=zeros("users.csv", 1024)
-    )
+    bomb = zeros_bomb(tmp_path / "bomb.zip", district().contents())
 
     response = post_zip(client, "bomb.zip", bomb.read_bytes())
 
