@@ -75,9 +75,10 @@ def import_run_execute(
     run.worker_id = current_worker_id()
     run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
     try:
-        with keep_alive(ImportRun.objects.filter(pk=run.pk)), open_source(
-            path, name=run.filename
-        ) as source:
+        with (
+            keep_alive(ImportRun.objects.filter(pk=run.pk)),
+            open_source(path, name=run.filename) as source,
+        ):
             summary = roster_import(
                 source=source,
                 actor=run.created_by,
