@@ -63,6 +63,10 @@ try:
             f"TASK_BACKEND={TASK_BACKEND!r} is not known; use database (default), redis or "
             "immediate."
         )
+    # Uploaded item images: a larger file, or more pixels once decoded, is refused (the pixel
+    # cap stops decompression bombs: a small file that decodes to gigabytes).
+    IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+    IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000, minimum=1)
     if TASK_BACKEND == "redis" and not REDIS_URL:
         raise SettingsError(
             "TASK_BACKEND=redis needs REDIS_URL, for example REDIS_URL=redis://127.0.0.1:6379/0"
