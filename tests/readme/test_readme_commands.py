@@ -57,6 +57,7 @@ NOT_RUN = {
     "DATABASE_URL=postgres://postgres@127.0.0.1:5432/masterly make test": "make test again",
     ".venv/bin/python bench/NAME.py": "a pattern; its example is run",
     "apt-get install chromium": "installs a system package",
+    "apt-get install libpango-1.0-0 libpangoft2-1.0-0": "installs a system package",
 }
 # What the clone must not inherit from this test run: it starts from a new user's shell.
 NOT_INHERITED = re.compile(

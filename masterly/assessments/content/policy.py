@@ -14,7 +14,8 @@ import nh3
 
 from masterly.assessments.content.latex import TEX_ENCODING
 
-ITEM_IMAGE_PATH = re.compile(r"/assessments/images/[A-Za-z0-9_-]{1,64}/")
+# The item-image route (owned by the items pages); the id is whatever that route names.
+ITEM_IMAGE_PATH = re.compile(r"/assessments/images/(?P<image_id>[A-Za-z0-9_-]{1,64})/")
 
 _HTML_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "blockquote", "pre", "code",

@@ -1,0 +1,71 @@
+"""WeasyPrint, imported here only (``masterly.reports.pdf`` imports this module lazily).
+
+Its URL fetcher answers only for Masterly's own addresses: static files (from the collected
+storage or the app folders) and item images (through the caller's ``item_image``). Any other
+address — another host, ``file:``, ``data:``, a path outside those two — is refused without a
+request, and WeasyPrint leaves that resource out of the PDF.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from masterly.assessments.content.policy import ITEM_IMAGE_PATH
+
+if TYPE_CHECKING:
+    from masterly.reports.pdf import ItemImage
+
+# Relative URLs in the HTML resolve against this origin, which never resolves on any network
+# (.invalid is reserved); the fetcher recognises it and answers from this server's own files.
+ORIGIN = "https://masterly.invalid"
+
+
+def write_pdf(html: str, *, item_image: ItemImage | None) -> bytes:
+    fetcher = MasterlyFetcher(item_image=item_image)
+    pdf = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher).write_pdf()
+    return bytes(pdf)  # write_pdf with no target returns the PDF's bytes
+
+
+class MasterlyFetcher(URLFetcher):
+    def __init__(self, *, item_image: ItemImage | None) -> None:
+        super().__init__(allowed_protocols={"https"}, allow_redirects=False)
+        self._item_image = item_image
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
+            raise ValueError(f"a PDF fetches only Masterly's own files, not {url}")
+        path = unquote(parts.path)
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if path.startswith(static_prefix):
+            return self._static_file(url, path.removeprefix(static_prefix))
+        image = ITEM_IMAGE_PATH.fullmatch(path)
+        if image and self._item_image is not None:
+            found = self._item_image(image["image_id"])
+            if found is not None:
+                data, content_type = found
+                return URLFetcherResponse(url, data, {"Content-Type": content_type})
+        raise ValueError(f"no file of Masterly's at {url}")
+
+    def _static_file(self, url: str, name: str) -> URLFetcherResponse:
+        normal = posixpath.normpath(name)
+        if normal != name or normal.startswith(("/", "..")):
+            raise ValueError(f"not a static file name: {url}")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as stored:
+                return URLFetcherResponse(url, stored.read(), {"Content-Type": content_type})
+        found = finders.find(name)
+        if isinstance(found, str):
+            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": content_type})
+        raise ValueError(f"no static file at {url}")
