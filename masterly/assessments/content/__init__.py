@@ -9,12 +9,13 @@ from masterly.assessments.content.errors import ContentRejected
 from masterly.assessments.content.images import CheckedImage, checked_image
 from masterly.assessments.content.printing import print_html
 from masterly.assessments.content.responses import image_response
-from masterly.assessments.content.rich_text import plain_text, rich_text
+from masterly.assessments.content.rich_text import editable_source, plain_text, rich_text
 
 __all__ = [
     "CheckedImage",
     "ContentRejected",
     "checked_image",
+    "editable_source",
     "image_response",
     "plain_text",
     "print_html",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from masterly.assessments.content.errors import ContentRejected
+from masterly.assessments.content.errors import ContentRejected, shown_name
 from masterly.assessments.content.svg import looks_like_svg, sanitised_svg
 
 
@@ -44,6 +44,7 @@ _KEPT_INFO = ("transparency", "duration", "loop", "background", "disposal")
 
 def checked_image(data: bytes, *, filename: str) -> CheckedImage:
     """The image, made safe to store and serve, or ContentRejected saying why not."""
+    filename = shown_name(filename)
     if len(data) > settings.IMAGE_MAX_BYTES:
         raise ContentRejected(
             gettext("%(file)s is larger than %(limit)s MB; use a smaller image.")

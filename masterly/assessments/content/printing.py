@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 # Glyphs as plain paths, not <symbol>s with ids: WeasyPrint draws them simply, and a page with
 # many formulas holds no duplicate ids.
 ziamath.config.svg2 = False
+_TOKENS = {"mi", "mn", "mo", "mtext", "ms"}
 # The size ziamath lays out at; the SVG is then scaled to 1em, so only precision depends on it.
 _LAYOUT_SIZE = 24.0
 
@@ -74,8 +75,11 @@ def _presentation(math: etree._Element) -> ElementTree.Element:
 
     def copy(element: etree._Element) -> ElementTree.Element:
         made = ElementTree.Element(str(element.tag), dict(element.attrib))
-        made.text = element.text
         made.tail = element.tail
+        if element.tag in _TOKENS:  # text only: HTML inside <mtext> is allowed but not drawn
+            made.text = element.text_content()
+            return made
+        made.text = element.text
         for child in element:
             if not isinstance(child.tag, str) or child.tag == "annotation":
                 continue

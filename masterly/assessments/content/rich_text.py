@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import lxml.html
 from django.utils.translation import gettext
@@ -82,6 +83,29 @@ def rich_text(source: str) -> str:
             return html
         html = again
     raise ContentRejected(gettext("This text could not be made safe to show; simplify its markup."))
+
+
+# MathML as rich_text stores it: its LaTeX in the annotation, no MathML nested inside.
+_STORED_MATH = re.compile(
+    r'<math display="(?P<display>inline|block)"><semantics>(?:(?!</?math\b).)*?'
+    rf'<annotation encoding="{re.escape(TEX_ENCODING)}">(?P<latex>[^<]*)</annotation>'
+    r"</semantics></math>",
+    re.DOTALL,
+)
+
+
+def editable_source(html: str) -> str:
+    """Stored rich text as a teacher edits it: each formula back as its LaTeX in \\( … \\).
+
+    rich_text of the result gives the stored text again. MathML without LaTeX (imported from
+    QTI, say) stays MathML.
+    """
+
+    def latex(match: re.Match[str]) -> str:
+        opener, closer = ("\\[", "\\]") if match["display"] == "block" else ("\\(", "\\)")
+        return f"{opener}{unescape(match['latex'])}{closer}"
+
+    return _STORED_MATH.sub(latex, html)
 
 
 _BLOCKS = {"p", "br", "li", "tr", "td", "th", "h2", "h3", "h4", "blockquote", "pre", "caption"}

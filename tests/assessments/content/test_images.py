@@ -127,3 +127,10 @@ def test_a_checked_image_is_frozen() -> None:
     assert isinstance(image, CheckedImage)
     with pytest.raises(AttributeError):
         image.width = 3  # type: ignore[misc]
+
+
+def test_a_long_file_name_is_shortened_in_the_message() -> None:
+    with pytest.raises(ContentRejected) as refused:
+        checked_image(b"text", filename="x" * 500 + ".png")
+
+    assert refused.value.message.startswith("x" * 77 + "… is not a PNG")

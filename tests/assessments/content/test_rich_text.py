@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from masterly.assessments.content import ContentRejected, plain_text, rich_text
+from masterly.assessments.content import ContentRejected, editable_source, plain_text, rich_text
 from tests.assessments.content.safety import assert_safe
 
 HOSTILE = [
@@ -156,3 +156,18 @@ def test_plain_text_reads_math_as_its_latex_and_images_as_their_alternative_text
 
 def test_plain_text_of_nothing_is_nothing() -> None:
     assert plain_text("") == "" and plain_text("  ") == ""
+
+
+def test_a_teacher_edits_math_as_the_latex_they_typed() -> None:
+    html = rich_text(r"<p>If \( a < b \& c \), then \[ \frac{1}{2} \]</p>")
+
+    source = editable_source(html)
+
+    assert source == r"<p>If \(a < b \& c\), then \[\frac{1}{2}\]</p>"
+    assert rich_text(source) == html
+
+
+def test_mathml_without_its_latex_stays_mathml_for_editing() -> None:
+    html = rich_text("<p><math><mi>x</mi></math></p>")
+
+    assert editable_source(html) == html == "<p><math><mi>x</mi></math></p>"

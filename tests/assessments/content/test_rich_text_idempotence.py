@@ -1,11 +1,11 @@
-"""Property: rich_text is idempotent on its own output, and its output is always safe."""
+"""Properties: rich_text is idempotent and always safe; editable_source round-trips through it."""
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from masterly.assessments.content import ContentRejected, rich_text
+from masterly.assessments.content import ContentRejected, editable_source, rich_text
 from tests.assessments.content.safety import assert_safe
 
 # Pieces a teacher (or an attacker) might put side by side; hypothesis shuffles and repeats them.
@@ -24,10 +24,11 @@ sources = st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=25).m
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources)
-def test_rich_text_of_its_own_output_is_the_same_and_safe(source: str) -> None:
+def test_rich_text_is_idempotent_safe_and_editable_again(source: str) -> None:
     try:
         html = rich_text(source)
     except ContentRejected:
         return  # unreadable LaTeX; refusing it is the behaviour under test elsewhere
     assert_safe(html)
     assert rich_text(html) == html
+    assert rich_text(editable_source(html)) == html

@@ -107,6 +107,10 @@ def test_the_xlink_namespace_survives_only_as_fragment_references() -> None:
             b'<svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg>',
             "it is not well-formed XML (line 1, column",
         ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 5000 + b"</g>" * 5000,
+            "it is not well-formed XML (line 1, column",
+        ),
         (b"<svg><rect/></svg>", "its outermost element is not <svg>"),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>',
