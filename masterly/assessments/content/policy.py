@@ -26,9 +26,8 @@ _HTML_TAGS = {
 }  # fmt: skip
 _MATHML_TAGS = {
     "math", "semantics", "annotation",
-    "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace",
+    "mrow", "mi", "mn", "mo", "mtext", "mspace",
     "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover",
-    "mmultiscripts", "mprescripts", "none",
     "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
 }  # fmt: skip
 _MATHML_ATTRIBUTES = {

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Glyphs as plain paths, not <symbol>s with ids: WeasyPrint draws them simply, and a page with
 # many formulas holds no duplicate ids.
 ziamath.config.svg2 = False
-_TOKENS = {"mi", "mn", "mo", "mtext", "ms"}
+_TOKENS = {"mi", "mn", "mo", "mtext"}
 # The size ziamath lays out at; the SVG is then scaled to 1em, so only precision depends on it.
 _LAYOUT_SIZE = 24.0
 

@@ -14,6 +14,8 @@ from masterly.assessments.content.latex import TEX_ENCODING, mathml_for
 from masterly.assessments.content.policy import CLEANER
 
 MAX_SOURCE_CHARS = 200_000
+# Each formula costs latex2mathml about a millisecond and grows twentyfold when stored.
+MAX_FORMULAS = 500
 # Sanitising can join text that markup kept apart ("\<b></b>(" stays, "\<span>(" becomes "\("),
 # so conversion and sanitising repeat until nothing changes; real content settles in one or two.
 _MAX_PASSES = 4
@@ -33,6 +35,7 @@ def _with_mathml(source: str) -> str:
     pieces: list[str] = []
     position = 0
     math_closes = True  # once no "</math" follows, none follows later either
+    formulas = 0
     while (found := _NEXT.search(source, position)) is not None:
         start, opener = found.start(), found.group()
         pieces.append(source[position:start])
@@ -46,6 +49,12 @@ def _with_mathml(source: str) -> str:
             if close == -1:  # an opener never closed is text
                 pieces.append(source[start:])
                 return "".join(pieces)
+            formulas += 1
+            if formulas > MAX_FORMULAS:
+                raise ContentRejected(
+                    gettext("This text holds more than %(limit)d formulas; split it up.")
+                    % {"limit": MAX_FORMULAS}
+                )
             pieces.append(mathml_for(source[found.end() : close], display=opener == "\\["))
             position = close + 2
             continue

@@ -10,10 +10,9 @@ ALLOWED = {
     "div", "p", "br", "hr", "h2", "h3", "h4", "blockquote", "pre", "code", "strong", "em", "b",
     "i", "u", "s", "sub", "sup", "small", "mark", "ul", "ol", "li", "table", "caption",
     "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td", "img", "a",
-    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace",
-    "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover",
-    "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mstyle", "mpadded",
-    "mphantom", "menclose",
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mfrac",
+    "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mtable",
+    "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
 }  # fmt: skip
 
 

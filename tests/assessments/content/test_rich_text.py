@@ -140,6 +140,13 @@ def test_latex_that_cannot_be_read_is_refused_naming_the_fragment(
     assert reason in refused.value.message
 
 
+def test_text_with_too_many_formulas_is_refused() -> None:
+    assert rich_text(r"\(x\)" * 500).count("<math") == 500
+
+    with pytest.raises(ContentRejected, match="more than 500 formulas"):
+        rich_text(r"\(x\)" * 501)
+
+
 def test_text_longer_than_the_limit_is_refused() -> None:
     with pytest.raises(ContentRejected, match="longer than 200000 characters"):
         rich_text("<p>" + "x" * 200_001 + "</p>")
