@@ -10,11 +10,13 @@ and refuses every other address, so a PDF never reaches the network.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from importlib import import_module
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
@@ -60,12 +62,17 @@ def pdf_response(
             request, "reports/pdf_unavailable.html", {"message": unavailable.message}, status=503
         )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(filename)}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_safe_filename(filename)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _safe_filename(filename: str) -> str:
-    kept = "".join(c if c.isascii() and (c.isalnum() or c in "-_. ") else "-" for c in filename)
-    return (kept.strip(" .") or "masterly") + ("" if kept.endswith(".pdf") else ".pdf")
+    """The name to save as: any language, but no control characters, quotes or folders."""
+    kept = "".join(
+        "-" if unicodedata.category(c).startswith("C") or c in '/\\"' else c for c in filename
+    ).strip(" .")
+    return (kept or "masterly") + ("" if kept.lower().endswith(".pdf") else ".pdf")

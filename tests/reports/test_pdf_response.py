@@ -23,9 +23,26 @@ def test_a_pdf_is_served_as_a_private_download() -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"] == 'attachment; filename="Unit 3- quiz-key.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="Unit 3: quiz-key.pdf"'
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("filename", "header"),
+    [
+        ("Évaluation 2", "attachment; filename*=utf-8''%C3%89valuation%202.pdf"),
+        ('key"\r\n.PDF', 'attachment; filename="key---.PDF"'),
+        ("../../etc", 'attachment; filename="-..-etc.pdf"'),
+        ("", 'attachment; filename="masterly.pdf"'),
+    ],
+)
+def test_the_download_name_keeps_letters_and_drops_what_could_break_the_header(
+    filename: str, header: str
+) -> None:
+    response = pdf_response(request_for(), "<p>Quiz</p>", filename=filename)
+
+    assert response["Content-Disposition"] == header
 
 
 @pytest.fixture
