@@ -20,9 +20,11 @@ def image_response(image: CheckedImage | bytes, content_type: str) -> HttpRespon
     ``content_type`` must be one Masterly stores (PNG, JPEG, GIF, WebP, SVG): stored data of
     any other type is a bug, and serving it would let a browser guess.
     """
-    data = image.data if isinstance(image, CheckedImage) else image
     if content_type not in CONTENT_TYPES:
         raise ValueError(f"{content_type!r} is not an image type Masterly serves")
+    if isinstance(image, CheckedImage) and image.content_type != content_type:
+        raise ValueError(f"a {image.content_type} image cannot be served as {content_type}")
+    data = image.data if isinstance(image, CheckedImage) else image
     response = HttpResponse(data, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = IMAGE_POLICY

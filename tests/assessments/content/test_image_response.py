@@ -48,6 +48,13 @@ def test_a_type_masterly_does_not_store_is_a_bug_not_a_response(content_type: st
         image_response(png(), content_type)
 
 
+def test_a_checked_image_is_never_served_as_another_type() -> None:
+    image = checked_image(png(), filename="a.png")
+
+    with pytest.raises(ValueError, match="image/png image cannot be served as image/svg"):
+        image_response(image, "image/svg+xml")
+
+
 def test_the_site_policy_does_not_replace_the_image_policy(settings: object) -> None:
     site_policy = {"DIRECTIVES": {"default-src": ["'self'"]}}
     settings.CONTENT_SECURITY_POLICY = site_policy  # type: ignore[attr-defined]
