@@ -1,4 +1,4 @@
-"""Math for print: each MathML element drawn as an inline SVG by ziamath (ADR 15).
+"""Math for print: each MathML element drawn as an inline SVG by ziamath (ADR 16).
 
 WeasyPrint does not lay out MathML, so the PDF of a test would show its math as loose letters.
 ziamath typesets MathML with its bundled STIX Two Math font and writes the glyphs as SVG paths,
