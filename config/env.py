@@ -50,6 +50,20 @@ def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) 
     return value
 
 
+def env_share(name: str, default: float) -> float:
+    """A share between 0 and 1 (0.2 is a fifth)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number; write a share such as 0.2.") from None
+    if not 0 <= value <= 1:
+        raise SettingsError(f"{name}={value} is out of range; use a share from 0 to 1, e.g. 0.2.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

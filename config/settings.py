@@ -11,6 +11,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_share,
     env_str,
     secret_key,
     sign_in_limits,
@@ -77,6 +78,9 @@ try:
     # An import whose worker has not written its heartbeat for this long is taken as dead
     # (its worker was killed): it is marked failed and its upload removed.
     WORKER_DEAD_AFTER = env_int("WORKER_DEAD_AFTER", 300, minimum=30, maximum=7 * 24 * 3600)
+    # A roster import that would deactivate more than this share of the active people or of
+    # the current enrollments is refused until an admin confirms it.
+    ONEROSTER_MAX_DEACTIVATION_SHARE = env_share("ONEROSTER_MAX_DEACTIVATION_SHARE", 0.2)
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None

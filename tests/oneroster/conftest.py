@@ -23,6 +23,7 @@ def import_set(tmp_path: Path) -> Importer:
         *,
         folder: bool = False,
         dry_run: bool = False,
+        allow_mass_deactivation: bool = False,
         overrides: dict[str, bytes | None] | None = None,
     ) -> ImportSummary:
         name = f"set{next(counter)}"
@@ -31,6 +32,11 @@ def import_set(tmp_path: Path) -> Importer:
         else:
             path = roster.write_zip(tmp_path / f"{name}.zip", overrides=overrides)
         with open_source(path) as source:
-            return roster_import(source=source, actor=None, dry_run=dry_run)
+            return roster_import(
+                source=source,
+                actor=None,
+                dry_run=dry_run,
+                allow_mass_deactivation=allow_mass_deactivation,
+            )
 
     return run

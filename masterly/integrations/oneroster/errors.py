@@ -77,3 +77,13 @@ class ErrorList:
         self.items.append(RosterImportError(file=file, message=message, line=line, column=column))
         if len(self.items) >= self.limit:
             raise TooManyErrors
+
+
+class MassDeactivationRefused(RosterImportRejected):
+    """The files would deactivate more of the district than an import may without an admin's
+    explicit confirmation (``ONEROSTER_MAX_DEACTIVATION_SHARE``). Nothing was changed."""
+
+    def __init__(self, errors: list[RosterImportError], numbers: dict[str, Any]) -> None:
+        super().__init__(errors)
+        # {"share": 0.2, "people": [would deactivate, active now], "enrollments": [...]}
+        self.numbers = numbers

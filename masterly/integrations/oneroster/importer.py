@@ -1,10 +1,14 @@
-"""``roster_import``: a whole OneRoster bulk set into the roster, as one transaction.
+"""``roster_import``: a whole OneRoster bulk set into the roster, all or nothing, without
+holding the database's write lock for longer than its short apply (ADR 12).
 
 Files are read in the order their references need: orgs, academic sessions, courses, classes,
 users, roles, then guardian links and enrollments. Each is streamed in chunks (see
-``steps/base.py``); nothing holds a whole file in memory. If any file has a problem the
-transaction is rolled back and ``RosterImportRejected`` lists every problem found (up to
-``MAX_ERRORS``): the database is exactly as it was.
+``steps/base.py``); nothing holds a whole file in memory. Each chunk is checked and written to
+staging tables in its own short transaction, so teachers' score saves go on meanwhile. If any
+file has a problem, ``RosterImportRejected`` lists every problem found (up to ``MAX_ERRORS``)
+and the roster was never touched. Otherwise the mass-deactivation guard looks at what would
+be deactivated, and the difference is applied in one short set-based transaction
+(``apply.py``). Staging rows are removed afterwards, whatever happened.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from masterly.core.audit import record
+from masterly.integrations.oneroster.apply import apply_staged
 from masterly.integrations.oneroster.context import ImportContext, ProgressCallback
 from masterly.integrations.oneroster.errors import (
     ErrorList,
@@ -23,9 +28,10 @@ from masterly.integrations.oneroster.errors import (
     RosterImportRejected,
     TooManyErrors,
 )
+from masterly.integrations.oneroster.guard import deactivation_guard
 from masterly.integrations.oneroster.manifest import Manifest, Mode, read_manifest
-from masterly.integrations.oneroster.models import SeenRow
 from masterly.integrations.oneroster.source import RosterSource
+from masterly.integrations.oneroster.staging import staging_analyze, staging_clear
 from masterly.integrations.oneroster.steps.courses import ClassStep, CourseStep
 from masterly.integrations.oneroster.steps.enrollments import EnrollmentStep
 from masterly.integrations.oneroster.steps.guardians import GuardianLinkStep
@@ -62,12 +68,15 @@ def roster_import(
     actor: Any | None,
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
+    allow_mass_deactivation: bool = False,
 ) -> ImportSummary:
     """Import a OneRoster 1.1 or 1.2 bulk set; return what changed, per file.
 
     Raises ``RosterImportRejected`` (with every problem found, each naming file, line and
-    column) and changes nothing when the files have a problem. With ``dry_run`` the whole
-    import runs and is then rolled back: the summary says what it would change.
+    column) and changes nothing when the files have a problem; ``MassDeactivationRefused``
+    when they would deactivate more than ``ONEROSTER_MAX_DEACTIVATION_SHARE`` of the active
+    people or current enrollments, unless ``allow_mass_deactivation``. With ``dry_run`` the
+    apply runs and is then rolled back: the summary says what it would change.
     """
     started = time.monotonic()
     errors = ErrorList()
@@ -76,30 +85,27 @@ def roster_import(
         raise RosterImportRejected(errors.items)
     summary = ImportSummary(source=source.name, version=manifest.version, dry_run=dry_run)
     steps = _steps(manifest)
-    current = ""
+    ctx = ImportContext(
+        source=source,
+        manifest=manifest,
+        errors=errors,
+        summary=summary,
+        now=timezone.now(),
+        progress=progress,
+        bytes_total=sum(source.size(s.filename) for s in steps if s.reads_file),
+    )
+    current: list[str] = []
     try:
+        _stage(ctx, steps, current)
+        if errors:
+            raise RosterImportRejected(errors.items)
+        if not allow_mass_deactivation:
+            deactivation_guard(ctx)
+        staging_analyze()
+        applying = time.monotonic()
         with transaction.atomic():
-            ctx = ImportContext(
-                source=source,
-                manifest=manifest,
-                errors=errors,
-                summary=summary,
-                now=timezone.now(),
-                progress=progress,
-                bytes_total=sum(source.size(s.filename) for s in steps if s.reads_file),
-            )
-            try:
-                for step_class in steps:
-                    current = step_class.filename
-                    step = step_class(ctx)
-                    step.run()
-                    if step.broken:
-                        break  # a file that cannot be read would only make the next ones fail
-            except TooManyErrors:
-                pass
-            if errors:
-                raise RosterImportRejected(errors.items)
-            SeenRow.objects.filter(token=ctx.token).delete()
+            apply_staged(ctx, on_file=current)
+            summary.apply_seconds = round(time.monotonic() - applying, 2)
             summary.seconds = round(time.monotonic() - started, 2)
             record(
                 actor=actor,
@@ -111,11 +117,26 @@ def roster_import(
                 transaction.set_rollback(True)
     except DatabaseError as refused:
         # The checks above should leave nothing for the database to refuse; if it still does,
-        # say so as plainly as any other problem (the transaction is already rolled back).
+        # say so as plainly as any other problem (the apply is already rolled back).
         problem = RosterImportError(
-            file=current or source.name,
+            file=current[-1] if current else source.name,
             message=f"the database refused a row ({refused}). Nothing was changed; check this "
             "file for a value that is too long or repeated, and import again.",
         )
         raise RosterImportRejected([*errors.items, problem]) from refused
+    finally:
+        staging_clear(ctx.token)
     return summary
+
+
+def _stage(ctx: ImportContext, steps: list[type[Step]], current: list[str]) -> None:
+    """Read, check and stage every file (short transactions, one per chunk)."""
+    try:
+        for step_class in steps:
+            current.append(step_class.filename)
+            step = step_class(ctx)
+            step.run()
+            if step.broken:
+                break  # a file that cannot be read would only make the next ones fail
+    except TooManyErrors:
+        pass

@@ -1,4 +1,11 @@
-"""Import runs (the history admins see) and two scratch tables an import uses while it runs."""
+"""Import runs (the history admins see) and the staging tables an import validates into.
+
+An import first parses and checks every file into staging rows named by its ``token``, in
+short transactions, and only then applies the difference to the roster in one short,
+set-based transaction (``apply.py``; ADR 12). Staging rows are removed afterwards, whatever
+happened. References in staging are sourcedIds, as in the files: a record new in this import
+has no pk until the apply.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,8 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", "Imported"
         CHECKED = "checked", "Checked, nothing saved"
         FAILED = "failed", "Rejected"
+        # Refused by the mass-deactivation guard: the upload is kept until an admin confirms.
+        NEEDS_CONFIRMATION = "confirm", "Needs confirmation"
 
     class Origin(models.TextChoices):
         WEB = "web", "Upload"
@@ -32,6 +41,7 @@ class ImportRun(models.Model):
     # so no copy of the district's personal data stays behind.
     upload = models.CharField(max_length=255, blank=True)
     dry_run = models.BooleanField(default=False)
+    allow_mass_deactivation = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
@@ -49,26 +59,12 @@ class ImportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.SUCCEEDED, self.Status.CHECKED, self.Status.FAILED}
-
-
-class SeenRow(models.Model):
-    """Scratch: the already-existing records an import met, per kind, while it runs.
-
-    A bulk file is the whole truth, so what it no longer has is deactivated. Rather than keep
-    every id in memory, each chunk's ids go here and one set-based UPDATE … WHERE NOT EXISTS
-    finds the rest. Rows are deleted before the import's transaction ends.
-    """
-
-    token = models.BigIntegerField()
-    kind = models.CharField(max_length=12)
-    row_id = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["token", "kind", "row_id"], name="oneroster_seen_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.row_id}"
+        return self.status in {
+            self.Status.SUCCEEDED,
+            self.Status.CHECKED,
+            self.Status.FAILED,
+            self.Status.NEEDS_CONFIRMATION,
+        }
 
 
 class AgentPair(models.Model):
@@ -84,3 +80,131 @@ class AgentPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_sourced_id} → {self.agent_sourced_id}"
+
+
+class StagedRecord(models.Model):
+    """What every staged row of a sourced file carries; ``deleted``: the row says tobedeleted."""
+
+    token = models.BigIntegerField()
+    line = models.PositiveIntegerField()
+    sourced_id = models.CharField(max_length=255)
+    source_hash = models.CharField(max_length=32, blank=True)
+    is_active = models.BooleanField(default=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.sourced_id
+
+
+def _lookup(name: str) -> list[models.Index]:
+    return [models.Index(fields=["token", "sourced_id"], name=name)]
+
+
+class StagedOrg(StagedRecord):
+    name = models.CharField(max_length=255, blank=True)
+    type = models.CharField(max_length=20, blank=True)
+    identifier = models.CharField(max_length=255, blank=True)
+    parent_sid = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = _lookup("oneroster_staged_org")
+
+
+class StagedSession(StagedRecord):
+    title = models.CharField(max_length=255, blank=True)
+    type = models.CharField(max_length=20, blank=True)
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    school_year = models.PositiveIntegerField(null=True)
+    parent_sid = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = _lookup("oneroster_staged_session")
+
+
+class StagedCourse(StagedRecord):
+    title = models.CharField(max_length=255, blank=True)
+    course_code = models.CharField(max_length=100, blank=True)
+    grades = models.CharField(max_length=100, blank=True)
+    subjects = models.CharField(max_length=255, blank=True)
+    org_sid = models.CharField(max_length=255, blank=True)
+    school_year_sid = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = _lookup("oneroster_staged_course")
+
+
+class StagedSection(StagedRecord):
+    title = models.CharField(max_length=255, blank=True)
+    class_code = models.CharField(max_length=100, blank=True)
+    class_type = models.CharField(max_length=20, blank=True)
+    location = models.CharField(max_length=255, blank=True)
+    grades = models.CharField(max_length=100, blank=True)
+    subjects = models.CharField(max_length=255, blank=True)
+    periods = models.CharField(max_length=100, blank=True)
+    course_sid = models.CharField(max_length=255, blank=True)
+    school_sid = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = _lookup("oneroster_staged_section")
+
+
+class StagedSectionTerm(models.Model):
+    token = models.BigIntegerField()
+    section_sid = models.CharField(max_length=255)
+    term_sid = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["token", "section_sid"], name="oneroster_staged_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_sid} in {self.term_sid}"
+
+
+class StagedUser(StagedRecord):
+    username = models.CharField(max_length=150, blank=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    middle_name = models.CharField(max_length=150, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    identifier = models.CharField(max_length=255, blank=True)
+    grades = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [
+            *_lookup("oneroster_staged_user"),
+            models.Index(fields=["token", "username"], name="oneroster_staged_username"),
+        ]
+
+
+class StagedEnrollment(StagedRecord):
+    user_sid = models.CharField(max_length=255, blank=True)
+    section_sid = models.CharField(max_length=255, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    is_primary = models.BooleanField(default=False)
+    begin_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+
+    class Meta:
+        indexes = _lookup("oneroster_staged_enrollment")
+
+
+class StagedRole(models.Model):
+    """One role a file gives (several rows may give the same one: it is primary if any says so)."""
+
+    token = models.BigIntegerField()
+    user_sid = models.CharField(max_length=255)
+    role = models.CharField(max_length=20)
+    org_sid = models.CharField(max_length=255)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "user_sid"], name="oneroster_staged_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user_sid} {self.role} at {self.org_sid}"

@@ -25,6 +25,7 @@ class ImportSummary:
     version: str = ""
     dry_run: bool = False
     seconds: float = 0.0
+    apply_seconds: float = 0.0  # of which the apply: the only time the roster is locked
     files: list[FileSummary] = field(default_factory=list)
 
     def entry(self, file: str, label: str) -> FileSummary:
@@ -85,5 +86,6 @@ class ImportSummary:
             version=data.get("version", ""),
             dry_run=data.get("dry_run", False),
             seconds=data.get("seconds", 0.0),
+            apply_seconds=data.get("apply_seconds", 0.0),
             files=files,
         )

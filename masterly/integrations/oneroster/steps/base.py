@@ -1,23 +1,19 @@
-"""What every file of sourced records shares: read in chunks, compare, write, sweep."""
+"""What every file of sourced records shares: read in chunks, check, stage."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic
 
-from masterly.core.bulk import rows_where_in
+from django.db import transaction
+
+from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.binding import required_columns
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.csvreader import CsvFile
 from masterly.integrations.oneroster.rows import RowT, parse_rows
-from masterly.roster.services import (
-    IncomingRecord,
-    SourcedModel,
-    UpsertResult,
-    sourced_records_deactivate_missing,
-    sourced_records_existing,
-    sourced_records_upsert,
-)
+from masterly.integrations.oneroster.staging import KINDS, already_staged, known_ids
 
 # How a reference to each kind is named in messages: (a noun, the file that defines it).
 REFERENCED = {
@@ -28,7 +24,18 @@ REFERENCED = {
     "user": ("a user", "users.csv"),
 }
 
-Pending = tuple[int, Any, IncomingRecord]  # (line, row, record)
+
+@dataclass(frozen=True, slots=True)
+class StagedRow:
+    """A row as it will be staged. Empty ``fields`` means: only deactivate it if it exists."""
+
+    sourced_id: str
+    source_hash: str
+    is_active: bool
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+Pending = tuple[int, Any, StagedRow]  # (line, row, staged row)
 
 
 class FileStep:
@@ -105,10 +112,12 @@ class FileStep:
 
 
 class SourcedFileStep(FileStep, Generic[RowT]):
-    """A file whose rows are records with a sourcedId (orgs, sessions, courses, classes, …)."""
+    """A file whose rows are records with a sourcedId (orgs, sessions, courses, classes, …).
+
+    Each chunk's rows are checked and staged (one short transaction per chunk); the roster
+    itself is only written by the apply, once every file has been read without a problem."""
 
     kind: ClassVar[str]
-    model: ClassVar[SourcedModel]
     row_model: type[RowT]
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
@@ -118,34 +127,39 @@ class SourcedFileStep(FileStep, Generic[RowT]):
         pending: list[Pending] = []
         for line, row in rows:
             if row.to_be_deleted:
-                record: IncomingRecord | None = IncomingRecord(row.sourced_id, "", False)
+                record: StagedRow | None = StagedRow(row.sourced_id, "", False)
             else:
                 record = self.record(line, row, lookups)
             if record is None:
                 ctx.rejected.setdefault(self.kind, set()).add(row.sourced_id)
                 continue
             pending.append((line, row, record))
-        existing = sourced_records_existing(
-            model=self.model, sourced_ids=[record.sourced_id for _, _, record in pending]
-        )
-        again = ctx.touched(self.kind, (before.pk for before in existing.values()))
+        again = already_staged(self.kind, ctx.token, [r.sourced_id for _, _, r in pending])
         if again:
-            pending = self.drop_repeated(pending, existing, again)
-        result = sourced_records_upsert(
-            model=self.model, records=[r for _, _, r in pending], existing=existing, now=ctx.now
-        )
-        ctx.mark_seen(self.kind, [before.pk for before in existing.values()])
-        self.entry.counts.add(result.counts)
-        self.after(pending, result, lookups)
+            pending = self.drop_repeated(pending, again)
+        with transaction.atomic():
+            insert_rows(
+                KINDS[self.kind].staged,
+                (
+                    {
+                        "token": ctx.token,
+                        "line": line,
+                        "sourced_id": record.sourced_id,
+                        "source_hash": record.source_hash,
+                        "is_active": record.is_active,
+                        "deleted": not record.fields,
+                        **record.fields,
+                    }
+                    for line, _, record in pending
+                ),
+            )
+            self.after(pending, lookups)
 
-    def drop_repeated(
-        self, pending: list[Pending], existing: Mapping[str, Any], again: Collection[int]
-    ) -> list[Pending]:
-        """Rows whose record an earlier chunk of this file already wrote are duplicates."""
+    def drop_repeated(self, pending: list[Pending], again: Collection[str]) -> list[Pending]:
+        """Rows whose record an earlier chunk of this file already staged are duplicates."""
         kept = []
         for line, row, record in pending:
-            before = existing.get(record.sourced_id)
-            if before is not None and before.pk in again:
+            if record.sourced_id in again:
                 self.error(
                     f"sourcedId “{record.sourced_id}” is also on an earlier line of this file. "
                     "Each row needs its own sourcedId: remove the repeated row or give it a new "
@@ -158,31 +172,17 @@ class SourcedFileStep(FileStep, Generic[RowT]):
         return kept
 
     def lookup(self, rows: list[tuple[int, RowT]]) -> Any:
-        """The records this chunk's rows refer to: one query per referenced table."""
+        """The records this chunk's rows refer to: a query or two per referenced kind."""
         return None
 
-    def record(self, line: int, row: RowT, lookups: Any) -> IncomingRecord | None:
+    def record(self, line: int, row: RowT, lookups: Any) -> StagedRow | None:
         raise NotImplementedError
 
-    def after(self, pending: list[Pending], result: UpsertResult, lookups: Any) -> None:
-        """After the chunk is written: related rows (a class's terms, a user's roles)."""
+    def after(self, pending: list[Pending], lookups: Any) -> None:
+        """In the chunk's transaction: related rows (a class's terms, a user's roles)."""
 
     def finish(self) -> None:
-        ctx = self.ctx
-        if ctx.is_bulk(self.filename) and not ctx.errors:
-            self.entry.counts.deactivated += sourced_records_deactivate_missing(
-                model=self.model,
-                seen=ctx.seen(self.kind),
-                up_to_pk=ctx.before[self.kind],
-                now=ctx.now,
-            )
+        self.ctx.applies.append((self.kind, self.entry))
 
-
-def sourced_pks(model: SourcedModel, sourced_ids: Collection[str], *fields: str) -> dict[str, Any]:
-    """sourcedId → pk (or → (pk, *fields)) for the ones that exist, in one query."""
-    if not sourced_ids:
-        return {}
-    rows = rows_where_in(model, ("sourced_id", "id", *fields), "sourced_id", sourced_ids)
-    if not fields:
-        return dict(rows)
-    return {row[0]: row[1:] for row in rows}
+    def known(self, kind: str, sourced_ids: Collection[str]) -> dict[str, str]:
+        return known_ids(kind, self.ctx.token, sourced_ids)

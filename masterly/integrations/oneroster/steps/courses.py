@@ -3,36 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import row_hash
+from masterly.integrations.oneroster.models import StagedSectionTerm
 from masterly.integrations.oneroster.rows import ClassRow, CourseRow
-from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, sourced_pks
-from masterly.roster.models import AcademicSession, Course, Org, Section
-from masterly.roster.services import IncomingRecord, UpsertResult, section_terms_set
+from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, StagedRow
 
 
 @dataclass
 class CourseRefs:
-    orgs: dict[str, int]
-    years: dict[str, int]
+    orgs: dict[str, str]
+    years: dict[str, str]
 
 
 class CourseStep(SourcedFileStep[CourseRow]):
     filename = "courses.csv"
     label = "courses.csv"
     kind = "course"
-    model = Course
     row_model = CourseRow
 
     def lookup(self, rows: list[tuple[int, CourseRow]]) -> CourseRefs:
         years = {row.school_year_sourced_id for _, row in rows} - {""}
         return CourseRefs(
-            orgs=sourced_pks(Org, {row.org_sourced_id for _, row in rows}),
-            years=sourced_pks(AcademicSession, years),
+            orgs=self.known("org", {row.org_sourced_id for _, row in rows}),
+            years=self.known("session", years),
         )
 
-    def record(self, line: int, row: CourseRow, refs: CourseRefs) -> IncomingRecord | None:
+    def record(self, line: int, row: CourseRow, refs: CourseRefs) -> StagedRow | None:
         org = self.resolve("org", refs.orgs, row.org_sourced_id, line=line, column="orgSourcedId")
         year = None
         if row.school_year_sourced_id:
@@ -47,7 +45,7 @@ class CourseStep(SourcedFileStep[CourseRow]):
                 return None
         if org is None:
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(
                 row.title,
@@ -63,35 +61,34 @@ class CourseStep(SourcedFileStep[CourseRow]):
                 "course_code": row.course_code,
                 "grades": row.grades,
                 "subjects": row.subjects,
-                "org_id": org,
-                "school_year_id": year,
+                "org_sid": org,
+                "school_year_sid": year or "",
             },
         )
 
 
 @dataclass
 class ClassRefs:
-    courses: dict[str, int]
-    schools: dict[str, int]
-    terms: dict[str, tuple[int, Any]]  # sourcedId → (pk, end date)
+    courses: dict[str, str]
+    schools: dict[str, str]
+    terms: dict[str, str]
 
 
 class ClassStep(SourcedFileStep[ClassRow]):
     filename = "classes.csv"
     label = "classes.csv"
     kind = "section"
-    model = Section
     row_model = ClassRow
 
     def lookup(self, rows: list[tuple[int, ClassRow]]) -> ClassRefs:
         terms = {term for _, row in rows for term in row.term_sourced_ids}
         return ClassRefs(
-            courses=sourced_pks(Course, {row.course_sourced_id for _, row in rows}),
-            schools=sourced_pks(Org, {row.school_sourced_id for _, row in rows}),
-            terms=sourced_pks(AcademicSession, terms, "end_date"),
+            courses=self.known("course", {row.course_sourced_id for _, row in rows}),
+            schools=self.known("org", {row.school_sourced_id for _, row in rows}),
+            terms=self.known("session", terms),
         )
 
-    def record(self, line: int, row: ClassRow, refs: ClassRefs) -> IncomingRecord | None:
+    def record(self, line: int, row: ClassRow, refs: ClassRefs) -> StagedRow | None:
         course = self.resolve(
             "course", refs.courses, row.course_sourced_id, line=line, column="courseSourcedId"
         )
@@ -105,7 +102,7 @@ class ClassStep(SourcedFileStep[ClassRow]):
         found = [term for term in terms if term is not None]
         if course is None or school is None or len(found) < len(terms):
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(
                 row.title,
@@ -128,18 +125,18 @@ class ClassStep(SourcedFileStep[ClassRow]):
                 "grades": row.grades,
                 "subjects": row.subjects,
                 "periods": row.periods,
-                "course_id": course,
-                "school_id": school,
-                # The last day of its last term: "current or archived" is one comparison.
-                "ends_on": max((end for _, end in found), default=None),
+                "course_sid": course,
+                "school_sid": school,
             },
         )
 
-    def after(self, pending: list[Pending], result: UpsertResult, refs: ClassRefs) -> None:
-        written = set(result.written_ids)
-        terms_by_section = {}
-        for _, row, record in pending:
-            pk = result.ids.get(record.sourced_id)
-            if record.fields and pk in written:
-                terms_by_section[pk] = {refs.terms[term][0] for term in row.term_sourced_ids}
-        section_terms_set(terms_by_section=terms_by_section)
+    def after(self, pending: list[Pending], refs: ClassRefs) -> None:
+        insert_rows(
+            StagedSectionTerm,
+            (
+                {"token": self.ctx.token, "section_sid": record.sourced_id, "term_sid": term}
+                for _, row, record in pending
+                if record.fields
+                for term in set(row.term_sourced_ids)
+            ),
+        )

@@ -4,36 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from masterly.accounts.models import User
 from masterly.integrations.oneroster.context import row_hash
 from masterly.integrations.oneroster.rows import EnrollmentRow
-from masterly.integrations.oneroster.steps.base import SourcedFileStep, sourced_pks
-from masterly.roster.models import Enrollment, Org, Section
-from masterly.roster.services import IncomingRecord
+from masterly.integrations.oneroster.steps.base import SourcedFileStep, StagedRow
 
 
 @dataclass
 class EnrollmentRefs:
-    users: dict[str, int]
-    sections: dict[str, int]
-    schools: dict[str, int]
+    users: dict[str, str]
+    sections: dict[str, str]
+    schools: dict[str, str]
 
 
 class EnrollmentStep(SourcedFileStep[EnrollmentRow]):
     filename = "enrollments.csv"
     label = "enrollments.csv"
     kind = "enrollment"
-    model = Enrollment
     row_model = EnrollmentRow
 
     def lookup(self, rows: list[tuple[int, EnrollmentRow]]) -> EnrollmentRefs:
         return EnrollmentRefs(
-            users=sourced_pks(User, {row.user_sourced_id for _, row in rows}),
-            sections=sourced_pks(Section, {row.class_sourced_id for _, row in rows}),
-            schools=sourced_pks(Org, {row.school_sourced_id for _, row in rows}),
+            users=self.known("user", {row.user_sourced_id for _, row in rows}),
+            sections=self.known("section", {row.class_sourced_id for _, row in rows}),
+            schools=self.known("org", {row.school_sourced_id for _, row in rows}),
         )
 
-    def record(self, line: int, row: EnrollmentRow, refs: EnrollmentRefs) -> IncomingRecord | None:
+    def record(self, line: int, row: EnrollmentRow, refs: EnrollmentRefs) -> StagedRow | None:
         section = self.resolve(
             "section", refs.sections, row.class_sourced_id, line=line, column="classSourcedId"
         )
@@ -45,7 +41,7 @@ class EnrollmentStep(SourcedFileStep[EnrollmentRow]):
         )
         if section is None or school is None or user is None:
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(
                 row.user_sourced_id,
@@ -57,8 +53,8 @@ class EnrollmentStep(SourcedFileStep[EnrollmentRow]):
             ),
             True,
             {
-                "user_id": user,
-                "section_id": section,
+                "user_sid": user,
+                "section_sid": section,
                 "role": row.role,
                 "is_primary": row.primary,
                 "begin_date": row.begin_date,

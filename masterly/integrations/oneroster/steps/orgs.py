@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
+
+from django.db.models import Exists, OuterRef
 
 from masterly.integrations.oneroster.context import row_hash
+from masterly.integrations.oneroster.errors import MAX_ERRORS
 from masterly.integrations.oneroster.rows import AcademicSessionRow, OrgRow, RowT
-from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, sourced_pks
-from masterly.roster.models import AcademicSession, Org
-from masterly.roster.services import (
-    IncomingRecord,
-    UpsertResult,
-    sections_ends_on_refresh,
-    sourced_records_set_parents,
-)
+from masterly.integrations.oneroster.staging import KINDS
+from masterly.integrations.oneroster.steps.base import SourcedFileStep, StagedRow
 
 
 class TreeStep(SourcedFileStep[RowT]):
-    """Rows name a parent by sourcedId. A parent already known is set at once; one that comes
-    later in the file is set when the file has been read (few rows wait: only forward ones)."""
+    """Rows name a parent by sourcedId, which may come later in the same file: the parents are
+    checked once the whole file is staged (one query)."""
 
-    model: ClassVar[type[Org] | type[AcademicSession]]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.waiting: list[tuple[int, int, str]] = []  # (line, child pk, parent sourcedId)
-
-    def lookup(self, rows: list[tuple[int, RowT]]) -> dict[str, int]:
-        parents = {row.parent_sourced_id for _, row in rows}  # type: ignore[attr-defined]
-        parents.discard("")
-        return sourced_pks(self.model, parents)
-
-    def parent_id(self, line: int, row: Any, known: dict[str, int]) -> int | bool | None:
-        """The parent's pk, None without a parent, False when the row refers to itself."""
-        if not row.parent_sourced_id:
-            return None
+    def parent_sid(self, line: int, row: Any) -> str | None:
+        """The parent's sourcedId ("" without one), None when the row names itself."""
         if row.parent_sourced_id == row.sourced_id:
             self.error(
                 f"“{row.sourced_id}” names itself as its parent. Leave parentSourcedId empty or "
@@ -42,30 +26,24 @@ class TreeStep(SourcedFileStep[RowT]):
                 line=line,
                 column="parentSourcedId",
             )
-            return False
-        return known.get(row.parent_sourced_id)
-
-    def after(self, pending: list[Pending], result: UpsertResult, lookups: Any) -> None:
-        written = set(result.written_ids)
-        for line, row, record in pending:
-            pk = result.ids.get(record.sourced_id)
-            if (
-                record.fields
-                and pk in written
-                and row.parent_sourced_id
-                and row.parent_sourced_id not in lookups
-            ):
-                self.waiting.append((line, pk, row.parent_sourced_id))
+            return None
+        return str(row.parent_sourced_id)
 
     def finish(self) -> None:
-        if self.waiting:
-            known = sourced_pks(self.model, {parent for _, _, parent in self.waiting})
-            parents = {}
-            for line, child, parent in self.waiting:
-                found = self.resolve(self.kind, known, parent, line=line, column="parentSourcedId")
-                if found is not None:
-                    parents[child] = found
-            sourced_records_set_parents(model=self.model, parents=parents)
+        spec = KINDS[self.kind]
+        token = self.ctx.token
+        staged = spec.staged._default_manager.filter(token=token, deleted=False)
+        orphans = (
+            staged.exclude(parent_sid="")
+            .filter(
+                ~Exists(staged.filter(sourced_id=OuterRef("parent_sid"))),
+                ~Exists(spec.live._default_manager.filter(sourced_id=OuterRef("parent_sid"))),
+            )
+            .order_by("line")
+            .values_list("line", "parent_sid")[:MAX_ERRORS]
+        )
+        for line, parent in orphans:
+            self.resolve(self.kind, {}, parent, line=line, column="parentSourcedId")
         super().finish()
 
 
@@ -73,18 +51,22 @@ class OrgStep(TreeStep[OrgRow]):
     filename = "orgs.csv"
     label = "orgs.csv"
     kind = "org"
-    model = Org
     row_model = OrgRow
 
-    def record(self, line: int, row: OrgRow, lookups: dict[str, int]) -> IncomingRecord | None:
-        parent = self.parent_id(line, row, lookups)
-        if parent is False:
+    def record(self, line: int, row: OrgRow, lookups: Any) -> StagedRow | None:
+        parent = self.parent_sid(line, row)
+        if parent is None:
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(row.name, row.type, row.identifier, row.parent_sourced_id),
             True,
-            {"name": row.name, "type": row.type, "identifier": row.identifier, "parent_id": parent},
+            {
+                "name": row.name,
+                "type": row.type,
+                "identifier": row.identifier,
+                "parent_sid": parent,
+            },
         )
 
 
@@ -92,20 +74,13 @@ class AcademicSessionStep(TreeStep[AcademicSessionRow]):
     filename = "academicSessions.csv"
     label = "academicSessions.csv"
     kind = "session"
-    model = AcademicSession
     row_model = AcademicSessionRow
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.changed_terms: list[int] = []
-
-    def record(
-        self, line: int, row: AcademicSessionRow, lookups: dict[str, int]
-    ) -> IncomingRecord | None:
-        parent = self.parent_id(line, row, lookups)
-        if parent is False:
+    def record(self, line: int, row: AcademicSessionRow, lookups: Any) -> StagedRow | None:
+        parent = self.parent_sid(line, row)
+        if parent is None:
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(
                 row.title,
@@ -122,18 +97,6 @@ class AcademicSessionStep(TreeStep[AcademicSessionRow]):
                 "start_date": row.start_date,
                 "end_date": row.end_date,
                 "school_year": row.school_year,
-                "parent_id": parent,
+                "parent_sid": parent,
             },
         )
-
-    def after(self, pending: list[Pending], result: UpsertResult, lookups: Any) -> None:
-        super().after(pending, result, lookups)
-        # A term's dates may have moved: the sections in it keep ``ends_on`` right. New terms
-        # have no sections yet, so only terms that existed before the import matter.
-        top = self.ctx.before[self.kind]
-        self.changed_terms.extend(pk for pk in result.written_ids if pk <= top)
-
-    def finish(self) -> None:
-        super().finish()
-        if not self.ctx.errors:
-            sections_ends_on_refresh(term_ids=self.changed_terms)

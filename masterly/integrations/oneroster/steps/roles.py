@@ -1,24 +1,22 @@
 """Roles: who is a teacher, student, guardian, leader or admin, and where.
 
 OneRoster 1.1 gives one role per user row (users.csv ``role`` at its ``orgSourcedIds``);
-OneRoster 1.2 has roles.csv, a row per role. Both become ``RoleAssignment`` per
-(user, Masterly role, org), written here.
+OneRoster 1.2 has roles.csv, a row per role. Both are staged here per (user, Masterly role,
+org) and become ``RoleAssignment`` rows in the apply.
 """
 
 from __future__ import annotations
 
-from masterly.accounts.models import User
+from django.db import transaction
+
+from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import ImportContext
+from masterly.integrations.oneroster.models import StagedRole
 from masterly.integrations.oneroster.rows import RoleRow, parse_rows
-from masterly.integrations.oneroster.steps.base import FileStep, sourced_pks
+from masterly.integrations.oneroster.staging import known_ids, org_types
+from masterly.integrations.oneroster.steps.base import FileStep
 from masterly.integrations.oneroster.summary import FileSummary
 from masterly.roster.models import Org, Role
-from masterly.roster.services import (
-    RoleKey,
-    role_assignments_deactivate_missing,
-    role_assignments_existing,
-    role_assignments_upsert,
-)
 
 PLAIN_ROLES = {
     "teacher": Role.TEACHER,
@@ -51,8 +49,11 @@ def masterly_role(oneroster_role: str, org_type: str) -> Role | None:
     return PLAIN_ROLES.get(oneroster_role)
 
 
+RoleKey = tuple[str, str, str]  # (user sourcedId, Masterly role, org sourcedId)
+
+
 class RoleWriter:
-    """Writes role assignments a chunk at a time and sweeps the ones a bulk file dropped."""
+    """Stages role assignments a chunk at a time; the apply writes and sweeps them."""
 
     kind = "role"
 
@@ -61,28 +62,17 @@ class RoleWriter:
         self.entry = entry
 
     def write(self, assignments: dict[RoleKey, bool]) -> None:
-        ctx = self.ctx
-        existing = role_assignments_existing(user_ids={user for user, _, _ in assignments})
-        met = ctx.touched(self.kind, (existing[k].pk for k in assignments if k in existing))
-        fresh: dict[RoleKey, bool] = {}
-        for key, primary in assignments.items():
-            before = existing.get(key)
-            if before is not None and before.pk in met:
-                # Already written by an earlier row of this import (a teacher who is also an
-                # aide at the same school): it only ever gains "primary".
-                if primary and not before.is_primary:
-                    fresh[key] = True
-                continue
-            fresh[key] = primary
-        result = role_assignments_upsert(assignments=fresh, existing=existing)
-        ctx.mark_seen(self.kind, result.existing_ids)
-        self.entry.counts.add(result.counts)
+        token = self.ctx.token
+        insert_rows(
+            StagedRole,
+            (
+                {"token": token, "user_sid": user, "role": role, "org_sid": org, "is_primary": p}
+                for (user, role, org), p in assignments.items()
+            ),
+        )
 
     def finish(self) -> None:
-        if not self.ctx.errors:
-            self.entry.counts.deactivated += role_assignments_deactivate_missing(
-                seen=self.ctx.seen(self.kind), up_to_pk=self.ctx.before[self.kind]
-            )
+        self.ctx.applies.append((self.kind, self.entry))
 
 
 class RoleStep(FileStep):
@@ -97,8 +87,9 @@ class RoleStep(FileStep):
 
     def chunk(self, chunk: list[tuple[int, dict[str, str]]]) -> None:
         rows = self.unique(parse_rows(RoleRow, self.filename, chunk, self.ctx.errors))
-        users = sourced_pks(User, {row.user_sourced_id for _, row in rows})
-        orgs = sourced_pks(Org, {row.org_sourced_id for _, row in rows}, "type")
+        token = self.ctx.token
+        users = known_ids("user", token, {row.user_sourced_id for _, row in rows})
+        orgs = org_types(token, {row.org_sourced_id for _, row in rows})
         assignments: dict[RoleKey, bool] = {}
         for line, row in rows:
             user = self.resolve(
@@ -111,7 +102,8 @@ class RoleStep(FileStep):
             if role is not None:
                 key = (user, role.value, org[0])
                 assignments[key] = assignments.get(key, False) or row.role_type == "primary"
-        self.writer.write(assignments)
+        with transaction.atomic():
+            self.writer.write(assignments)
 
     def finish(self) -> None:
         self.writer.finish()

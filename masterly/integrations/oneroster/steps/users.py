@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from masterly.accounts.models import User
 from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import ImportContext, row_hash
 from masterly.integrations.oneroster.models import AgentPair
 from masterly.integrations.oneroster.rows import UserRow, UserRowV11
-from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, sourced_pks
-from masterly.integrations.oneroster.steps.roles import RoleWriter, masterly_role
-from masterly.roster.models import Org
-from masterly.roster.services import IncomingRecord, RoleKey, UpsertResult
+from masterly.integrations.oneroster.staging import org_types, username_holders
+from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, StagedRow
+from masterly.integrations.oneroster.steps.roles import RoleKey, RoleWriter, masterly_role
 
 
 @dataclass
 class UserRefs:
     holders: dict[str, str | None]  # username → sourcedId of whoever has it now
-    orgs: dict[str, tuple[int, str]] = field(default_factory=dict)  # 1.1: → (pk, type)
+    orgs: dict[str, tuple[str, str]] = field(default_factory=dict)  # 1.1: → (sid, type)
     in_chunk: dict[str, int] = field(default_factory=dict)  # username → first line here
 
 
@@ -26,7 +24,6 @@ class UserStep(SourcedFileStep[UserRow]):
     filename = "users.csv"
     label = "users.csv"
     kind = "user"
-    model = User
 
     def __init__(self, ctx: ImportContext) -> None:
         super().__init__(ctx)
@@ -39,16 +36,13 @@ class UserStep(SourcedFileStep[UserRow]):
 
     def lookup(self, rows: list[tuple[int, UserRow]]) -> UserRefs:
         usernames = {row.username or row.sourced_id for _, row in rows}
-        holders = dict(
-            User.objects.filter(username__in=usernames).values_list("username", "sourced_id")
-        )
-        refs = UserRefs(holders=holders)
+        refs = UserRefs(holders=username_holders(self.ctx.token, usernames))
         if self.v11:
             orgs = {org for _, row in rows for org in row.org_sourced_ids}  # type: ignore[attr-defined]
-            refs.orgs = sourced_pks(Org, orgs, "type")
+            refs.orgs = org_types(self.ctx.token, orgs)
         return refs
 
-    def record(self, line: int, row: UserRow, refs: UserRefs) -> IncomingRecord | None:
+    def record(self, line: int, row: UserRow, refs: UserRefs) -> StagedRow | None:
         username = row.username or row.sourced_id  # OneRoster allows an empty username
         ok = self.username_free(line, row, username, refs)
         if isinstance(row, UserRowV11):
@@ -59,7 +53,7 @@ class UserStep(SourcedFileStep[UserRow]):
                 )
         if not ok:
             return None
-        return IncomingRecord(
+        return StagedRow(
             row.sourced_id,
             row_hash(
                 username,
@@ -105,7 +99,7 @@ class UserStep(SourcedFileStep[UserRow]):
             return False
         return True
 
-    def after(self, pending: list[Pending], result: UpsertResult, refs: UserRefs) -> None:
+    def after(self, pending: list[Pending], refs: UserRefs) -> None:
         ctx = self.ctx
         insert_rows(
             AgentPair,
@@ -126,7 +120,7 @@ class UserStep(SourcedFileStep[UserRow]):
             for _, row, record in pending:
                 if not record.fields:
                     continue  # a person to be deleted keeps no role
-                user = result.ids[record.sourced_id]
+                user = record.sourced_id
                 for position, org_id in enumerate(row.org_sourced_ids):
                     pk, org_type = refs.orgs[org_id]
                     role = masterly_role(row.role, org_type)

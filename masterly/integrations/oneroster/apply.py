@@ -1,0 +1,48 @@
+"""The apply: the staged difference written to the roster, set-based, in the caller's one short
+transaction (ADR 12). Each kind is a few statements whatever its number of rows."""
+
+from __future__ import annotations
+
+from masterly.integrations.oneroster.context import ImportContext
+from masterly.integrations.oneroster.models import (
+    AgentPair,
+    StagedRole,
+    StagedSection,
+    StagedSectionTerm,
+    StagedSession,
+)
+from masterly.integrations.oneroster.staging import KINDS
+from masterly.roster.services import (
+    guardian_links_apply,
+    role_assignments_apply,
+    section_terms_apply,
+    sections_ends_on_apply,
+    staged_records_apply,
+)
+
+
+def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
+    """Apply every staged kind in the order references need; ``on_file`` gets the file being
+    applied (for a message if the database refuses a row)."""
+    token = ctx.token
+    for kind, entry in ctx.applies:
+        file = entry.file.split(":")[0]
+        on_file.append(file)
+        complete = ctx.is_bulk(file)
+        if kind == "role":
+            counts = role_assignments_apply(staged_roles=StagedRole, token=token, complete=complete)
+        elif kind == "guardian":
+            counts = guardian_links_apply(staged_pairs=AgentPair, token=token, complete=complete)
+        else:
+            counts = staged_records_apply(
+                kind=KINDS[kind], token=token, now=ctx.now, complete=complete
+            )
+            if kind == "section" and (counts.created or counts.updated):
+                section_terms_apply(
+                    staged_sections=StagedSection, staged_terms=StagedSectionTerm, token=token
+                )
+        entry.counts.add(counts)
+    if any(kind in {"session", "section"} and entry.changes for kind, entry in ctx.applies):
+        sections_ends_on_apply(
+            staged_sections=StagedSection, staged_sessions=StagedSession, token=token
+        )

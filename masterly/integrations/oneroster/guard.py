@@ -1,0 +1,72 @@
+"""The mass-deactivation guard: a bulk file that would retire much of the district is refused
+unless an admin confirms it (a users.csv with only its header must never empty the district).
+
+It counts, before anything is applied, the active people the files would deactivate and the
+enrollments of classes that have not ended yet; a new school year's export that retires last
+year's classes passes, because classes whose last term has ended are not counted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from masterly.integrations.oneroster.context import ImportContext
+from masterly.integrations.oneroster.errors import MassDeactivationRefused, RosterImportError
+from masterly.integrations.oneroster.staging import KINDS
+from masterly.roster.models import Section
+from masterly.roster.services import staged_would_deactivate
+
+CONFIRM = (
+    "Nothing was changed. If this is what the district means (for example a new school year), "
+    "confirm it: press “Import anyway” on the import's page, or run the command again with "
+    "--allow-mass-deactivation."
+)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %"
+
+
+def deactivation_guard(ctx: ImportContext) -> None:
+    """Raise ``MassDeactivationRefused`` when the staged files would deactivate more than the
+    allowed share of the active people or of the current enrollments (two queries)."""
+    share = float(settings.ONEROSTER_MAX_DEACTIVATION_SHARE)
+    kinds = {kind for kind, _ in ctx.applies}
+    numbers: dict[str, object] = {"share": share}
+    problems: list[RosterImportError] = []
+    allowed = _percent(int(share * 1000), 1000)
+    if "user" in kinds:
+        gone, active = staged_would_deactivate(kind=KINDS["user"], token=ctx.token)
+        numbers["people"] = [gone, active]
+        if active and gone > share * active:
+            problems.append(
+                RosterImportError(
+                    file="users.csv",
+                    message=f"this import would deactivate {gone:,} of the {active:,} active "
+                    f"people ({_percent(gone, active)}); more than {allowed} needs an admin's "
+                    f"confirmation. {CONFIRM}",
+                )
+            )
+    if "enrollment" in kinds:
+        section = connection.ops.quote_name(Section._meta.db_table)
+        gone, current = staged_would_deactivate(
+            kind=KINDS["enrollment"],
+            token=ctx.token,
+            among=f"l.section_id IN (SELECT id FROM {section} WHERE is_active "  # noqa: S608
+            "AND (ends_on IS NULL OR ends_on >= %s))",
+            params=[timezone.localdate()],
+        )
+        numbers["enrollments"] = [gone, current]
+        if current and gone > share * current:
+            problems.append(
+                RosterImportError(
+                    file="enrollments.csv",
+                    message=f"this import would deactivate {gone:,} of the {current:,} "
+                    f"enrollments in classes that have not ended ({_percent(gone, current)}); "
+                    f"more than {allowed} needs an admin's confirmation. {CONFIRM}",
+                )
+            )
+    if problems:
+        raise MassDeactivationRefused(problems, numbers)
