@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.errors import MassDeactivationRefused, RosterImportError
@@ -18,15 +19,33 @@ from masterly.integrations.oneroster.staging import KINDS
 from masterly.roster.models import Section
 from masterly.roster.services import staged_would_deactivate
 
-CONFIRM = (
+CONFIRM = gettext_lazy(
     "Nothing was changed. If this is what the district means (for example a new school year), "
     "confirm it: press “Import anyway” on the import's page, or run the command again with "
     "--allow-mass-deactivation."
+)
+PEOPLE = gettext_lazy(
+    "this import would deactivate %(gone)s of the %(total)s active people (%(percent)s); more "
+    "than %(allowed)s needs an admin's confirmation. %(confirm)s"
+)
+ENROLLMENTS = gettext_lazy(
+    "this import would deactivate %(gone)s of the %(total)s enrollments in classes that have "
+    "not ended (%(percent)s); more than %(allowed)s needs an admin's confirmation. %(confirm)s"
 )
 
 
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %"
+
+
+def _message(template: str, gone: int, total: int, allowed: str) -> str:
+    return template % {
+        "gone": f"{gone:,}",
+        "total": f"{total:,}",
+        "percent": _percent(gone, total),
+        "allowed": allowed,
+        "confirm": CONFIRM,
+    }
 
 
 def deactivation_guard(ctx: ImportContext) -> None:
@@ -43,10 +62,7 @@ def deactivation_guard(ctx: ImportContext) -> None:
         if active and gone > share * active:
             problems.append(
                 RosterImportError(
-                    file="users.csv",
-                    message=f"this import would deactivate {gone:,} of the {active:,} active "
-                    f"people ({_percent(gone, active)}); more than {allowed} needs an admin's "
-                    f"confirmation. {CONFIRM}",
+                    file="users.csv", message=_message(str(PEOPLE), gone, active, allowed)
                 )
             )
     if "enrollment" in kinds:
@@ -63,9 +79,7 @@ def deactivation_guard(ctx: ImportContext) -> None:
             problems.append(
                 RosterImportError(
                     file="enrollments.csv",
-                    message=f"this import would deactivate {gone:,} of the {current:,} "
-                    f"enrollments in classes that have not ended ({_percent(gone, current)}); "
-                    f"more than {allowed} needs an admin's confirmation. {CONFIRM}",
+                    message=_message(str(ENROLLMENTS), gone, current, allowed),
                 )
             )
     if problems:

@@ -18,7 +18,11 @@ from masterly.core.worker.dead_runs import heartbeat_stopped
 from masterly.core.worker.heartbeat import keep_alive
 from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.oneroster.context import ProgressCallback
-from masterly.integrations.oneroster.errors import RosterImportError, RosterImportRejected
+from masterly.integrations.oneroster.errors import (
+    MassDeactivationRefused,
+    RosterImportError,
+    RosterImportRejected,
+)
 from masterly.integrations.oneroster.importer import roster_import
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import cache_progress, clear_progress
@@ -36,6 +40,7 @@ def import_run_start(
     origin: ImportRun.Origin,
     dry_run: bool = False,
     upload: str = "",
+    allow_mass_deactivation: bool = False,
 ) -> ImportRun:
     return ImportRun.objects.create(
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -43,14 +48,12 @@ def import_run_start(
         origin=origin,
         dry_run=dry_run,
         upload=upload,
+        allow_mass_deactivation=allow_mass_deactivation,
     )
 
 
 def import_run_upload(*, upload: UploadedFile, actor: Any, dry_run: bool = False) -> ImportRun:
     """Keep the uploaded zip, record the run and queue it for the worker (run + task together)."""
-    # Imported here: the task module imports this one to run the import.
-    from masterly.integrations.oneroster.tasks import run_oneroster_import
-
     stored = default_storage.save(f"{UPLOAD_FOLDER}/{uuid4().hex}.zip", upload)
     with transaction.atomic():
         run = import_run_start(
@@ -60,9 +63,35 @@ def import_run_upload(*, upload: UploadedFile, actor: Any, dry_run: bool = False
             dry_run=dry_run,
             upload=stored,
         )
-        result = run_oneroster_import.enqueue(run_id=run.pk)
-        run.task_id = str(result.id)
-        run.save(update_fields=["task_id"])
+        _enqueue(run)
+    return run
+
+
+def _enqueue(run: ImportRun) -> None:
+    # Imported here: the task module imports this one to run the import.
+    from masterly.integrations.oneroster.tasks import run_oneroster_import
+
+    result = run_oneroster_import.enqueue(run_id=run.pk)
+    run.task_id = str(result.id)
+    run.save(update_fields=["task_id"])
+
+
+class NotAwaitingConfirmation(Exception):
+    """Only a run refused by the mass-deactivation guard, its upload still kept, is confirmed."""
+
+
+def import_run_confirm(*, run: ImportRun) -> ImportRun:
+    """An admin confirms a run the mass-deactivation guard refused: queue it again, allowed."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportRun.Status.NEEDS_CONFIRMATION or not run.upload:
+            raise NotAwaitingConfirmation
+        run.status = ImportRun.Status.QUEUED
+        run.allow_mass_deactivation = True
+        run.errors = []
+        run.finished_at = None
+        run.save(update_fields=["status", "allow_mass_deactivation", "errors", "finished_at"])
+        _enqueue(run)
     return run
 
 
@@ -84,7 +113,12 @@ def import_run_execute(
                 actor=run.created_by,
                 progress=cache_progress(run.pk, also=progress),
                 dry_run=run.dry_run,
+                allow_mass_deactivation=run.allow_mass_deactivation,
             )
+    except MassDeactivationRefused as refused:
+        # The upload is kept: an admin who confirms runs the same files again.
+        run.status = ImportRun.Status.NEEDS_CONFIRMATION
+        run.errors = [error.as_dict() for error in refused.errors]
     except RosterImportRejected as rejected:
         run.status = ImportRun.Status.FAILED
         run.errors = [error.as_dict() for error in rejected.errors]
@@ -104,7 +138,7 @@ def import_run_execute(
         run.summary = summary.as_dict()
     finally:
         run.finished_at = timezone.now()
-        if run.upload:
+        if run.upload and run.status != ImportRun.Status.NEEDS_CONFIRMATION:
             default_storage.delete(run.upload)  # no copy of the district's people stays behind
             run.upload = ""
         run.save(update_fields=["status", "errors", "summary", "finished_at", "upload"])

@@ -6,4 +6,5 @@ app_name = "oneroster"
 urlpatterns = [
     path("", views.imports, name="imports"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/confirm/", views.run_confirm, name="confirm"),
 ]

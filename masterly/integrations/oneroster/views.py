@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
@@ -14,7 +16,12 @@ from masterly.integrations.oneroster.errors import RosterImportError
 from masterly.integrations.oneroster.forms import RosterUploadForm
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import read_progress
-from masterly.integrations.oneroster.services import import_run_upload, import_runs_fail_dead
+from masterly.integrations.oneroster.services import (
+    NotAwaitingConfirmation,
+    import_run_confirm,
+    import_run_upload,
+    import_runs_fail_dead,
+)
 from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.roster.access import is_district_admin
 
@@ -57,3 +64,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": [RosterImportError.from_dict(error) for error in run.errors],
     }
     return render(request, "oneroster/run.html", context)
+
+
+@require_POST
+@login_required
+def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """“Import anyway”: the admin confirms a run the mass-deactivation guard refused."""
+    _district_admin_only(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        import_run_confirm(run=run)
+    except NotAwaitingConfirmation:
+        messages.error(request, _("This import is not waiting for a confirmation."))
+    else:
+        messages.success(request, _("%(file)s is queued again.") % {"file": run.filename})
+    return redirect("oneroster:run", pk=run.pk)

@@ -1,4 +1,5 @@
-"""``masterly import-oneroster PATH [--dry-run]``: a OneRoster bulk set from a .zip or a folder."""
+"""``masterly import-oneroster PATH [--dry-run] [--allow-mass-deactivation]``: a OneRoster bulk
+set from a .zip or a folder."""
 
 from __future__ import annotations
 
@@ -24,15 +25,33 @@ class Command(BaseCommand):
             action="store_true",
             help="check the files and show what would change, then change nothing",
         )
+        parser.add_argument(
+            "--allow-mass-deactivation",
+            action="store_true",
+            help="import even if the files deactivate more than ONEROSTER_MAX_DEACTIVATION_SHARE "
+            "of the active people or current enrollments (a new school year, say)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         dry_run = options["dry_run"]
         self.stdout.write(f"{'Checking' if dry_run else 'Importing'} {path} …")
         run = import_run_start(
-            actor=None, filename=path.name, origin=ImportRun.Origin.COMMAND, dry_run=dry_run
+            actor=None,
+            filename=path.name,
+            origin=ImportRun.Origin.COMMAND,
+            dry_run=dry_run,
+            allow_mass_deactivation=options["allow_mass_deactivation"],
         )
         import_run_execute(run=run, path=path, progress=self.progress_printer())
+        if run.status == ImportRun.Status.NEEDS_CONFIRMATION:
+            for error in run.errors:
+                self.stderr.write(f"  {RosterImportError.from_dict(error)}")
+            raise CommandError(
+                "Refused: the files would deactivate too much of the district. If that is "
+                "right, run the command again with --allow-mass-deactivation.",
+                returncode=1,
+            )
         if run.status == ImportRun.Status.FAILED:
             self.stderr.write(
                 "The import was rejected and nothing was changed. Fix these problems in the "

@@ -1,0 +1,118 @@
+"""Both answers to the mass-deactivation guard, on the command line and on the web: refused
+(nothing changed, the numbers shown, how to confirm said), then confirmed and imported."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from masterly.accounts.models import User
+from masterly.integrations.oneroster.models import ImportRun
+from masterly.roster.models import Enrollment
+from tests.oneroster.builders import district, snapshot
+from tests.oneroster.test_oneroster_guard import PEOPLE, bigger_district, header_only_users
+from tests.oneroster.test_oneroster_web import run_worker, upload, with_worker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def run_command(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_oneroster", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_the_command_refuses_until_allow_mass_deactivation_is_given(tmp_path):
+    run_command(str(bigger_district().write_zip(tmp_path / "first.zip")))
+    path = header_only_users().write_zip(tmp_path / "empty-users.zip")
+    before = snapshot()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="--allow-mass-deactivation") as refused:
+        call_command("import_oneroster", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert refused.value.returncode == 1
+    assert f"users.csv: this import would deactivate {PEOPLE} of the {PEOPLE} active" in (
+        err.getvalue()
+    )
+    assert snapshot() == before
+    assert ImportRun.objects.latest("pk").status == ImportRun.Status.NEEDS_CONFIRMATION
+
+    out, _ = run_command(str(path), "--allow-mass-deactivation")
+
+    assert "deactivated" in out
+    assert not User.objects.filter(sourced_id__isnull=False, is_active=True).exists()
+
+
+@with_worker
+def test_the_web_asks_for_confirmation_then_imports_anyway(client, world, tmp_path):
+    world.admin.sourced_id = None  # made in Masterly: no import deactivates it
+    world.admin.save(update_fields=["sourced_id"])
+    client.force_login(world.admin)
+    upload(client, district(), tmp_path)  # none of the world's 10 imported people is in it
+
+    run_worker()
+
+    run = ImportRun.objects.get()
+    page_url = reverse("oneroster:run", args=[run.pk])
+    assert run.status == ImportRun.Status.NEEDS_CONFIRMATION
+    assert run.upload and default_storage.exists(run.upload)  # kept for the confirmation
+    assert not Enrollment.objects.filter(sourced_id="e1").exists()
+    assert User.objects.get(pk=world.student.pk).is_active
+    page = client.get(page_url).content.decode()
+    assert "http-equiv" not in page
+    assert "would deactivate 10 of the 11 active people (91 %)" in page
+    assert f'<form method="post" action="{reverse("oneroster:confirm", args=[run.pk])}">' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert "Import anyway" in page
+
+    response = client.post(reverse("oneroster:confirm", args=[run.pk]))
+
+    assert response.status_code == 302
+    assert response.url == page_url
+    run.refresh_from_db()
+    assert (run.status, run.allow_mass_deactivation, run.errors) == ("queued", True, [])
+    run_worker()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert run.upload == ""
+    assert Enrollment.objects.filter(sourced_id__in=["e1", "e2", "e3"]).count() == 3
+    assert not User.objects.get(pk=world.student.pk).is_active
+    assert "The roster was imported." in client.get(page_url).content.decode()
+
+
+def test_only_a_refused_run_is_confirmed_and_only_by_a_district_admin(client, world):
+    run = ImportRun.objects.create(filename="r.zip", status=ImportRun.Status.SUCCEEDED)
+    confirm = reverse("oneroster:confirm", args=[run.pk])
+    client.force_login(world.teacher)
+    assert client.post(confirm).status_code == 403
+
+    client.force_login(world.admin)
+    response = client.post(confirm, follow=True)
+
+    assert "This import is not waiting for a confirmation." in response.content.decode()
+    run.refresh_from_db()
+    assert (run.status, run.allow_mass_deactivation) == ("succeeded", False)
+    assert client.get(confirm).status_code == 405
+
+
+def test_the_confirmation_needs_the_csrf_token(world):
+    run = ImportRun.objects.create(
+        filename="r.zip", status=ImportRun.Status.NEEDS_CONFIRMATION, upload="oneroster/x.zip"
+    )
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.admin)
+
+    assert browser.post(reverse("oneroster:confirm", args=[run.pk])).status_code == 403
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.NEEDS_CONFIRMATION
