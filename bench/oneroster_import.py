@@ -3,6 +3,7 @@
     .venv/bin/python bench/oneroster_import.py                  # 100,000 users, 500,000 enrollments
     .venv/bin/python bench/oneroster_import.py --quick          # 5,000 users, 25,000 enrollments
     .venv/bin/python bench/oneroster_import.py --users 20000 --enrollments 100000
+    .venv/bin/python bench/oneroster_import.py --with-saves     # and teachers saving meanwhile
 
 It generates the files into a temporary folder, imports them into a fresh database (timing it
 and noting the peak memory), imports them again (which must change nothing), then loads the
@@ -11,6 +12,13 @@ all: the raw baseline the import is compared with, in the same run on the same m
 
 With DATABASE_URL unset it uses SQLite files in a temporary MASTERLY_DATA_DIR; with a
 PostgreSQL DATABASE_URL it creates (and afterwards drops) two databases beside the named one.
+
+Each import prints its apply time too: the one short transaction that writes the roster
+(ADR 12). ``--with-saves`` adds a small tracker (50 students, 10 standards) before the
+import, then imports the same files again into a fresh database while a second process saves
+a score through ``masterly.trackers.services.evidence_record`` every 100 ms; it prints the
+saves' p50/p95, how many failed, and the import's time against the import alone (goal: no
+save fails, at most 25 % slower). It skips the re-import and the baseline.
 """
 
 from __future__ import annotations
@@ -43,6 +51,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--enrollments", type=int, default=500_000)
     parser.add_argument("--quick", action="store_true", help="5,000 users, 25,000 enrollments")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--with-saves",
+        action="store_true",
+        help="import again while a second process saves a score every 100 ms",
+    )
     args = parser.parse_args()
     if args.quick:
         args.users, args.enrollments = 5_000, 25_000
@@ -367,6 +380,108 @@ def baseline_load(folder: Path) -> None:
     )
 
 
+# ---------------------------------------------------------------------------- saves meanwhile
+
+SAVE_EVERY = 0.1  # seconds
+
+
+def build_tracker() -> dict[str, Any]:
+    """A teacher's tracker for the saves: 50 students, 10 standards (mastery_recompute's)."""
+    import mastery_recompute
+
+    return mastery_recompute.build_world(50, 2, 10)
+
+
+def save_scores(world: dict[str, Any], stop: Any, results: Any) -> None:
+    """In a second process: one score every SAVE_EVERY seconds until ``stop`` is set."""
+    import random
+
+    from django.utils import timezone
+
+    from masterly.accounts.models import User
+    from masterly.standards.models import Standard
+    from masterly.trackers.services import evidence_record
+
+    rng = random.Random(11)
+    teacher = User.objects.get(pk=world["teacher"])
+    students = list(User.objects.filter(pk__in=world["students"]))
+    standards = list(Standard.objects.filter(pk__in=world["standards"]))
+    times: list[float] = []
+    failures: list[str] = []
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            evidence_record(
+                actor=teacher,
+                student=rng.choice(students),
+                standard=rng.choice(standards),
+                points_earned=rng.randint(0, 4),
+                points_possible=4,
+                assessed_on=timezone.localdate(),
+                source="manual",
+            )
+        except Exception as error:  # counted and shown: the point of the bench
+            failures.append(repr(error))
+        took = time.perf_counter() - started
+        times.append(took * 1000)
+        time.sleep(max(0.0, SAVE_EVERY - took))
+    results.put((times, failures))
+
+
+def import_with_saves(folder: Path, world: dict[str, Any]) -> tuple[float, list[float], list[str]]:
+    import multiprocessing
+
+    from django.db import connections
+
+    from masterly.integrations.oneroster.importer import roster_import
+    from masterly.integrations.oneroster.source import FolderSource
+
+    context = multiprocessing.get_context("fork")
+    stop, results = context.Event(), context.Queue()
+    connections.close_all()  # the child opens its own
+    saver = context.Process(target=save_scores, args=(world, stop, results))
+    saver.start()
+    time.sleep(1)  # the saver is up and saving
+    started = time.perf_counter()
+    summary = roster_import(source=FolderSource(folder), actor=None, allow_mass_deactivation=True)
+    imported = time.perf_counter() - started
+    print(f"  apply      {summary.apply_seconds:7.1f} s   (of the import with saves)")
+    stop.set()
+    times, failures = results.get(timeout=120)
+    saver.join(timeout=60)
+    return imported, times, failures
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def fresh_default_database() -> None:
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+
+def run_with_saves(folder: Path, alone: float) -> None:
+    fresh_default_database()
+    world = build_tracker()
+    imported, times, failures = import_with_saves(folder, world)
+    print(
+        f"  with saves {imported:7.1f} s   {100 * (imported / alone - 1):+.0f} % against the "
+        f"import alone (goal: at most +25 %)"
+    )
+    print(
+        f"  saves      {len(times):,} saved every {SAVE_EVERY * 1000:.0f} ms: p50 "
+        f"{percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, max "
+        f"{max(times, default=0):.0f} ms; {len(failures)} failed"
+    )
+    for failure in failures[:5]:
+        print(f"    {failure}")
+
+
 # ---------------------------------------------------------------------------- the run
 
 
@@ -407,9 +522,13 @@ def main() -> None:
         )
         print(f"  generate   {generated:7.1f} s")
         rss_before = peak_rss_mb()
+        if args.with_saves:
+            build_tracker()  # the same database as the import with saves will have
 
         started = time.perf_counter()
-        summary = roster_import(source=FolderSource(folder), actor=None)
+        summary = roster_import(
+            source=FolderSource(folder), actor=None, allow_mass_deactivation=args.with_saves
+        )
         imported = time.perf_counter() - started
         rss_import = peak_rss_mb()
         totals = summary.totals()
@@ -417,13 +536,17 @@ def main() -> None:
             f"  import     {imported:7.1f} s   {totals.created:,} records created; peak RSS "
             f"{rss_import:.0f} MB ({rss_before:.0f} MB before)"
         )
+        print(f"  apply      {summary.apply_seconds:7.1f} s   (the only write transaction)")
+        if args.with_saves:
+            run_with_saves(folder, imported)
+            return
 
         started = time.perf_counter()
         again = roster_import(source=FolderSource(folder), actor=None)
         reimported = time.perf_counter() - started
         print(
             f"  re-import  {reimported:7.1f} s   {again.changes:,} changes; peak RSS "
-            f"{peak_rss_mb():.0f} MB"
+            f"{peak_rss_mb():.0f} MB; apply {again.apply_seconds:.1f} s"
         )
         if again.changes:
             print(again.as_table())

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from masterly.accounts.models import User
+from masterly.core.bulk import rows_where_in
 from masterly.integrations.oneroster.models import (
     AgentPair,
     StagedCourse,
@@ -91,6 +92,15 @@ SCRATCH: tuple[type[models.Model], ...] = (
 CLEAR_BATCH = 20_000
 
 
+def _staged(
+    model: type[models.Model], token: int, key: str, keys: Collection[str], *columns: str
+) -> list[tuple[Any, ...]]:
+    """This import's staged rows (not to be deleted) whose ``key`` is one of ``keys``: one
+    query binding the keys as they are (another import's rows are dropped here; rare)."""
+    rows = rows_where_in(model, ("token", "deleted", *columns), key, keys)
+    return [row[2:] for row in rows if row[0] == token and not row[1]]
+
+
 def known_ids(kind: str, token: int, sourced_ids: Collection[str]) -> dict[str, str]:
     """sourcedId → itself for those that name a record staged by this import (and not to be
     deleted) or already in the roster: two queries."""
@@ -98,12 +108,12 @@ def known_ids(kind: str, token: int, sourced_ids: Collection[str]) -> dict[str, 
     if not ids:
         return {}
     spec = KINDS[kind]
-    staged = spec.staged._default_manager.filter(token=token, deleted=False, sourced_id__in=ids)
-    found = set(staged.values_list("sourced_id", flat=True))
+    found = {sid for (sid,) in _staged(spec.staged, token, "sourced_id", ids, "sourced_id")}
     rest = ids - found
     if rest:
-        live = spec.live._default_manager.filter(sourced_id__in=rest)
-        found.update(live.values_list("sourced_id", flat=True))
+        found.update(
+            sid for (sid,) in rows_where_in(spec.live, ("sourced_id",), "sourced_id", rest)
+        )
     return {sid: sid for sid in found}
 
 
@@ -112,9 +122,8 @@ def org_types(token: int, sourced_ids: Collection[str]) -> dict[str, tuple[str, 
     ids = set(sourced_ids) - {""}
     if not ids:
         return {}
-    found = dict(Org.objects.filter(sourced_id__in=ids).values_list("sourced_id", "type"))
-    staged = StagedOrg.objects.filter(token=token, deleted=False, sourced_id__in=ids)
-    found.update(staged.values_list("sourced_id", "type"))
+    found = dict(rows_where_in(Org, ("sourced_id", "type"), "sourced_id", ids))
+    found.update(_staged(StagedOrg, token, "sourced_id", ids, "sourced_id", "type"))
     return {sid: (sid, kind) for sid, kind in found.items()}
 
 
@@ -122,19 +131,16 @@ def already_staged(kind: str, token: int, sourced_ids: Collection[str]) -> set[s
     """The sourcedIds an earlier chunk of this file staged: a repeated row."""
     if not sourced_ids:
         return set()
-    staged = KINDS[kind].staged._default_manager.filter(
-        token=token, sourced_id__in=list(sourced_ids)
-    )
-    return set(staged.values_list("sourced_id", flat=True))
+    rows = rows_where_in(KINDS[kind].staged, ("token", "sourced_id"), "sourced_id", sourced_ids)
+    return {sid for row_token, sid in rows if row_token == token}
 
 
 def username_holders(token: int, usernames: Collection[str]) -> dict[str, str | None]:
     """username → sourcedId of whoever has it now or was given it by an earlier chunk."""
     holders: dict[str, Any] = dict(
-        User.objects.filter(username__in=usernames).values_list("username", "sourced_id")
+        rows_where_in(User, ("username", "sourced_id"), "username", usernames)
     )
-    staged = StagedUser.objects.filter(token=token, deleted=False, username__in=usernames)
-    holders.update(staged.values_list("username", "sourced_id"))
+    holders.update(_staged(StagedUser, token, "username", usernames, "username", "sourced_id"))
     return holders
 
 
