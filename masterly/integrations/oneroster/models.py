@@ -100,7 +100,9 @@ class StagedRecord(models.Model):
 
 
 def _lookup(name: str) -> list[models.Index]:
-    return [models.Index(fields=["token", "sourced_id"], name=name)]
+    # sourcedId first: a chunk looks up its ids (earlier lines, references) without a token
+    # in the index's way, and the apply joins on it.
+    return [models.Index(fields=["sourced_id", "token"], name=name)]
 
 
 class StagedOrg(StagedRecord):
@@ -178,7 +180,7 @@ class StagedUser(StagedRecord):
     class Meta:
         indexes = [
             *_lookup("oneroster_staged_user"),
-            models.Index(fields=["token", "username"], name="oneroster_staged_username"),
+            models.Index(fields=["username", "token"], name="oneroster_staged_username"),
         ]
 
 
