@@ -120,12 +120,13 @@ def _stamped(model: type[models.Model]) -> bool:
     return any(f.name == "updated_at" for f in model._meta.concrete_fields)
 
 
-def _defaults(kind: StagedKind, given: set[str]) -> tuple[list[str], list[str], list[Any]]:
+def _defaults(
+    kind: StagedKind, given: set[str], now: datetime.datetime
+) -> tuple[list[str], list[str], list[Any]]:
     """Columns a new row needs that the staged row does not give: their defaults."""
     columns: list[str] = []
     sql: list[str] = []
     params: list[Any] = []
-    now = datetime.datetime.now(tz=datetime.UTC)
     for f in kind.live._meta.concrete_fields:
         if f.primary_key or f.column in given:
             continue
@@ -167,10 +168,11 @@ def staged_records_apply(
     counts = staged_counts(kind=kind, token=token)
     live, staged = _table(kind.live), _table(kind.staged)
     stamped = _stamped(kind.live)
+    stamp = connection.ops.adapt_datetimefield_value(now)
     base = ["sourced_id", "source_hash", "is_active", *kind.columns]
     refs = list(kind.references)
     given = {*base, *(r.column for r in refs)} | ({kind.parent.column} if kind.parent else set())
-    more_columns, more_sql, more_params = _defaults(kind, given)
+    more_columns, more_sql, more_params = _defaults(kind, given, now)
     if kind.parent:  # set below, when every row exists
         more_columns.append(kind.parent.column)
         more_sql.append("NULL")
@@ -190,7 +192,7 @@ def staged_records_apply(
     stamp_params: list[Any] = []
     if stamped:
         sets.append(f"{_q('updated_at')} = %s")
-        stamp_params = [now]
+        stamp_params = [stamp]
     if counts.updated or counts.deactivated:
         _execute(
             f"UPDATE {live} SET {', '.join(sets)} FROM {staged} s "  # noqa: S608
@@ -207,7 +209,7 @@ def staged_records_apply(
             [token],
         )
     off = f"is_active = %s{', updated_at = %s' if stamped else ''}"
-    off_params: list[Any] = [False, *([now] if stamped else [])]
+    off_params: list[Any] = [False, *([stamp] if stamped else [])]
     if counts.deactivated:
         _execute(
             f"UPDATE {live} SET {off} WHERE is_active AND sourced_id IN "  # noqa: S608
