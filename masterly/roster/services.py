@@ -338,14 +338,17 @@ def role_assignments_apply(
             f"OR {roles}.is_primary <> a.is_primary)",
             [True, token],
         )
+    # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with the
+    # grouped sub-query makes PostgreSQL group it again for every role: hours at scale).
     missing = (
-        f"WHERE is_active AND user_id IN (SELECT id FROM {user} WHERE sourced_id IS NOT NULL) "  # noqa: S608 - our own table names
-        f"AND NOT EXISTS (SELECT 1 FROM ({wanted}) a WHERE a.user_id = {roles}.user_id "
-        f"AND a.role = {roles}.role AND a.org_id = {roles}.org_id)"
+        f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
+        f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
+        f"AND a.org_id = r.org_id WHERE r.is_active AND u.sourced_id IS NOT NULL "
+        f"AND a.user_id IS NULL"
     )
-    if complete and _exists(f"FROM {roles} {missing}", [token]):
+    if complete and _exists(f"FROM ({missing}) m", [token]):
         counts.deactivated += _execute(
-            f"UPDATE {roles} SET is_active = %s {missing}",  # noqa: S608 - our own table names
+            f"UPDATE {roles} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token],
         )
     return counts
@@ -375,7 +378,7 @@ def guardian_links_apply(
         f"UNION SELECT u.id, a.id {pairs} AND {holds('u', Role.GUARDIAN)} "
         f"AND {holds('a', Role.STUDENT)}"
     )
-    same = f"g.guardian_id = {links}.guardian_id AND g.student_id = {links}.student_id"
+    same = "g.guardian_id = l.guardian_id AND g.student_id = l.student_id"
     created, revived, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN l.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN l.id IS NOT NULL AND NOT l.is_active THEN 1 ELSE 0 END), 0), "
@@ -392,19 +395,22 @@ def guardian_links_apply(
             f"AND l.student_id = g.student_id)",
             [True, token, token],
         )
+    # Joins against the wanted links computed once, never a NOT EXISTS correlated with them
+    # (PostgreSQL would compute the UNION again for every link).
+    joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
     if counts.updated:
         _execute(
-            f"UPDATE {links} SET is_active = %s WHERE NOT is_active "  # noqa: S608
-            f"AND EXISTS (SELECT 1 FROM ({wanted}) g WHERE {same})",
+            f"UPDATE {links} SET is_active = %s WHERE id IN "  # noqa: S608
+            f"(SELECT l.id {joined} WHERE NOT l.is_active AND g.guardian_id IS NOT NULL)",
             [True, token, token],
         )
     missing = (
-        f"WHERE is_active AND guardian_id IN (SELECT id FROM {user} WHERE sourced_id IS NOT "  # noqa: S608 - our own table names
-        f"NULL) AND NOT EXISTS (SELECT 1 FROM ({wanted}) g WHERE {same})"
+        f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
+        f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
     )
-    if complete and _exists(f"FROM {links} {missing}", [token, token]):
+    if complete and _exists(f"FROM ({missing}) m", [token, token]):
         counts.deactivated += _execute(
-            f"UPDATE {links} SET is_active = %s {missing}",  # noqa: S608 - our own table names
+            f"UPDATE {links} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token, token],
         )
     return counts
