@@ -3,6 +3,8 @@ transaction (ADR 14). Each kind is a few statements whatever its number of rows.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.models import (
     AgentPair,
@@ -25,6 +27,12 @@ def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
     """Apply every staged kind in the order references need; ``on_file`` gets the file being
     applied (for a message if the database refuses a row)."""
     token = ctx.token
+    if connection.vendor == "postgresql":
+        # Rows written earlier in this transaction have no statistics yet: the planner takes
+        # a just-filled table for empty and joins it by nested loops (minutes at district
+        # scale). Every statement here is set-based, where hash joins are right.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_nestloop = off")
     for kind, entry in ctx.applies:
         file = entry.file.split(":")[0]
         on_file.append(file)
