@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,8 +170,6 @@ def test_the_heartbeat_is_written_from_its_own_thread_while_the_run_works():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_import_beats_while_it_runs(settings, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if connection.vendor == "sqlite":
-        pytest.skip("the import still holds SQLite's write lock for its whole run (issue 11)")
     settings.WORKER_HEARTBEAT_SECONDS = 0.05
     path = district().write_zip(tmp_path / "rosters.zip")
     run = ImportRun.objects.create(filename="rosters.zip")
