@@ -14,7 +14,7 @@ With DATABASE_URL unset it uses SQLite files in a temporary MASTERLY_DATA_DIR; w
 PostgreSQL DATABASE_URL it creates (and afterwards drops) two databases beside the named one.
 
 Each import prints its apply time too: the one short transaction that writes the roster
-(ADR 15). ``--with-saves`` adds a small tracker (50 students, 10 standards) before the
+(ADR 17). ``--with-saves`` adds a small tracker (50 students, 10 standards) before the
 import, then imports the same files again into a fresh database while a second process saves
 a score through ``masterly.trackers.services.evidence_record`` every 100 ms; it prints the
 saves' p50/p95, how many failed, and the import's time against the import alone (goal: no

@@ -6,7 +6,7 @@ then apply the difference to the roster with a few set-based statements each, wh
 number of rows: ``INSERT … SELECT`` of the new records, ``UPDATE … FROM`` of the changed ones
 (their ``source_hash`` or active state differs), and deactivation of the ones a complete
 source no longer has. There is no Python per row, so the caller's transaction (and on SQLite
-the database's one write lock) lasts seconds even for a district (ADR 15).
+the database's one write lock) lasts seconds even for a district (ADR 17).
 
 Records are never deleted: one that should go is deactivated (``is_active=False``) so the
 history that points at it stays. The caller owns the transaction and the audit record.

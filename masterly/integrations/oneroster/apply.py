@@ -1,5 +1,5 @@
 """The apply: the staged difference written to the roster, set-based, in the caller's one short
-transaction (ADR 15). Each kind is a few statements whatever its number of rows."""
+transaction (ADR 17). Each kind is a few statements whatever its number of rows."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """``roster_import``: a whole OneRoster bulk set into the roster, all or nothing, without
-holding the database's write lock for longer than its short apply (ADR 15).
+holding the database's write lock for longer than its short apply (ADR 17).
 
 Files are read in the order their references need: orgs, academic sessions, courses, classes,
 users, roles, then guardian links and enrollments. Each is streamed in chunks (see

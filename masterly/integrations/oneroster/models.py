@@ -2,7 +2,7 @@
 
 An import first parses and checks every file into staging rows named by its ``token``, in
 short transactions, and only then applies the difference to the roster in one short,
-set-based transaction (``apply.py``; ADR 15). Staging rows are removed afterwards, whatever
+set-based transaction (``apply.py``; ADR 17). Staging rows are removed afterwards, whatever
 happened. References in staging are sourcedIds, as in the files: a record new in this import
 has no pk until the apply.
 """
