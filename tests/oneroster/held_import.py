@@ -17,6 +17,13 @@ from typing import Any
 
 STUDENTS = 1500  # enough to keep the import running for seconds while the scores are saved
 SAVERS = 2
+HOLD = 0.3  # seconds the import pauses after each chunk it has staged
+
+
+def hold(progress: Any) -> None:
+    time.sleep(HOLD)
+
+
 PAUSE = 0.02  # between one thread's saves
 
 
@@ -122,7 +129,9 @@ def scenario(folder: Path) -> dict[str, Any]:
 
         def run() -> Any:
             with open_source(path) as source:
-                return roster_import(source=source, actor=None)
+                # A pause after each chunk (outside its transaction) holds the import running
+                # for seconds however fast the machine is.
+                return roster_import(source=source, actor=None, progress=hold)
 
         return run
 
