@@ -285,3 +285,38 @@ class Accommodations(models.Model):
 
     def __str__(self) -> str:
         return f"accommodations of {self.student_id} in {self.school_year}: {self.tools}"
+
+
+# The item bank's models live beside the assessments they are placed in (ADR 12).
+from masterly.assessments.items.models import (  # noqa: E402
+    AssessmentItem,
+    Choice,
+    Item,
+    ItemImage,
+    ItemStandard,
+    ItemVersion,
+    RubricCriterion,
+    RubricLevel,
+    Stimulus,
+)
+
+__all__ = [
+    "Accommodations",
+    "Assessment",
+    "AssessmentItem",
+    "AssessmentStandard",
+    "Attempt",
+    "Choice",
+    "Evidence",
+    "EvidenceRevision",
+    "Item",
+    "ItemImage",
+    "ItemStandard",
+    "ItemVersion",
+    "RubricCriterion",
+    "RubricLevel",
+    "Source",
+    "Stimulus",
+    "Tool",
+    "evidence_values",
+]

@@ -66,6 +66,7 @@ __all__ = [
     "is_district_admin",
     "rules_key",
     "section_filter",
+    "staff_org_filter",
     "student_filter",
     "visible_schools",
     "visible_sections",
@@ -285,6 +286,34 @@ def visible_schools(user: AnyUser, *, as_role: Role | None = None) -> QuerySet[O
     scopes = [_scope(user, role).order_by() for role in roles]
     in_scope = scopes[0].union(*scopes[1:], all=True) if len(scopes) > 1 else scopes[0]
     return Org.objects.filter(pk__in=in_scope, type=Org.Type.SCHOOL)
+
+
+# The roles that work with a school's shared material (the item bank, for one); students and
+# guardians never do.
+STAFF_ROLES = (Role.TEACHER, Role.SCHOOL_LEADER, Role.DISTRICT_ADMIN)
+
+
+def staff_org_filter(user: AnyUser, field: str, *, districts: bool = False) -> Q:
+    """``Q`` on ``field`` (a foreign key to an org): the schools where ``user`` works as staff
+    (an active teacher, leader or district admin role there, or at their district), or with
+    ``districts=True`` the districts they work in (held directly or through a school). One
+    subquery, no query now; nothing for students, guardians and anonymous users."""
+    if not isinstance(user, User) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Q(**{f"{field}__isnull": False})
+    held = RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES, is_active=True)
+    if districts:
+        orgs = Org.objects.filter(
+            Q(pk__in=held.values("org"), type=Org.Type.DISTRICT)
+            | Q(pk__in=Org.objects.filter(pk__in=held.values("org")).values("parent"))
+        )
+    else:
+        orgs = Org.objects.filter(
+            Q(pk__in=held.values("org"))
+            | Q(parent__in=held.filter(role=Role.DISTRICT_ADMIN).values("org"))
+        )
+    return Q(**{f"{field}__in": orgs.values("pk")})
 
 
 def can_see_student(user: AnyUser, student: User | int) -> bool:

@@ -1,0 +1,205 @@
+"""Reads of the item bank, always for an acting user, through ``masterly.roster.access``.
+
+Who may see an item: its owner; with scope "school", the staff of its school (teachers,
+its leaders, the district's admins); with scope "district", the staff of any school of its
+district and its admins. Students and guardians never see the bank. A search is a fixed
+number of queries whatever the page holds (ADR 12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from masterly.accounts.models import User
+from masterly.assessments.items.models import (
+    Choice,
+    Item,
+    ItemImage,
+    ItemStandard,
+    ItemVersion,
+    RubricCriterion,
+    Scope,
+    Stimulus,
+)
+from masterly.roster import access
+from masterly.roster.models import Org, Role, RoleAssignment
+from masterly.standards.models import Standard
+from masterly.standards.text import code_key
+
+PAGE_SIZE = 20
+
+
+def _visible(user: access.AnyUser) -> Q:
+    if not access.held_roles(user) & set(access.STAFF_ROLES):
+        return access.NOTHING
+    return (
+        Q(owner=user)
+        | (Q(scope=Scope.SCHOOL) & access.staff_org_filter(user, "school"))
+        | (Q(scope=Scope.DISTRICT) & access.staff_org_filter(user, "district", districts=True))
+    )
+
+
+def may_use_bank(user: access.AnyUser) -> bool:
+    return bool(access.held_roles(user) & set(access.STAFF_ROLES))
+
+
+def visible_items(user: access.AnyUser) -> QuerySet[Item]:
+    return Item.objects.filter(_visible(user))
+
+
+def visible_stimuli(user: access.AnyUser) -> QuerySet[Stimulus]:
+    return Stimulus.objects.filter(_visible(user))
+
+
+def visible_images(user: access.AnyUser) -> QuerySet[ItemImage]:
+    """Images the user uploaded, and those of any version of an item they may see."""
+    if not may_use_bank(user):
+        return ItemImage.objects.none()
+    seen = ItemVersion.images.through.objects.filter(
+        itemversion__item__in=visible_items(user).values("pk")
+    ).values("itemimage")
+    return ItemImage.objects.filter(Q(owner=user) | Q(pk__in=seen))
+
+
+def can_edit_item(user: access.AnyUser, item: Item) -> bool:
+    """The owner; for a district item, the district's admins too."""
+    if not isinstance(user, User):
+        return False
+    if item.owner_id == user.pk or user.is_superuser:
+        return True
+    return (
+        item.scope == Scope.DISTRICT
+        and RoleAssignment.objects.filter(
+            user=user, role=Role.DISTRICT_ADMIN, is_active=True, org=item.district_id
+        ).exists()
+    )
+
+
+def home_orgs(user: User) -> tuple[Org | None, Org | None]:
+    """The school and district a new item of ``user``'s belongs to: their primary staff
+    role's org (a school, and its district; or a district)."""
+    role = (
+        RoleAssignment.objects.filter(user=user, role__in=access.STAFF_ROLES, is_active=True)
+        .select_related("org", "org__parent")
+        .order_by("-is_primary", "pk")
+        .first()
+    )
+    if role is None:
+        return None, None
+    if role.org.type == Org.Type.DISTRICT:
+        return None, role.org
+    return role.org, role.org.parent
+
+
+# ------------------------------------------------------------------ the bank's search
+
+
+@dataclass(frozen=True)
+class BankFilters:
+    scope: str = ""  # "" everything visible, "own", "school", "district"
+    standard: Standard | None = None  # this standard and everything under it
+    text: str = ""
+    interaction: str = ""
+    dok: int | None = None
+    author: User | None = None
+
+
+def bank_items(user: User, filters: BankFilters) -> QuerySet[Item]:
+    """The items ``user`` may see that match ``filters``, newest change first."""
+    items = visible_items(user).filter(current__isnull=False)
+    if filters.scope == Scope.OWN:
+        items = items.filter(owner=user)
+    elif filters.scope in (Scope.SCHOOL, Scope.DISTRICT):
+        items = items.filter(scope=filters.scope)
+    version: dict[str, Any] = {}
+    if filters.interaction:
+        version["current__interaction"] = filters.interaction
+    if filters.dok:
+        version["current__dok"] = filters.dok
+    for word in filters.text.lower().split()[:8]:
+        items = items.filter(current__search_text__contains=word)
+    if filters.author is not None:
+        items = items.filter(owner=filters.author)
+    if filters.standard is not None:
+        items = items.filter(
+            Exists(
+                ItemStandard.objects.filter(
+                    version=OuterRef("current"), standard__in=standards_under(filters.standard)
+                )
+            )
+        )
+    return items.filter(**version).order_by("-updated_at", "-pk")
+
+
+def standards_under(standard: Standard) -> QuerySet[Any, Any]:
+    """``standard`` and every standard below it (a domain's clusters and their standards):
+    one range on the indexed tree path."""
+    return Standard.objects.filter(
+        framework_id=standard.framework_id, tree_path__startswith=standard.tree_path
+    ).values("pk")
+
+
+def bank_page(user: User, filters: BankFilters, number: str | int | None) -> Page:
+    """One page of the search, each item with its current version, owner and alignments:
+    three queries (count, page, alignments) whatever the page holds."""
+    items = bank_items(user, filters).select_related("current", "owner")
+    page = Paginator(items, PAGE_SIZE).get_page(number)
+    versions = [item.current for item in page.object_list if item.current is not None]
+    alignments: dict[int, list[ItemStandard]] = {}
+    for row in ItemStandard.objects.filter(version__in=versions).select_related("standard"):
+        alignments.setdefault(row.version_id, []).append(row)
+    for item in page.object_list:
+        item.bank_alignments = alignments.get(item.current_id or 0, [])  # type: ignore[attr-defined]
+    return page
+
+
+def authors(user: access.AnyUser) -> QuerySet[User]:
+    """The people whose items ``user`` may see (the author filter's choices)."""
+    return User.objects.filter(pk__in=visible_items(user).values("owner")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def standard_by_code(code: str) -> Standard | None:
+    """The one current standard with this code (however punctuated), or None (unknown or
+    ambiguous across frameworks)."""
+    found = list(Standard.objects.filter(code_key=code_key(code), retired_at__isnull=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+# ------------------------------------------------------------------ one item
+
+
+def item_or_404(user: access.AnyUser, pk: int) -> Item:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        visible_items(user).select_related("owner", "school", "district"), pk=pk
+    )
+
+
+def version_detail(item: Item, number: int | None = None) -> ItemVersion:
+    """A version with everything its page shows, in a fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    versions = ItemVersion.objects.select_related("stimulus", "created_by").prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("position")),
+        Prefetch("alignments", queryset=ItemStandard.objects.select_related("standard")),
+        Prefetch(
+            "criteria",
+            queryset=RubricCriterion.objects.select_related("standard").prefetch_related("levels"),
+        ),
+    )
+    if number is None:
+        return get_object_or_404(versions, pk=item.current_id)
+    return get_object_or_404(versions, item=item, number=number)
+
+
+def item_history(item: Item) -> list[ItemVersion]:
+    return list(
+        ItemVersion.objects.filter(item=item).select_related("created_by").order_by("-number")
+    )

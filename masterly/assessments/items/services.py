@@ -1,0 +1,314 @@
+"""Writes of the item bank: create, edit (in place while unused, else a new version), copy,
+share, stimuli and images. Each validates first, writes in one transaction and records an
+audit row; a refused write changes nothing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from masterly.accounts.models import User
+from masterly.assessments.items.content import ContentRejected, checked_image, rich_text
+from masterly.assessments.items.drafts import CheckedDraft, ItemDraft, checked_draft
+from masterly.assessments.items.models import (
+    Choice,
+    Item,
+    ItemImage,
+    ItemStandard,
+    ItemVersion,
+    RubricCriterion,
+    RubricLevel,
+    Scope,
+    Stimulus,
+)
+from masterly.assessments.items.selectors import can_edit_item, home_orgs, visible_images
+from masterly.assessments.items.usage import item_version_in_use
+from masterly.core import audit
+
+
+def item_create(*, actor: User, draft: ItemDraft, scope: str = Scope.OWN) -> Item:
+    """A new item owned by ``actor`` (version 1), shared as ``scope`` allows."""
+    checked = _checked(actor, draft)
+    school, district = home_orgs(actor)
+    _check_scope(scope, school, district)
+    with transaction.atomic():
+        item = Item.objects.create(owner=actor, scope=scope, school=school, district=district)
+        version = _write_version(item, 1, actor, checked)
+        item.current = version
+        item.save(update_fields=["current"])
+        audit.record(
+            actor=actor, action="item.created", target=item, summary=f"Item {item.pk} created"
+        )
+    return item
+
+
+def item_edit(*, actor: User, item: Item, draft: ItemDraft) -> ItemVersion:
+    """Change ``item``: its current version in place while no assessment uses it, otherwise
+    a new version (the used one stays exactly as students saw it). Returns the version."""
+    if not can_edit_item(actor, item):
+        raise PermissionDenied(_("Only the item's owner may change it; copy it instead."))
+    checked = _checked(actor, draft)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        current = ItemVersion.objects.get(pk=item.current_id or 0)
+        if item_version_in_use(current):
+            version = _write_version(item, current.number + 1, actor, checked)
+            item.current = version
+            action = "item.versioned"
+        else:
+            version = _rewrite_version(current, checked)
+            action = "item.edited"
+        item.updated_at = timezone.now()
+        item.save(update_fields=["current", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=action,
+            target=item,
+            summary=f"Item {item.pk} version {version.number} {action.split('.')[1]}",
+        )
+    return version
+
+
+def item_copy(*, actor: User, item: Item) -> Item:
+    """A new item of ``actor``'s (only them), a copy of ``item``'s current version; the
+    original and its history stay as they are."""
+    source = ItemVersion.objects.select_related("stimulus").get(pk=item.current_id or 0)
+    school, district = home_orgs(actor)
+    with transaction.atomic():
+        copy = Item.objects.create(
+            owner=actor, scope=Scope.OWN, school=school, district=district, copied_from=source
+        )
+        version = _duplicate_version(source, copy, actor)
+        copy.current = version
+        copy.save(update_fields=["current"])
+        audit.record(
+            actor=actor,
+            action="item.copied",
+            target=copy,
+            summary=f"Item {copy.pk} copied from item {item.pk} version {source.number}",
+        )
+    return copy
+
+
+def item_share(*, actor: User, item: Item, scope: str) -> Item:
+    """Who besides the owner may find ``item``: only them, their school, or the district."""
+    if not can_edit_item(actor, item):
+        raise PermissionDenied(_("Only the item's owner may change who it is shared with."))
+    _check_scope(scope, item.school, item.district)
+    if scope == item.scope:
+        return item
+    with transaction.atomic():
+        old = item.scope
+        item.scope, item.updated_at = scope, timezone.now()
+        item.save(update_fields=["scope", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="item.shared",
+            target=item,
+            summary=f"Item {item.pk} shared with {scope} (was {old})",
+            details={"old": old, "new": scope},
+        )
+    return item
+
+
+def stimulus_create(*, actor: User, title: str, content: str, scope: str = Scope.OWN) -> Stimulus:
+    """A passage several items can refer to."""
+    problems: dict[str, str] = {}
+    if not title.strip():
+        problems["title"] = _("Give the passage a title.")
+    try:
+        content_html = rich_text(content)
+    except ContentRejected as rejected:
+        problems["content"] = rejected.message
+        content_html = ""
+    if not content.strip():
+        problems["content"] = _("Write the passage.")
+    if problems:
+        raise ValidationError(problems)
+    school, district = home_orgs(actor)
+    _check_scope(scope, school, district)
+    with transaction.atomic():
+        stimulus = Stimulus.objects.create(
+            owner=actor,
+            scope=scope,
+            school=school,
+            district=district,
+            title=title.strip(),
+            content_source=content,
+            content_html=content_html,
+        )
+        audit.record(
+            actor=actor, action="stimulus.created", target=stimulus, summary=stimulus.title
+        )
+    return stimulus
+
+
+def image_add(*, actor: User, data: bytes, filename: str, alt_text: str) -> ItemImage:
+    """An image checked (raster re-encoded, SVG sanitised), with its required alt text."""
+    if not alt_text.strip():
+        raise ValidationError(
+            {"alt_text": _("Describe the image for students who cannot see it (alt text).")}
+        )
+    try:
+        image = checked_image(data, filename=filename)
+    except ContentRejected as rejected:
+        raise ValidationError({"image": rejected.message}) from rejected
+    with transaction.atomic():
+        row = ItemImage.objects.create(
+            owner=actor,
+            content_type=image.content_type,
+            data=image.data,
+            width=image.width,
+            height=image.height,
+            alt_text=alt_text.strip(),
+        )
+        audit.record(actor=actor, action="item_image.added", target=row, summary=row.alt_text)
+    return row
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _checked(actor: User, draft: ItemDraft) -> CheckedDraft:
+    checked = checked_draft(draft)
+    if checked.image_ids:
+        seen = set(
+            visible_images(actor).filter(pk__in=checked.image_ids).values_list("pk", flat=True)
+        )
+        missing = sorted(checked.image_ids - seen)
+        if missing:
+            raise ValidationError(
+                {"stem": _("Image %(id)d is not one you may use.") % {"id": missing[0]}}
+            )
+    return checked
+
+
+def _check_scope(scope: str, school: object, district: object) -> None:
+    if scope not in Scope.values:
+        raise ValidationError(
+            {"scope": _("Share with: choose only me, my school or the district.")}
+        )
+    if scope == Scope.SCHOOL and school is None:
+        raise ValidationError({"scope": _("You work at no school to share it with.")})
+    if scope == Scope.DISTRICT and district is None:
+        raise ValidationError({"scope": _("You work in no district to share it with.")})
+
+
+def _version_fields(checked: CheckedDraft) -> dict[str, object]:
+    draft = checked.draft
+    return {
+        "interaction": draft.interaction,
+        "stimulus": draft.stimulus,
+        "stem_source": draft.stem,
+        "stem_html": checked.stem_html,
+        "search_text": checked.search_text,
+        "dok": draft.dok,
+        "numeric_answer": draft.numeric_answer,
+        "numeric_tolerance": draft.numeric_tolerance,
+        "accepted_answers": [answer.strip() for answer in draft.accepted_answers if answer.strip()],
+        "teacher_scored": draft.teacher_scored,
+    }
+
+
+def _write_version(item: Item, number: int, actor: User, checked: CheckedDraft) -> ItemVersion:
+    version = ItemVersion.objects.create(
+        item=item, number=number, created_by=actor, **_version_fields(checked)
+    )
+    _write_parts(version, checked)
+    return version
+
+
+def _rewrite_version(version: ItemVersion, checked: CheckedDraft) -> ItemVersion:
+    """An unused version changed in place: its fields, and its parts written afresh."""
+    fields = _version_fields(checked)
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.save(update_fields=list(fields))
+    Choice.objects.filter(version=version).delete()
+    ItemStandard.objects.filter(version=version).delete()
+    RubricLevel.objects.filter(criterion__version=version).delete()
+    RubricCriterion.objects.filter(version=version).delete()
+    _write_parts(version, checked)
+    return version
+
+
+def _write_parts(version: ItemVersion, checked: CheckedDraft) -> None:
+    Choice.objects.bulk_create(
+        Choice(
+            version=version,
+            position=position,
+            content_source=choice.source,
+            content_html=choice.html,
+            is_correct=choice.draft.is_correct,
+            rationale=choice.draft.rationale.strip(),
+            dropped_when_reduced=choice.draft.dropped_when_reduced,
+        )
+        for position, choice in enumerate(checked.choices)
+    )
+    ItemStandard.objects.bulk_create(
+        ItemStandard(version=version, standard=standard, points=points)
+        for standard, points in checked.alignments.items()
+    )
+    criteria = RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            version=version, position=position, title=c.title.strip(), standard=c.standard
+        )
+        for position, c in enumerate(checked.draft.criteria)
+    )
+    RubricLevel.objects.bulk_create(
+        RubricLevel(criterion=row, position=position, label=label.strip(), points=points)
+        for row, draft in zip(criteria, checked.draft.criteria, strict=True)
+        for position, (label, points) in enumerate(draft.levels)
+    )
+    version.images.set(checked.image_ids)
+
+
+def _duplicate_version(source: ItemVersion, item: Item, actor: User) -> ItemVersion:
+    """Version 1 of ``item``: the same content, choices, alignments and rubric as ``source``."""
+    version = ItemVersion.objects.create(
+        item=item,
+        number=1,
+        created_by=actor,
+        interaction=source.interaction,
+        stimulus=source.stimulus,
+        stem_source=source.stem_source,
+        stem_html=source.stem_html,
+        search_text=source.search_text,
+        dok=source.dok,
+        numeric_answer=source.numeric_answer,
+        numeric_tolerance=source.numeric_tolerance,
+        accepted_answers=source.accepted_answers,
+        teacher_scored=source.teacher_scored,
+    )
+    Choice.objects.bulk_create(
+        Choice(
+            version=version,
+            position=c.position,
+            content_source=c.content_source,
+            content_html=c.content_html,
+            is_correct=c.is_correct,
+            rationale=c.rationale,
+            dropped_when_reduced=c.dropped_when_reduced,
+        )
+        for c in source.choices.all()
+    )
+    ItemStandard.objects.bulk_create(
+        ItemStandard(version=version, standard_id=a.standard_id, points=a.points)
+        for a in source.alignments.all()
+    )
+    old_criteria = list(source.criteria.prefetch_related("levels"))
+    new_criteria = RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            version=version, position=c.position, title=c.title, standard_id=c.standard_id
+        )
+        for c in old_criteria
+    )
+    RubricLevel.objects.bulk_create(
+        RubricLevel(criterion=new, position=level.position, label=level.label, points=level.points)
+        for old, new in zip(old_criteria, new_criteria, strict=True)
+        for level in old.levels.all()
+    )
+    version.images.set(source.images.all())
+    return version
