@@ -90,3 +90,15 @@ def extended(standard: Standard, other: Standard) -> ItemDraft:
 
 def school_b_teacher() -> User:
     return User.objects.get(username="school_b_teacher")
+
+
+@pytest.fixture
+def png() -> bytes:
+    """A real 4×4 PNG, made here."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
