@@ -12,6 +12,7 @@ urlpatterns = [
     path("case/", include("masterly.integrations.case.urls")),
     path("trackers/", include("masterly.trackers.urls")),
     path("", include("masterly.portals.standards_urls")),
+    path("", include("masterly.portals.items_urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.urls")),
 ]

@@ -33,7 +33,12 @@ def _refused(world: World, draft: ItemDraft) -> dict[str, list[str]]:
         ({"choices": (KEY, ChoiceDraft("8", is_correct=True))}, "choices", "exactly one"),
         ({"choices": (KEY, ChoiceDraft(" "))}, "choices", "Choice B is empty"),
         (
-            {"choices": (ChoiceDraft("7", is_correct=True, dropped_when_reduced=True), ChoiceDraft("8"))},
+            {
+                "choices": (
+                    ChoiceDraft("7", is_correct=True, dropped_when_reduced=True),
+                    ChoiceDraft("8"),
+                )
+            },
             "choices",
             "Choice A is a correct answer, so it cannot be dropped",
         ),
@@ -91,7 +96,12 @@ def test_an_image_without_alt_text_or_not_an_image_is_refused(world: World) -> N
 
 def test_an_image_of_someone_elses_is_refused_in_a_stem(world: World, tree: Tree) -> None:
     image = ItemImage.objects.create(
-        owner=world.other_teacher, content_type="image/png", data=b"x", width=1, height=1, alt_text="x"
+        owner=world.other_teacher,
+        content_type="image/png",
+        data=b"x",
+        width=1,
+        height=1,
+        alt_text="x",
     )
     stem = f'Look: <img src="/assessments/images/{image.pk}/" alt="x">'
     problems = _refused(world, multiple_choice(tree.rp_a_1, stem=stem))

@@ -14,7 +14,9 @@ from tests.items.conftest import Tree, multiple_choice, school_b_teacher
 
 
 def _who_sees(world: World, scope: str, tree: Tree) -> set[str]:
-    item = services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_1), scope=scope)
+    item = services.item_create(
+        actor=world.teacher, draft=multiple_choice(tree.rp_a_1), scope=scope
+    )
     people = [
         world.teacher,
         world.other_teacher,
@@ -56,7 +58,9 @@ def test_a_teacher_of_another_school_cannot_open_a_school_item(
 
 
 @pytest.mark.parametrize("who", ["student", "parent"])
-def test_students_and_parents_never_see_the_bank(world: World, tree: Tree, client, who: str) -> None:
+def test_students_and_parents_never_see_the_bank(
+    world: World, tree: Tree, client, who: str
+) -> None:
     item = services.item_create(
         actor=world.teacher, draft=multiple_choice(tree.rp_a_1), scope=Scope.DISTRICT
     )

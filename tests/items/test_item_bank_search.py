@@ -19,7 +19,9 @@ from tests.items.conftest import Tree, extended, multiple_choice
 
 
 def _found(world: World, **filters: object) -> list[int]:
-    return list(bank_items(world.other_teacher, BankFilters(**filters)).values_list("pk", flat=True))  # type: ignore[arg-type]
+    return list(
+        bank_items(world.other_teacher, BankFilters(**filters)).values_list("pk", flat=True)
+    )  # type: ignore[arg-type]
 
 
 def _bank(world: World, tree: Tree) -> dict[str, Item]:

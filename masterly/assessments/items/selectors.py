@@ -177,9 +177,7 @@ def standard_by_code(code: str) -> Standard | None:
 def item_or_404(user: access.AnyUser, pk: int) -> Item:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(
-        visible_items(user).select_related("owner", "school", "district"), pk=pk
-    )
+    return get_object_or_404(visible_items(user).select_related("owner", "copied_from"), pk=pk)
 
 
 def version_detail(item: Item, number: int | None = None) -> ItemVersion:

@@ -1,0 +1,183 @@
+"""The bank's pages as a teacher uses them, without JavaScript."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from masterly.assessments.items import services
+from masterly.assessments.items.models import AssessmentItem, Item, ItemImage, ItemVersion, Scope
+from masterly.assessments.models import Assessment
+from tests.conftest import World
+from tests.items.conftest import Tree, extended, multiple_choice
+
+MC_POST = {
+    "interaction": "multiple_choice",
+    "dok": "2",
+    "scope": "school",
+    "stem": "Which is equal to \\(\\frac{3}{4}\\)?",
+    "standard_count": "1",
+    "standard_0_code": "6.RP.A.3",
+    "standard_0_points": "2",
+    "choice_count": "3",
+    "choice_0_content": "0.75",
+    "choice_0_correct": "on",
+    "choice_1_content": "0.34",
+    "choice_1_rationale": "Read the digits as a decimal.",
+    "choice_1_dropped": "on",
+    "choice_2_content": "1.33",
+    "criterion_count": "0",
+    "save": "1",
+}
+
+
+def test_the_bank_lists_filters_and_says_when_nothing_matches(
+    client: Client, world: World, tree: Tree
+) -> None:
+    services.item_create(
+        actor=world.teacher,
+        draft=multiple_choice(tree.rp_a_1, stem="Ratio of cats"),
+        scope=Scope.SCHOOL,
+    )
+    client.force_login(world.other_teacher)
+
+    listed = client.get("/assessments/items/").content.decode()
+    by_domain = client.get("/assessments/items/", {"standard": "6.RP"}).content.decode()
+    none = client.get("/assessments/items/", {"standard": "6.NS"}).content.decode()
+    unknown = client.get("/assessments/items/", {"standard": "9.ZZ.Q"}).content.decode()
+
+    assert "ratio of cats" in listed and "1 item found" in listed
+    assert "ratio of cats" in by_domain
+    assert "No item matches" in none
+    assert "No single standard has the code 9.ZZ.Q." in unknown
+
+
+def test_the_bank_page_takes_the_same_queries_for_one_item_or_a_full_page(
+    client: Client, world: World, tree: Tree
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/assessments/items/", {"standard": "6.RP"}).status_code == 200
+        return len(captured)
+
+    client.force_login(world.teacher)
+    services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_1))
+    small = queries()
+    for n in range(24):
+        services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_3, stem=f"Q {n}"))
+    assert queries() == small
+
+
+def test_a_teacher_writes_a_multiple_choice_item_with_math(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    saved = client.post("/assessments/items/new/", MC_POST)
+
+    item = Item.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == f"/assessments/items/{item.pk}/"
+    version = ItemVersion.objects.get(item=item)
+    assert (item.scope, version.dok, version.choices.count()) == (Scope.SCHOOL, 2, 3)
+    page = client.get(saved["Location"]).content.decode()
+    assert "Read the digits as a decimal." in page
+    assert "Dropped" in page
+    assert "6.RP.A.3" in page
+
+
+def test_add_and_remove_buttons_change_the_rows_and_save_nothing(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    added = client.post("/assessments/items/new/", {**MC_POST, "save": "", "add_choice": "1"})
+    removed = client.post("/assessments/items/new/", {**MC_POST, "save": "", "remove_choice": "1"})
+
+    assert 'name="choice_3_content"' in added.content.decode()
+    removed_page = removed.content.decode()
+    assert 'value="0.34"' not in removed_page and 'name="choice_2_content"' not in removed_page
+    assert Item.objects.count() == 0
+
+
+def test_a_bad_item_shows_each_problem_and_saves_nothing(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    bad = {**MC_POST, "standard_0_code": "6.ZZ.9", "choice_1_correct": "on"}
+    refused = client.post("/assessments/items/new/", bad)
+    assert refused.status_code == 400
+    assert (
+        "Standard row 1: no single standard has the code &#x27;6.ZZ.9&#x27;."
+        in refused.content.decode()
+    )
+    refused = client.post("/assessments/items/new/", {**MC_POST, "choice_1_correct": "on"})
+    assert "Choice B is a correct answer, so it cannot be dropped" in refused.content.decode()
+    assert Item.objects.count() == 0
+
+
+def test_an_uploaded_image_goes_into_the_stem_with_its_alt_text(
+    client: Client, world: World, tree: Tree, png: bytes
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.teacher)
+    upload = SimpleUploadedFile("dot.png", png, content_type="image/png")
+    shown = client.post(
+        "/assessments/items/new/",
+        {
+            **MC_POST,
+            "save": "",
+            "upload_image": "1",
+            "image_alt": "A red dot",
+            "image_file": upload,
+        },
+    )
+    image = ItemImage.objects.get()
+    assert f'/assessments/images/{image.pk}/" alt="A red dot"' in shown.content.decode().replace(
+        "&quot;", '"'
+    ).replace("&lt;", "<")
+    assert image.alt_text == "A red dot" and Item.objects.count() == 0
+
+
+def test_editing_a_used_item_on_the_web_makes_version_2(
+    client: Client, world: World, tree: Tree
+) -> None:
+    item = services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_1))
+    AssessmentItem.objects.create(
+        assessment=Assessment.objects.create(title="Check"),
+        item_version_id=item.current_id,
+        position=1,
+    )
+    client.force_login(world.teacher)
+    form = client.get(f"/assessments/items/{item.pk}/edit/").content.decode()
+    assert "saving makes a new version" in form
+
+    client.post(f"/assessments/items/{item.pk}/edit/", {**MC_POST, "stem": "New stem"})
+
+    assert list(ItemVersion.objects.filter(item=item).values_list("number", "stem_source")) == [
+        (1, "What is 3 + 4?"),
+        (2, "New stem"),
+    ]
+    history = client.get(f"/assessments/items/{item.pk}/?version=1").content.decode()
+    assert "an earlier version" in history and "What is 3 + 4?" in history
+
+
+def test_copy_and_share_from_the_item_page(client: Client, world: World, tree: Tree) -> None:
+    item = services.item_create(
+        actor=world.teacher, draft=extended(tree.rp_a_1, tree.ns_b_2), scope=Scope.SCHOOL
+    )
+    client.force_login(world.other_teacher)
+    page = client.get(f"/assessments/items/{item.pk}/").content.decode()
+    assert "Finds the rate" in page and ">Edit<" not in page
+    assert client.get(f"/assessments/items/{item.pk}/edit/").status_code == 403
+
+    copied = client.post(f"/assessments/items/{item.pk}/copy/")
+    copy = Item.objects.get(owner=world.other_teacher)
+    assert copied["Location"] == f"/assessments/items/{copy.pk}/edit/"
+    client.post(f"/assessments/items/{copy.pk}/share/", {"scope": "district"})
+    copy.refresh_from_db()
+    assert copy.scope == Scope.DISTRICT
+
+
+def test_the_teacher_navigation_links_the_bank(client: Client, world: World) -> None:
+    client.force_login(world.teacher)
+    assert 'href="/assessments/items/"' in client.get("/teacher/").content.decode()
