@@ -56,8 +56,8 @@ def _change_type() -> dict[str, str]:
 
 
 def _submitted(request: HttpRequest, user: User, item: Item | None) -> HttpResponse:
-    state = state_from_post(request.POST)  # type: ignore[arg-type]
-    if apply_row_buttons(state, request.POST):  # type: ignore[arg-type]
+    state = state_from_post(request.POST)
+    if apply_row_buttons(state, request.POST):
         return _editor(request, user, state, item, {})
     if "upload_image" in request.POST:
         return _upload_image(request, user, state, item)

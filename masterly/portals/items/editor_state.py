@@ -61,12 +61,12 @@ class EditorState:
         return [(i, letter(i), row) for i, row in enumerate(self.choices)]
 
 
-def _rows(post: QueryDict, prefix: str) -> int:
+def _rows(post: Mapping[str, Any], prefix: str) -> int:
     count = post.get(f"{prefix}_count", "0")
     return min(int(count), MAX_ROWS) if count.isdigit() else 0
 
 
-def state_from_post(post: QueryDict) -> EditorState:
+def state_from_post(post: Mapping[str, Any]) -> EditorState:
     state = EditorState(
         interaction=post.get("interaction", InteractionType.MULTIPLE_CHOICE),
         stem=post.get("stem", ""),
