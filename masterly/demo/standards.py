@@ -34,6 +34,7 @@ class StandardsDemo:
     framework: Framework
     maps: list[CurriculumMap]
     lines: list[str]
+    admin: User
 
 
 def build_standards_demo(
@@ -70,7 +71,7 @@ def build_standards_demo(
             existing = _build_map(admin, course, framework, grade)
             lines.append(f"Curriculum map “{existing.title}” created for {course.title}.")
         maps.append(existing)
-    return StandardsDemo(framework=framework, maps=maps, lines=lines)
+    return StandardsDemo(framework=framework, maps=maps, lines=lines, admin=admin)
 
 
 def course_grade(course: Course) -> int | None:

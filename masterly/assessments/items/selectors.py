@@ -165,10 +165,25 @@ def authors(user: access.AnyUser) -> QuerySet[User]:
 
 
 def standard_by_code(code: str) -> Standard | None:
-    """The one current standard with this code (however punctuated), or None (unknown or
-    ambiguous across frameworks)."""
-    found = list(Standard.objects.filter(code_key=code_key(code), retired_at__isnull=True)[:2])
-    return found[0] if len(found) == 1 else None
+    """The one current standard with this code (however punctuated), or, for the start of
+    codes that all sit in one domain ("6.RP", whose domain has no code of its own in Common
+    Core), that domain; None when unknown or ambiguous across frameworks."""
+    key = code_key(code)
+    if not key:
+        return None
+    current = Standard.objects.filter(retired_at__isnull=True)
+    found = list(current.filter(code_key=key)[:2])
+    if found:
+        return found[0] if len(found) == 1 else None
+    domains = list(
+        current.filter(code_key__startswith=f"{key}.", domain__isnull=False)
+        .order_by()
+        .values_list("domain", flat=True)
+        .distinct()[:2]
+    )
+    if len(domains) != 1 or domains[0] is None:
+        return None
+    return current.filter(pk=domains[0]).first()
 
 
 # ------------------------------------------------------------------ one item

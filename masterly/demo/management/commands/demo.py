@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
+from masterly.demo.items import build_items_demo
 from masterly.demo.rosters import (
     PASSWORD,
     demo_exists,
@@ -111,7 +112,12 @@ class Command(BaseCommand):
         self.stdout.write(rosters.headline())
 
         # 2. Standards: Common Core math with its progressions, a curriculum map per course.
-        for line in build_standards_demo().lines:
+        standards = build_standards_demo()
+        for line in standards.lines:
+            self.stdout.write(line)
+
+        # 2b. The district's item bank across the grade 6–8 standards.
+        for line in build_items_demo(framework=standards.framework, admin=standards.admin).lines:
             self.stdout.write(line)
 
         # 3. Trackers: every teacher's classes on their curriculum map, with a term of
