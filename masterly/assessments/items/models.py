@@ -106,7 +106,11 @@ class Item(Shared):
 
     class Meta:
         constraints = _scope_constraints("item")
-        indexes = [models.Index(fields=["scope", "district"]), models.Index(fields=["owner"])]
+        indexes = [
+            # The bank lists newest changes first: walked backwards, a page stops early.
+            models.Index(fields=["updated_at", "id"], name="item_bank_order"),
+            models.Index(fields=["owner", "updated_at"], name="item_owner_order"),
+        ]
 
     def __str__(self) -> str:
         return f"item {self.pk}"

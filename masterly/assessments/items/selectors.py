@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.functional import cached_property
 
 from masterly.accounts.models import User
 from masterly.assessments.items.models import (
@@ -28,9 +29,10 @@ from masterly.assessments.items.models import (
 from masterly.roster import access
 from masterly.roster.models import Org, Role, RoleAssignment
 from masterly.standards.models import Standard
-from masterly.standards.text import code_key
+from masterly.standards.text import code_key, prefix_upper_bound
 
 PAGE_SIZE = 20
+COUNT_CAP = 1_000
 
 
 def _visible(user: access.AnyUser) -> Q:
@@ -125,35 +127,52 @@ def bank_items(user: User, filters: BankFilters) -> QuerySet[Item]:
     if filters.author is not None:
         items = items.filter(owner=filters.author)
     if filters.standard is not None:
-        items = items.filter(
-            Exists(
-                ItemStandard.objects.filter(
-                    version=OuterRef("current"), standard__in=standards_under(filters.standard)
-                )
-            )
-        )
+        # An uncorrelated subquery: the versions aligned under the standard, found once.
+        aligned = ItemStandard.objects.filter(standard__in=standards_under(filters.standard))
+        items = items.filter(current__in=aligned.values("version"))
     return items.filter(**version).order_by("-updated_at", "-pk")
 
 
 def standards_under(standard: Standard) -> QuerySet[Any, Any]:
     """``standard`` and every standard below it (a domain's clusters and their standards):
-    one range on the indexed tree path."""
+    one range on the indexed (framework, tree path), which a LIKE would not use on SQLite."""
+    if not standard.tree_path:
+        return Standard.objects.filter(pk=standard.pk).values("pk")
     return Standard.objects.filter(
-        framework_id=standard.framework_id, tree_path__startswith=standard.tree_path
+        framework_id=standard.framework_id,
+        tree_path__gte=standard.tree_path,
+        tree_path__lt=prefix_upper_bound(standard.tree_path),
     ).values("pk")
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP + 1`` rows: a page says "more than 1,000" rather than
+    counting a whole district's bank on every search."""
+
+    def __init__(self, items: QuerySet[Item], per_page: int) -> None:
+        super().__init__(items, per_page)
+        self.items = items
+
+    @cached_property
+    def count(self) -> int:
+        return self.items[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def bank_page(user: User, filters: BankFilters, number: str | int | None) -> Page:
     """One page of the search, each item with its current version, owner and alignments:
     three queries (count, page, alignments) whatever the page holds."""
     items = bank_items(user, filters).select_related("current", "owner")
-    page = Paginator(items, PAGE_SIZE).get_page(number)
+    page = CappedPaginator(items, PAGE_SIZE).get_page(number)
     versions = [item.current for item in page.object_list if item.current is not None]
     alignments: dict[int, list[ItemStandard]] = {}
     for row in ItemStandard.objects.filter(version__in=versions).select_related("standard"):
         alignments.setdefault(row.version_id, []).append(row)
     for item in page.object_list:
-        item.bank_alignments = alignments.get(item.current_id or 0, [])  # type: ignore[attr-defined]
+        item.bank_alignments = alignments.get(item.current_id or 0, [])
     return page
 
 
