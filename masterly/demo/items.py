@@ -64,13 +64,18 @@ def build_items_demo(*, framework: Framework, admin: User) -> ItemsDemo:
         scope=Scope.DISTRICT,
     )
     writers = [_multiple_choice, _multiple_select, _true_false, _numeric, _short_text, _extended]
-    made = 0
-    for n in range(ITEMS):
-        standard = standards[(n * 7) % len(standards)]
-        other = standards[(n * 7 + 3) % len(standards)]
-        draft = writers[n % len(writers)](rng, standard, other, n, chart, passage)
-        services.item_create(actor=admin, draft=draft, scope=Scope.DISTRICT)
-        made += 1
+    drafts = [
+        writers[n % len(writers)](
+            rng,
+            standards[(n * 7) % len(standards)],
+            standards[(n * 7 + 3) % len(standards)],
+            n,
+            chart,
+            passage,
+        )
+        for n in range(ITEMS)
+    ]
+    made = len(services.items_create(actor=admin, drafts=drafts, scope=Scope.DISTRICT))
     return ItemsDemo(made, [f"District item bank: {made} items across grades 6–8."])
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from masterly.accounts.models import User
 from masterly.assessments.items.models import InteractionType, Item, ItemVersion, Scope
@@ -32,7 +33,9 @@ def seconds(django_db_setup: Any, django_db_blocker: Any) -> Iterator[float]:
         build_demo(today=TODAY)
         standards = build_standards_demo(courses=[])
         started = time.monotonic()
-        build_items_demo(framework=standards.framework, admin=standards.admin)
+        with CaptureQueriesContext(connection) as queries:
+            build_items_demo(framework=standards.framework, admin=standards.admin)
+        assert len(queries) < 40, "the bank is written in bulk, not item by item"
         yield time.monotonic() - started
         transaction.set_rollback(True)
 

@@ -4,6 +4,8 @@ audit row; a refused write changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,18 +32,37 @@ from masterly.core import audit
 
 def item_create(*, actor: User, draft: ItemDraft, scope: str = Scope.OWN) -> Item:
     """A new item owned by ``actor`` (version 1), shared as ``scope`` allows."""
-    checked = _checked(actor, draft)
+    return items_create(actor=actor, drafts=[draft], scope=scope)[0]
+
+
+def items_create(*, actor: User, drafts: Sequence[ItemDraft], scope: str = Scope.OWN) -> list[Item]:
+    """Many new items of ``actor``'s at once (the demo's bank, an import): every draft is
+    checked first, then a fixed number of queries writes them all, with an audit row each."""
+    checked = [
+        _checked_draft(draft, position, len(drafts)) for position, draft in enumerate(drafts)
+    ]
+    _check_images(actor, checked)
     school, district = home_orgs(actor)
     _check_scope(scope, school, district)
     with transaction.atomic():
-        item = Item.objects.create(owner=actor, scope=scope, school=school, district=district)
-        version = _write_version(item, 1, actor, checked)
-        item.current = version
-        item.save(update_fields=["current"])
-        audit.record(
-            actor=actor, action="item.created", target=item, summary=f"Item {item.pk} created"
+        items = Item.objects.bulk_create(
+            Item(owner=actor, scope=scope, school=school, district=district) for _ in checked
         )
-    return item
+        versions = ItemVersion.objects.bulk_create(
+            ItemVersion(item=item, number=1, created_by=actor, **_version_fields(each))
+            for item, each in zip(items, checked, strict=True)
+        )
+        for item, version in zip(items, versions, strict=True):
+            item.current = version
+        Item.objects.bulk_update(items, ["current"])
+        _write_parts(list(zip(versions, checked, strict=True)))
+        audit.record_many(
+            actor=actor,
+            action="item.created",
+            model=Item,
+            events=((item.pk, f"Item {item.pk} created", None) for item in items),
+        )
+    return items
 
 
 def item_edit(*, actor: User, item: Item, draft: ItemDraft) -> ItemVersion:
@@ -173,16 +194,39 @@ def image_add(*, actor: User, data: bytes, filename: str, alt_text: str) -> Item
 
 def _checked(actor: User, draft: ItemDraft) -> CheckedDraft:
     checked = checked_draft(draft)
-    if checked.image_ids:
-        seen = set(
-            visible_images(actor).filter(pk__in=checked.image_ids).values_list("pk", flat=True)
-        )
-        missing = sorted(checked.image_ids - seen)
-        if missing:
-            raise ValidationError(
-                {"stem": _("Image %(id)d is not one you may use.") % {"id": missing[0]}}
-            )
+    _check_images(actor, [checked])
     return checked
+
+
+def _checked_draft(draft: ItemDraft, position: int, total: int) -> CheckedDraft:
+    """A draft of a batch checked; a refusal says which one when there are several."""
+    try:
+        return checked_draft(draft)
+    except ValidationError as refused:
+        if total == 1:
+            raise
+        raise ValidationError(
+            {
+                field: [
+                    _("Item %(n)d: %(problem)s") % {"n": position + 1, "problem": message}
+                    for message in messages
+                ]
+                for field, messages in refused.message_dict.items()
+            }
+        ) from refused
+
+
+def _check_images(actor: User, checked: Sequence[CheckedDraft]) -> None:
+    """Every image a stem or choice shows is one the author may use (one query)."""
+    wanted = {pk for each in checked for pk in each.image_ids}
+    if not wanted:
+        return
+    seen = set(visible_images(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    missing = sorted(wanted - seen)
+    if missing:
+        raise ValidationError(
+            {"stem": _("Image %(id)d is not one you may use.") % {"id": missing[0]}}
+        )
 
 
 def _check_scope(scope: str, school: object, district: object) -> None:
@@ -216,7 +260,7 @@ def _write_version(item: Item, number: int, actor: User, checked: CheckedDraft) 
     version = ItemVersion.objects.create(
         item=item, number=number, created_by=actor, **_version_fields(checked)
     )
-    _write_parts(version, checked)
+    _write_parts([(version, checked)])
     return version
 
 
@@ -230,11 +274,14 @@ def _rewrite_version(version: ItemVersion, checked: CheckedDraft) -> ItemVersion
     ItemStandard.objects.filter(version=version).delete()
     RubricLevel.objects.filter(criterion__version=version).delete()
     RubricCriterion.objects.filter(version=version).delete()
-    _write_parts(version, checked)
+    version.images.clear()
+    _write_parts([(version, checked)])
     return version
 
 
-def _write_parts(version: ItemVersion, checked: CheckedDraft) -> None:
+def _write_parts(written: Sequence[tuple[ItemVersion, CheckedDraft]]) -> None:
+    """The choices, alignments, rubric and images of new (or emptied) versions: one query
+    per kind of part, however many versions."""
     Choice.objects.bulk_create(
         Choice(
             version=version,
@@ -245,24 +292,32 @@ def _write_parts(version: ItemVersion, checked: CheckedDraft) -> None:
             rationale=choice.draft.rationale.strip(),
             dropped_when_reduced=choice.draft.dropped_when_reduced,
         )
+        for version, checked in written
         for position, choice in enumerate(checked.choices)
     )
     ItemStandard.objects.bulk_create(
         ItemStandard(version=version, standard=standard, points=points)
+        for version, checked in written
         for standard, points in checked.alignments.items()
     )
+    drafts = [draft for _version, checked in written for draft in checked.draft.criteria]
     criteria = RubricCriterion.objects.bulk_create(
         RubricCriterion(
             version=version, position=position, title=c.title.strip(), standard=c.standard
         )
+        for version, checked in written
         for position, c in enumerate(checked.draft.criteria)
     )
     RubricLevel.objects.bulk_create(
         RubricLevel(criterion=row, position=position, label=label.strip(), points=points)
-        for row, draft in zip(criteria, checked.draft.criteria, strict=True)
+        for row, draft in zip(criteria, drafts, strict=True)
         for position, (label, points) in enumerate(draft.levels)
     )
-    version.images.set(checked.image_ids)
+    ItemVersion.images.through.objects.bulk_create(
+        ItemVersion.images.through(itemversion_id=version.pk, itemimage_id=image)
+        for version, checked in written
+        for image in sorted(checked.image_ids)
+    )
 
 
 def _duplicate_version(source: ItemVersion, item: Item, actor: User) -> ItemVersion:
