@@ -94,11 +94,13 @@ def school_b_teacher() -> User:
 
 @pytest.fixture
 def png() -> bytes:
-    """A real 4×4 PNG, made here."""
+    """A real 120×60 PNG (a red square on white), made here."""
     import io
 
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     out = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    image = Image.new("RGB", (120, 60), "white")
+    ImageDraw.Draw(image).rectangle((40, 10, 80, 50), fill=(200, 30, 30))
+    image.save(out, format="PNG")
     return out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -29,8 +30,24 @@ class CheckedImage:
     extension: str
 
 
+ITEM_IMAGE = re.compile(r"/assessments/images/\d+/")
+TAGS = {"p", "em", "strong", "br", "sub", "sup", "ul", "ol", "li", "img"}
+
+
+def _only_item_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if ITEM_IMAGE.fullmatch(value) else None
+    return value
+
+
 def rich_text(source: str) -> str:
-    return nh3.clean(source, tags={"p", "em", "strong", "br", "sub", "sup"}, attributes={})
+    return nh3.clean(
+        source,
+        tags=TAGS,
+        attributes={"img": {"src", "alt", "width", "height"}},
+        attribute_filter=_only_item_images,
+        url_schemes=set(),
+    )
 
 
 def plain_text(markup: str) -> str:
