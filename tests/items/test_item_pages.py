@@ -67,6 +67,8 @@ def test_the_bank_page_takes_the_same_queries_for_one_item_or_a_full_page(
     for n in range(24):
         services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_3, stem=f"Q {n}"))
     assert queries() == small
+    full = client.get("/assessments/items/", {"standard": "6.RP"}).content.decode()
+    assert "25 items found" in full and "Page 1 of 2" in full
 
 
 def test_a_teacher_writes_a_multiple_choice_item_with_math(

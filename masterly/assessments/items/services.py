@@ -5,9 +5,10 @@ audit row; a refused write changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from masterly.assessments.items.models import (
 from masterly.assessments.items.selectors import can_edit_item, home_orgs, visible_images
 from masterly.assessments.items.usage import item_version_in_use
 from masterly.core import audit
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def item_create(*, actor: User, draft: ItemDraft, scope: str = Scope.OWN) -> Item:
@@ -321,49 +324,31 @@ def _write_parts(written: Sequence[tuple[ItemVersion, CheckedDraft]]) -> None:
 
 
 def _duplicate_version(source: ItemVersion, item: Item, actor: User) -> ItemVersion:
-    """Version 1 of ``item``: the same content, choices, alignments and rubric as ``source``."""
-    version = ItemVersion.objects.create(
-        item=item,
-        number=1,
-        created_by=actor,
-        interaction=source.interaction,
-        stimulus=source.stimulus,
-        stem_source=source.stem_source,
-        stem_html=source.stem_html,
-        search_text=source.search_text,
-        dok=source.dok,
-        numeric_answer=source.numeric_answer,
-        numeric_tolerance=source.numeric_tolerance,
-        accepted_answers=source.accepted_answers,
-        teacher_scored=source.teacher_scored,
-    )
-    Choice.objects.bulk_create(
-        Choice(
-            version=version,
-            position=c.position,
-            content_source=c.content_source,
-            content_html=c.content_html,
-            is_correct=c.is_correct,
-            rationale=c.rationale,
-            dropped_when_reduced=c.dropped_when_reduced,
-        )
-        for c in source.choices.all()
-    )
+    """Version 1 of ``item``: the same content, choices, alignments, rubric and images as
+    ``source``."""
+    version = _copied(source, item_id=item.pk, number=1, created_by_id=actor.pk)
+    version.created_at = timezone.now()
+    version.save()
+    Choice.objects.bulk_create(_copied(c, version_id=version.pk) for c in source.choices.all())
     ItemStandard.objects.bulk_create(
-        ItemStandard(version=version, standard_id=a.standard_id, points=a.points)
-        for a in source.alignments.all()
+        _copied(a, version_id=version.pk) for a in source.alignments.all()
     )
     old_criteria = list(source.criteria.prefetch_related("levels"))
     new_criteria = RubricCriterion.objects.bulk_create(
-        RubricCriterion(
-            version=version, position=c.position, title=c.title, standard_id=c.standard_id
-        )
-        for c in old_criteria
+        _copied(c, version_id=version.pk) for c in old_criteria
     )
     RubricLevel.objects.bulk_create(
-        RubricLevel(criterion=new, position=level.position, label=level.label, points=level.points)
+        _copied(level, criterion_id=new.pk)
         for old, new in zip(old_criteria, new_criteria, strict=True)
         for level in old.levels.all()
     )
     version.images.set(source.images.all())
     return version
+
+
+def _copied(row: Row, **changes: object) -> Row:
+    """An unsaved copy of ``row`` (every column but its id) with ``changes``."""
+    values = {
+        f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key
+    }
+    return type(row)(**{**values, **changes})
