@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -183,3 +185,76 @@ def test_copy_and_share_from_the_item_page(client: Client, world: World, tree: T
 def test_the_teacher_navigation_links_the_bank(client: Client, world: World) -> None:
     client.force_login(world.teacher)
     assert 'href="/assessments/items/"' in client.get("/teacher/").content.decode()
+
+
+def test_a_rubric_item_is_written_on_the_web_and_a_bad_level_line_is_named(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    post = {
+        "interaction": "extended",
+        "dok": "3",
+        "scope": "own",
+        "stem": "Explain how you found the unit rate.",
+        "standard_count": "0",
+        "choice_count": "0",
+        "criterion_count": "2",
+        "criterion_0_title": "Finds the rate",
+        "criterion_0_code": "6.RP.A.3",
+        "criterion_0_levels": "0 | Missing\n1 | Partial\n2 | Complete",
+        "criterion_1_title": "Explains",
+        "criterion_1_code": "6.NS.B.2",
+        "criterion_1_levels": "0 | Not yet\nthree | Fully",
+        "save": "1",
+    }
+    refused = client.post("/assessments/items/new/", post)
+    assert refused.status_code == 400
+    assert "Criterion 2, level line 2: write it as “points | label”" in refused.content.decode()
+    assert Item.objects.count() == 0
+
+    client.post("/assessments/items/new/", {**post, "criterion_1_levels": "0 | Not yet\n3 | Fully"})
+
+    version = ItemVersion.objects.get()
+    assert sorted(version.alignments.values_list("standard__human_coding_scheme", "points")) == [
+        ("6.NS.B.2", 3),
+        ("6.RP.A.3", 2),
+    ]
+
+
+def test_a_numeric_item_with_a_tolerance_on_the_web(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    base = {
+        "interaction": "numeric",
+        "dok": "1",
+        "stem": "Find 22 ÷ 7 to the nearest hundredth.",
+        "standard_count": "1",
+        "standard_0_code": "6.NS.B.2",
+        "standard_0_points": "1",
+        "numeric_answer": "3.14",
+        "numeric_tolerance": "0.01",
+        "save": "1",
+    }
+    refused = client.post("/assessments/items/new/", {**base, "numeric_answer": "pi"})
+    assert "The correct answer must be a number such as 12 or 2.5." in refused.content.decode()
+
+    client.post("/assessments/items/new/", base)
+
+    version = ItemVersion.objects.get()
+    assert (version.numeric_answer, version.numeric_tolerance) == (Decimal("3.14"), Decimal("0.01"))
+    assert (
+        "3.14, within 0.01."
+        in client.get(f"/assessments/items/{version.item_id}/").content.decode()
+    )
+
+
+def test_sharing_with_an_unknown_scope_is_refused_and_changes_nothing(
+    client: Client, world: World, tree: Tree
+) -> None:
+    item = services.item_create(actor=world.teacher, draft=multiple_choice(tree.rp_a_1))
+    client.force_login(world.teacher)
+    shown = client.post(f"/assessments/items/{item.pk}/share/", {"scope": "everyone"}, follow=True)
+    assert "Share with: choose only me, my school or the district." in shown.content.decode()
+    item.refresh_from_db()
+    assert item.scope == Scope.OWN

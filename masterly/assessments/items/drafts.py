@@ -270,6 +270,14 @@ def _points(value: object) -> Decimal | None:
         return None
 
 
+def number_text(value: Decimal | None) -> str:
+    """A stored number as a teacher typed it: "3.14", not "3.140000"."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """A number as typed ("2.5", "-3", "1,000"), or None when it is not one."""
     try:

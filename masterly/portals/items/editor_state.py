@@ -21,6 +21,7 @@ from masterly.assessments.items.drafts import (
     CriterionDraft,
     ItemDraft,
     letter,
+    number_text,
     parse_decimal,
 )
 from masterly.assessments.items.models import CHOICE_TYPES, InteractionType, ItemVersion, Stimulus
@@ -142,26 +143,21 @@ def state_from_version(version: ItemVersion) -> EditorState:
             ChoiceRow(c.content_source, c.is_correct, c.rationale, c.dropped_when_reduced)
             for c in version.choices.all()
         ],
-        numeric_answer=_number(version.numeric_answer),
-        numeric_tolerance=_number(version.numeric_tolerance),
+        numeric_answer=number_text(version.numeric_answer),
+        numeric_tolerance=number_text(version.numeric_tolerance),
         accepted_answers="\n".join(version.accepted_answers),
         teacher_scored=version.teacher_scored,
         criteria=[
             (
                 c.title,
                 c.standard.label,
-                "\n".join(f"{_number(level.points)} | {level.label}" for level in c.levels.all()),
+                "\n".join(
+                    f"{number_text(level.points)} | {level.label}" for level in c.levels.all()
+                ),
             )
             for c in version.criteria.all()
         ],
     )
-
-
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def draft_from_state(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from masterly.accounts.models import User
 from masterly.assessments.items import selectors, services
 from masterly.assessments.items.content import image_response
+from masterly.assessments.items.drafts import number_text
 from masterly.assessments.items.models import Scope
 from masterly.assessments.items.usage import versions_in_use
 from masterly.portals.items.forms import BankSearchForm
@@ -54,6 +55,10 @@ def item_page(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "in_use": versions_in_use(v.pk for v in history),
             "can_edit": selectors.can_edit_item(user, item),
+            "numeric_key": (
+                number_text(version.numeric_answer),
+                number_text(version.numeric_tolerance),
+            ),
             "scopes": Scope.choices,
         },
     )
