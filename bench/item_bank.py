@@ -15,7 +15,7 @@ Measured, taking turns, for each filter a teacher uses (median and p95):
 - **Search**: ``bank_page`` as the bank's page calls it (the visibility rule, the filters,
   the count for the pager, the page of 20 with owners and alignments), rows materialised.
 - **Raw SQL**: the same filter and visibility as one hand-written query returning the page
-  and the total (``COUNT(*) OVER ()``): what the database alone needs.
+  and the total counted to the same cap (1,001): what the database alone needs.
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ def raw_query(teacher: Any, standard: Any, word: str, dok: int | None) -> Callab
     """The search as one hand-written query: visibility, filters, page and total."""
     from django.db import connection
 
+    from masterly.assessments.items.selectors import COUNT_CAP
     from masterly.roster.access import STAFF_ROLES
 
     roles = ", ".join(f"'{role.value}'" for role in STAFF_ROLES)
@@ -185,9 +186,14 @@ def raw_query(teacher: Any, standard: Any, word: str, dok: int | None) -> Callab
     if dok:
         where.append("v.dok = %s")
         params.append(dok)
-    sql = f"""SELECT i.id, v.search_text, COUNT(*) OVER () FROM assessments_item i
-        JOIN assessments_itemversion v ON v.id = i.current_id
-        WHERE {" AND ".join(where)} ORDER BY i.updated_at DESC, i.id DESC LIMIT 20"""
+    # The page and the total capped as the search caps it, in one statement.
+    sql = f"""WITH matching AS (
+            SELECT i.id, i.updated_at, v.search_text FROM assessments_item i
+            JOIN assessments_itemversion v ON v.id = i.current_id
+            WHERE {" AND ".join(where)})
+        SELECT m.id, m.search_text,
+            (SELECT COUNT(*) FROM (SELECT 1 FROM matching LIMIT {COUNT_CAP + 1}) capped)
+        FROM matching m ORDER BY m.updated_at DESC, m.id DESC LIMIT 20"""
 
     def run() -> Any:
         with connection.cursor() as cursor:
