@@ -53,7 +53,7 @@ def test_find_by_standard_then_write_an_item_with_math_and_an_image(
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="1 item found").is_visible()
-    assert page.get_by_text("a car goes 60 miles").is_visible()
+    assert page.get_by_text("A car goes 60 miles").is_visible()
     screenshot(page, "item-bank-by-standard")
     no_serious_violations(page)
 

@@ -49,8 +49,8 @@ def test_the_bank_lists_filters_and_says_when_nothing_matches(
     none = client.get("/assessments/items/", {"standard": "6.NS"}).content.decode()
     unknown = client.get("/assessments/items/", {"standard": "9.ZZ.Q"}).content.decode()
 
-    assert "ratio of cats" in listed and "1 item found" in listed
-    assert "ratio of cats" in by_domain
+    assert "Ratio of cats" in listed and "1 item found" in listed
+    assert "Ratio of cats" in by_domain
     assert "No item matches" in none
     assert "No single standard has the code 9.ZZ.Q." in unknown
 
