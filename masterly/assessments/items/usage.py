@@ -1,4 +1,4 @@
-"""Whether a version is in use, so never to be changed again (ADR 16).
+"""Whether a version is in use, so never to be changed again (ADR 17).
 
 Today a version is in use once an assessment places it (:class:`AssessmentItem`); delivery
 and scoring extend this with their own rows (responses, results) as they arrive.
