@@ -2,7 +2,7 @@
 
 An :class:`Item` is the bank's entry: who owns it and who may see it. What students see is an
 :class:`ItemVersion`; a version that an assessment uses is never changed again (an edit makes
-the next version), so results always point at what students saw (ADR 17). Rich text is kept
+the next version), so results always point at what students saw (ADR 18). Rich text is kept
 twice: the teacher's source (re-edited) and the sanitised HTML with MathML (shown).
 """
 

@@ -3,7 +3,7 @@
 Who may see an item: its owner; with scope "school", the staff of its school (teachers,
 its leaders, the district's admins); with scope "district", the staff of any school of its
 district and its admins. Students and guardians never see the bank. A search is a fixed
-number of queries whatever the page holds (ADR 17).
+number of queries whatever the page holds (ADR 18).
 """
 
 from __future__ import annotations

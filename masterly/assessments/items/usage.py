@@ -1,4 +1,4 @@
-"""Whether a version is in use, so never to be changed again (ADR 17).
+"""Whether a version is in use, so never to be changed again (ADR 18).
 
 Today a version is in use once an assessment places it (:class:`AssessmentItem`); delivery
 and scoring extend this with their own rows (responses, results) as they arrive.
