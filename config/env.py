@@ -7,12 +7,17 @@ is allowed, instead of failing later in an unrelated place (Healthchecks' ``envb
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# The browsers' HSTS preload list takes only a max-age of a year or more.
+HSTS_PRELOAD_MINIMUM = 31_536_000
+_HEADER_NAME = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_HEADER_VALUE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 class SettingsError(Exception):
@@ -155,3 +160,39 @@ def database(url: str, *, data_dir: Path, busy_timeout: int = 20) -> dict[str, o
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER`` -> Django's ``("HTTP_X_FORWARDED_PROTO", "https")``.
+
+    The variable names the header a TLS-terminating proxy sets, optionally with the value that
+    means HTTPS: ``X-Forwarded-Proto`` (value ``https``) or ``X-Forwarded-Ssl=on``. Empty: no
+    proxy is trusted, so a client cannot claim HTTPS by sending the header itself.
+    """
+    raw = env_str(name)
+    if not raw:
+        return None
+    header, _, value = raw.partition("=")
+    header, value = header.strip(), value.strip() or "https"
+    if not _HEADER_NAME.fullmatch(header) or not _HEADER_VALUE.fullmatch(value):
+        raise SettingsError(
+            f"{name}={raw!r} is not a header name with an optional value: use for example "
+            f"{name}=X-Forwarded-Proto (meaning X-Forwarded-Proto: https) or "
+            f"{name}=X-Forwarded-Ssl=on."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+def check_hsts(*, seconds: int, include_subdomains: bool, preload: bool) -> None:
+    """Refuse HSTS options that would do nothing, or a preload the browsers' list would reject."""
+    if (include_subdomains or preload) and not seconds:
+        raise SettingsError(
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_PRELOAD do nothing without "
+            "SECURE_HSTS_SECONDS: set it too, for example SECURE_HSTS_SECONDS=31536000."
+        )
+    if preload and (not include_subdomains or seconds < HSTS_PRELOAD_MINIMUM):
+        raise SettingsError(
+            "SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=true and "
+            f"SECURE_HSTS_SECONDS of at least {HSTS_PRELOAD_MINIMUM} (one year): the browsers' "
+            "preload list accepts nothing less."
+        )

@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from config.env import (
     SettingsError,
+    check_hsts,
     database,
     env_bool,
     env_int,
     env_list,
     env_share,
     env_str,
+    proxy_ssl_header,
     secret_key,
     sign_in_limits,
 )
@@ -123,12 +127,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masterly.core.headers.ResponseHeadersMiddleware",  # needs request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -264,6 +270,68 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# ---------------------------------------------------------------- HTTPS and response headers
+# HTTPS redirect and HSTS from the environment (README, "Configuration"), off by default so a
+# plain-HTTP install on a school's own network still works; checked at start (config/env.py).
+try:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0, maximum=2 * 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    check_hsts(
+        seconds=SECURE_HSTS_SECONDS,
+        include_subdomains=SECURE_HSTS_INCLUDE_SUBDOMAINS,
+        preload=SECURE_HSTS_PRELOAD,
+    )
+    # Trusted only when set: the header a TLS-terminating proxy sends to say "this was HTTPS".
+    SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+except SettingsError as error:
+    sys.stderr.write(f"Masterly cannot start: {error}\n")
+    raise SystemExit(2) from None
+
+# Content-Security-Policy (django-csp, ADR 12): scripts, styles and everything else only from
+# Masterly's own origin; no inline script, no style attribute (level colours are classes from
+# a generated stylesheet, portals/trackers/colours.py). data: images are the MFA set-up QR code.
+# Forms post to Masterly only, except the sign-in redirect to Google's or Clever's own page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://accounts.google.com", "https://clever.com"],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
+# Browser features no page of Masterly uses, refused to it and to any frame (Permissions-Policy,
+# masterly.core.headers). Speech is not a feature the header governs, so reading aloud stays
+# possible; fullscreen and passkeys (publickey-credentials-*) keep the browser's default.
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,

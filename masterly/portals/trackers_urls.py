@@ -1,10 +1,15 @@
 """The tracker pages, under ``trackers/``."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from masterly.portals.trackers import scoring_views, settings_views, views
+from masterly.portals.trackers import colours, scoring_views, settings_views, views
 
 urlpatterns = [
+    re_path(
+        rf"^trackers/colours/(?P<colours>{colours.COLOURS_PATTERN})\.css$",
+        colours.level_colours,
+        name="level_colours",
+    ),
     path("trackers/", views.tracker_list, name="tracker_list"),
     path("trackers/new/", views.tracker_create, name="tracker_create"),
     path("trackers/<int:tracker_id>/", views.tracker_grid, name="tracker_grid"),

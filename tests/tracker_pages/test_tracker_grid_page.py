@@ -109,15 +109,15 @@ def test_colour_mode_is_remembered_in_the_session(pages: Pages) -> None:
     pages.record(pages.world.student, pages.ratio_1, 4)
     client = pages.client("teacher")
     html = client.get(grid_url(pages)).content.decode()
-    assert "--cell-bg: #2E7D32" in html  # traffic light green
+    assert "lc-2e7d32" in html  # traffic light green
     html = client.get(grid_url(pages, colours="skittles")).content.decode()
-    assert "--cell-bg: #00897B" in html and "#2E7D32" not in html
+    assert "lc-00897b" in html and "2e7d32" not in html
     html = client.get(grid_url(pages)).content.decode()
-    assert "--cell-bg: #00897B" in html  # remembered
+    assert "lc-00897b" in html  # remembered
     html = client.get(grid_url(pages, colours="colour_blind_safe")).content.decode()
-    assert "--cell-bg: #009E73" in html
+    assert "lc-009e73" in html
     html = client.get(grid_url(pages, colours="nonsense")).content.decode()
-    assert "--cell-bg: #009E73" in html  # an unknown mode changes nothing
+    assert "lc-009e73" in html  # an unknown mode changes nothing
 
 
 def two_period_tracker(pages: Pages) -> Tracker:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from masterly.portals.trackers.colours import colour_class
 from masterly.trackers.selectors.grid import Column, Grid, Row, Swatch, UnitGroup, units_of
 
 # Standards per printed table: with the names' column they fill a landscape Letter page
@@ -74,9 +75,8 @@ def row_cells_html(grid: Grid, *, pending: bool = False) -> list[tuple[Row, Safe
                 + f", {code}"
             )
             parts.append(
-                f'<td class="grid-cell"><a class="cell level-{abbreviation.lower()}" '
-                f'style="--cell-bg: {swatch.background}; --cell-fg: {swatch.text}" '
-                f'href="{href}" title="{title}">'
+                f'<td class="grid-cell"><a class="cell level-{abbreviation.lower()} '
+                f'{colour_class(swatch)}" href="{href}" title="{title}">'
                 f"{abbreviation}{'*' if cell.is_overridden else ''}"
                 f'<span class="visually-hidden">{hidden}</span></a></td>'
             )
@@ -99,34 +99,14 @@ class PrintPart:
     distribution: list[tuple[Swatch, list[int]]]
 
 
-# The printed cells name their level by its place in the legend (``class="pl2"``, coloured by
-# trackers.css from the variables :func:`print_colours` sets) instead of repeating its colours
-# in every cell; a scale with more levels than the stylesheet knows colours the rest inline.
-PRINT_CLASSES = 8
-
-
-def print_colours(grid: Grid) -> str:
-    """The legend's colours as CSS variables (``--pl0``, ``--pl0-text``, …)."""
-    return "; ".join(
-        f"--pl{index}: {escape(swatch.background)}; --pl{index}-text: {escape(swatch.text)}"
-        for index, swatch in enumerate(grid.legend[:PRINT_CLASSES])
-    )
-
-
 def _print_cells(grid: Grid, *, pending: bool) -> dict[tuple[str, bool], str]:
     """Each printed cell's HTML, by its level's abbreviation and whether it is overridden."""
     cells: dict[tuple[str, bool], str] = {}
-    for index, swatch in enumerate(grid.legend):
-        start = (
-            f'<td class="pl{index}">'
-            if index < PRINT_CLASSES
-            else f'<td style="background: {escape(swatch.background)}; '
-            f'color: {escape(swatch.text)}">'
-        )
+    for swatch in grid.legend:
         for overridden in (False, True):
             mark = "*" if overridden else ""
             cells[swatch.abbreviation, overridden] = (
-                f"{start}{escape(swatch.abbreviation)}{mark}</td>"
+                f'<td class="{colour_class(swatch)}">{escape(swatch.abbreviation)}{mark}</td>'
             )
     if pending:  # no level yet: "…", as on the screen (see row_cells_html)
         cells[grid.scale.not_assessed.abbreviation, False] = "<td>…</td>"

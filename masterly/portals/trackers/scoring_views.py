@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterly.accounts.models import User
 from masterly.assessments.models import Assessment, AssessmentStandard
 from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.colours import colour_class
 from masterly.portals.trackers.settings_forms import QuickCheckForm
 from masterly.portals.trackers.views import _colour_mode, _user
 from masterly.roster.selectors import today
@@ -160,6 +161,8 @@ def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int
             "error_count": len(errors),
             "sections": sections,
             "section_value": request.GET.get("section", ""),
+            # Every level a saved score may turn a cell to (the page's script swaps classes).
+            "colours": grids.swatches(tracker.mastery_scale(), _colour_mode(request)).values(),
         },
         status=400 if errors else 200,
     )
@@ -272,7 +275,6 @@ def _level(
     return {
         "level": swatch.abbreviation,
         "level_name": swatch.name,
-        "background": swatch.background,
-        "text": swatch.text,
+        "colour_class": colour_class(swatch),
         "score": score_entry.score_text(rollup),
     }

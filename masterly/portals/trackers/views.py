@@ -21,7 +21,7 @@ from masterly.mastery import ColourMode
 from masterly.portals.roles import act_as
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.forms import OverrideClearForm, OverrideForm, TrackerCreateForm
-from masterly.portals.trackers.rendering import print_colours, print_parts, row_cells_html
+from masterly.portals.trackers.rendering import print_parts, row_cells_html
 from masterly.roster.models import Role
 from masterly.roster.selectors import today
 from masterly.standards.models import CurriculumMap
@@ -156,7 +156,6 @@ def grid_context(
         "grid": grid,
         "rows": row_cells_html(grid, pending=pending),
         "print_parts": print_parts(grid, pending=pending),
-        "print_colours": print_colours(grid),
         **recompute_context(recompute, pending=pending),
         "modes": list(grids.COLOUR_MODE_LABELS.items()),
         "sorts": list(grids.SORTS.items()),
@@ -287,6 +286,7 @@ def tracker_cell(
             "placement": placement,
             "result": result,
             "swatch": swatch,
+            "colours": [swatch],
             "evidence": [(row, uses.get(row.pk)) for row in evidence],
             "history": list(cells.override_history(tracker, student, standard)),
             "can_override": can_override,

@@ -62,8 +62,9 @@ if (entry) {
     const level = input.closest("td").nextElementSibling;
     const chip = level.querySelector("[data-level]");
     chip.textContent = data.level;
-    chip.style.setProperty("--cell-bg", data.background);
-    chip.style.setProperty("--cell-fg", data.text);
+    // Colours are classes (lc-RRGGBB) from the page's level stylesheet, never style attributes.
+    for (const name of [...chip.classList]) if (name.startsWith("lc-")) chip.classList.remove(name);
+    chip.classList.add(data.colour_class);
     chip.title = data.score ? `${data.level_name} · ${data.score}` : data.level_name;
     level.querySelector("[data-level-text]").textContent = ` ${data.level_name}${data.score ? ", " + data.score : ""}`;
   };
