@@ -97,16 +97,51 @@ def _browser_test_setup(transactional_db: None, monkeypatch: pytest.MonkeyPatch)
     cache.clear()
 
 
+# Every page a browser test opens is held to the Content-Security-Policy: the browser fires
+# ``securitypolicyviolation`` for each thing the policy blocked (reported through a binding,
+# which survives navigation) and logs it, with any Permissions-Policy error, to the console.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` on ${event.documentURI} (${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+_POLICY_ERRORS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+def watch_policies(context: Any) -> list[str]:
+    """The violations and policy errors ``context``'s pages report, as they come."""
+    found: list[str] = []
+    context.expose_binding("reportCspViolation", lambda _source, text: found.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message: Any) -> None:
+        if any(word in message.text for word in _POLICY_ERRORS):
+            found.append(f"console {message.type}: {message.text}")
+
+    context.on("console", on_console)
+    return found
+
+
+def policy_violations(page: Any) -> list[str]:
+    """What the policies have reported on ``page``'s context so far (see watch_policies)."""
+    return page.context.policy_violations  # type: ignore[no-any-return]
+
+
 def _new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:
     context = browser.new_context(
         viewport=viewport, base_url=live_server.url, locale="en-US", timezone_id="America/New_York"
     )
     context.set_default_timeout(15_000)
+    context.policy_violations = watch_policies(context)
     page = context.new_page()
     try:
         yield page
     finally:
         context.close()
+    assert not context.policy_violations, "the page broke its policies:\n" + "\n".join(
+        context.policy_violations
+    )
 
 
 @pytest.fixture
