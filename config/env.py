@@ -172,8 +172,8 @@ def proxy_ssl_header(name: str) -> tuple[str, str] | None:
     raw = env_str(name)
     if not raw:
         return None
-    header, _, value = raw.partition("=")
-    header, value = header.strip(), value.strip() or "https"
+    header, equals, value = raw.partition("=")
+    header, value = header.strip(), value.strip() if equals else "https"
     if not _HEADER_NAME.fullmatch(header) or not _HEADER_VALUE.fullmatch(value):
         raise SettingsError(
             f"{name}={raw!r} is not a header name with an optional value: use for example "

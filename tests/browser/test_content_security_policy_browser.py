@@ -19,9 +19,11 @@ from masterly.trackers import services
 from masterly.trackers.services.scoring import quick_check_create
 from tests.browser.conftest import policy_violations
 from tests.browser.test_browser_sign_in import sign_in
-from tests.tracker_pages.conftest import DAY, Pages, pages  # noqa: F401 - the pages fixture
+from tests.tracker_pages import conftest as tracker_pages
+from tests.tracker_pages.conftest import DAY, Pages
 
 pytestmark = pytest.mark.browser
+pages = tracker_pages.pages  # the fixture: a teacher's tracker on a curriculum map
 
 # Links not followed: they sign out, switch language or role, or download a file.
 NOT_FOLLOWED = re.compile(r"/logout/|/i18n/|/role/|\.csv$|\.json$")
@@ -72,7 +74,7 @@ def crawl(page: Any, starts: list[str], *, signed_in: bool) -> list[str]:
 
 
 @pytest.fixture
-def school_year(pages: Pages) -> Pages:  # noqa: F811 - the imported fixture
+def school_year(pages: Pages) -> Pages:
     """The tracker pages' world with what every page shows filled in: scores, an override, a
     quick check, and a finished roster and standards import."""
     world = pages.world
