@@ -120,7 +120,9 @@ def test_every_page_of_each_role_passes_the_policy(
         starts.append(site + reverse("admin:index"))
     if persona == "teacher":  # linked from the grid only while a recompute runs
         run = school_year.tracker.recompute_runs.latest("pk")
-        starts.append(site + reverse("recompute_progress", args=[school_year.tracker.pk, run.pk]))
+        starts.append(
+            site + reverse("trackers:recompute_progress", args=[school_year.tracker.pk, run.pk])
+        )
     routes = crawl(page, starts, signed_in=True)
     assert len(routes) < PAGE_BUDGET, "the crawl was cut short; raise PAGE_BUDGET"
     assert reverse(HOMES[persona]) in routes

@@ -121,6 +121,7 @@ def test_a_typed_score_saves_and_recolours_the_level(pages: Pages) -> None:
     assert (evidence.points_earned, evidence.points_possible) == (Decimal(4), Decimal(4))
     assert evidence.source == "manual"
     assert evidence.entered_by == pages.world.teacher
+    assert data["colour_class"] == "lc-2e7d32"  # the page's stylesheet colours it
     rollup = Rollup.objects.get(tracker=pages.tracker, student=pages.world.student)
     assert rollup.level == "M"
 

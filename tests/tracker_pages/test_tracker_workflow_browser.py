@@ -83,6 +83,17 @@ def test_teacher_narrows_scores_by_keyboard_and_changes_the_method(page: Any, pa
     assert Evidence.objects.filter(assessment__title="Unit rate exit ticket").count() == 9
     chips = page.locator("[data-level]").all_inner_texts()
     assert "M" in chips and "R" in chips
+    # Recoloured by class, each chip drawn in the colour its class names (no style attribute,
+    # ADR 12), so the levels differ in colour.
+    drawn = page.eval_on_selector_all(
+        "[data-level]",
+        "chips => chips.map(c => [c.textContent, [...c.classList].find(n => n.startsWith('lc-')),"
+        " getComputedStyle(c).backgroundColor])",
+    )
+    for _, colour_class, background in drawn:
+        red, green, blue = (int(colour_class[i : i + 2], 16) for i in (3, 5, 7))
+        assert background == f"rgb({red}, {green}, {blue})"
+    assert len({background for _, _, background in drawn}) == len({level for level, *_ in drawn})
     screenshot(page, "quick-check-entry")
     assert_accessible(page)
 
