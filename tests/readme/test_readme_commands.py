@@ -58,11 +58,19 @@ NOT_RUN = {
     ".venv/bin/python bench/NAME.py": "a pattern; its example is run",
     "apt-get install chromium": "installs a system package",
     "apt-get install libpango-1.0-0 libpangoft2-1.0-0": "installs a system package",
+    # The production HTTPS settings: tests/core/test_https_settings.py gives them to
+    # `manage.py check --deploy` (what the masterly command runs) and asserts it reports nothing.
+    "export SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto": "tests/core/test_https_settings.py",
+    "export SECURE_SSL_REDIRECT=true": "tests/core/test_https_settings.py",
+    "export SECURE_HSTS_SECONDS=31536000": "tests/core/test_https_settings.py",
+    "export SECURE_HSTS_INCLUDE_SUBDOMAINS=true": "tests/core/test_https_settings.py",
+    "export SECURE_HSTS_PRELOAD=true": "tests/core/test_https_settings.py",
+    ".venv/bin/masterly check --deploy": "tests/core/test_https_settings.py",
 }
 # What the clone must not inherit from this test run: it starts from a new user's shell.
 NOT_INHERITED = re.compile(
     r"(DJANGO_|MASTERLY_|PYTEST_|MAKE|MFLAGS|COV_|DEBUG$|SECRET_KEY$|ALLOWED_HOSTS$|"
-    r"DATABASE_URL$|PORT$|TASK_BACKEND$|REDIS_URL$|SECURE_COOKIES$|EMAIL_|DEFAULT_FROM_EMAIL$|"
+    r"DATABASE_URL$|PORT$|TASK_BACKEND$|REDIS_URL$|SECURE_|EMAIL_|DEFAULT_FROM_EMAIL$|"
     r"WORKER_|SQLITE_BUSY_TIMEOUT$)"
 )
 
