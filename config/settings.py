@@ -290,7 +290,7 @@ except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None
 
-# Content-Security-Policy (django-csp, ADR 18): scripts, styles and everything else only from
+# Content-Security-Policy (django-csp, ADR 19): scripts, styles and everything else only from
 # Masterly's own origin; no inline script, no style attribute (level colours are classes from
 # a generated stylesheet, portals/trackers/colours.py). data: images are the MFA set-up QR code.
 # Forms post to Masterly only, except the sign-in redirect to Google's or Clever's own page.

@@ -84,7 +84,7 @@ def test_teacher_narrows_scores_by_keyboard_and_changes_the_method(page: Any, pa
     chips = page.locator("[data-level]").all_inner_texts()
     assert "M" in chips and "R" in chips
     # Recoloured by class, each chip drawn in the colour its class names (no style attribute,
-    # ADR 18), so the levels differ in colour.
+    # ADR 19), so the levels differ in colour.
     drawn = page.eval_on_selector_all(
         "[data-level]",
         "chips => chips.map(c => [c.textContent, [...c.classList].find(n => n.startsWith('lc-')),"

@@ -1,7 +1,7 @@
 """Level colours as classes from a generated stylesheet, so pages need no ``style`` attribute.
 
 The Content-Security-Policy allows styles only from Masterly's own files (``style-src 'self'``,
-ADR 18), yet a tracker's scale may have any colours. Each colour becomes a class named after
+ADR 19), yet a tracker's scale may have any colours. Each colour becomes a class named after
 it (``lc-2e7d32``), and the page links a stylesheet whose address lists its colours
 (``/trackers/colours/2e7d32-9e9e9e.css``); the stylesheet sets the ``--cell-bg`` and
 ``--cell-fg`` variables trackers.css draws cells and chips with. The address says everything
