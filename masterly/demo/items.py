@@ -81,14 +81,25 @@ def build_items_demo(*, framework: Framework, admin: User) -> ItemsDemo:
 
 def bar_chart_png() -> bytes:
     """A small bar chart (pets in a class), drawn here so the demo ships no image file."""
-    image = Image.new("RGB", (240, 160), "white")
+    # Labelled bars and a counted axis: a student must be able to read the answer off it.
+    image = Image.new("RGB", (260, 180), "white")
     draw = ImageDraw.Draw(image)
-    draw.line((30, 10, 30, 140, 230, 140), fill="black", width=2)
-    for index, (count, colour) in enumerate(
-        [(8, "#2b6cb0"), (5, "#c05621"), (3, "#2f855a"), (2, "#6b46c1")]
+    draw.line((36, 10, 36, 140, 250, 140), fill="black", width=2)
+    for tick in range(0, 9, 2):
+        y = 140 - tick * 15
+        draw.line((32, y, 36, y), fill="black")
+        draw.text((18, y - 6), str(tick), fill="black")
+    for index, (name, count, colour) in enumerate(
+        [
+            ("dogs", 8, "#2b6cb0"),
+            ("cats", 5, "#c05621"),
+            ("fish", 3, "#2f855a"),
+            ("birds", 2, "#6b46c1"),
+        ]
     ):
-        left = 45 + index * 46
+        left = 50 + index * 50
         draw.rectangle((left, 140 - count * 15, left + 30, 140), fill=colour)
+        draw.text((left + 2, 148), name, fill="black")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
