@@ -287,7 +287,7 @@ class Accommodations(models.Model):
         return f"accommodations of {self.student_id} in {self.school_year}: {self.tools}"
 
 
-# The item bank's models live beside the assessments they are placed in (ADR 12).
+# The item bank's models live beside the assessments they are placed in (ADR 18).
 from masterly.assessments.items.models import (  # noqa: E402
     AssessmentItem,
     Choice,
