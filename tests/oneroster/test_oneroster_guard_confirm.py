@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.integrations.oneroster.models import ImportRun
-from masterly.roster.models import Enrollment
+from masterly.integrations.oneroster.summary import ImportSummary
+from masterly.roster.models import Enrollment, Role
 from tests.oneroster.builders import district, snapshot
 from tests.oneroster.test_oneroster_guard import PEOPLE, bigger_district, header_only_users
 from tests.oneroster.test_oneroster_web import run_worker, upload, with_worker
@@ -51,7 +52,18 @@ def test_the_command_refuses_until_allow_mass_deactivation_is_given(tmp_path):
     out, _ = run_command(str(path), "--allow-mass-deactivation")
 
     assert "deactivated" in out
-    assert not User.objects.filter(sourced_id__isnull=False, is_active=True).exists()
+    # Everyone but the district admin: nobody is signed in on a command line, so a confirmed
+    # import keeps every district admin (and their admin role) rather than lock them out.
+    admin = User.objects.get(sourced_id="adm1")
+    assert list(User.objects.filter(sourced_id__isnull=False, is_active=True)) == [admin]
+    assert admin.role_assignments.get(role=Role.DISTRICT_ADMIN).is_active
+    assert (
+        f"Kept active: {admin.display_name}. The files would have deactivated them, but a "
+        "confirmed import never deactivates the district admins"
+    ) in out
+    summary = ImportSummary.from_dict(ImportRun.objects.latest("pk").summary)
+    assert summary.kept_active == [admin.display_name]
+    assert {f.file: f.counts.deactivated for f in summary.files}["users.csv"] == PEOPLE - 1
 
 
 @with_worker
@@ -71,8 +83,11 @@ def test_the_web_asks_for_confirmation_then_imports_anyway(client, world, tmp_pa
     assert User.objects.get(pk=world.student.pk).is_active
     page = client.get(page_url).content.decode()
     assert "http-equiv" not in page
-    assert "would deactivate 10 of the 11 active people (91 %)" in page
-    assert f'<form method="post" action="{reverse("oneroster:confirm", args=[run.pk])}">' in page
+    assert "would deactivate 10 of the 11 active people (91 %; the limit is 20 %" in page
+    assert (
+        f'<form method="post" action="{reverse("oneroster:confirm", args=[run.pk])}" '
+        'class="form-actions">'
+    ) in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert "Import anyway" in page
 
@@ -100,7 +115,10 @@ def test_only_a_refused_run_is_confirmed_and_only_by_a_district_admin(client, wo
     client.force_login(world.admin)
     response = client.post(confirm, follow=True)
 
-    assert "This import is not waiting for a confirmation." in response.content.decode()
+    assert (
+        "This import is no longer waiting for a confirmation (it is now “Imported”), so nothing "
+        "was done."
+    ) in response.content.decode()
     run.refresh_from_db()
     assert (run.status, run.allow_mass_deactivation) == ("succeeded", False)
     assert client.get(confirm).status_code == 405

@@ -39,6 +39,8 @@ class CaseImportRun(models.Model):
     # to a worker that died, and is failed (masterly.core.worker.dead_runs).
     worker_id = models.CharField(max_length=100, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The task queue's id of the task running it: failed too when the worker died.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

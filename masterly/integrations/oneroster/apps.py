@@ -8,6 +8,10 @@ class OneRosterConfig(AppConfig):
 
     def ready(self) -> None:
         from masterly.core.worker.dead_runs import register_dead_run_sweeper
-        from masterly.integrations.oneroster.services import import_runs_fail_dead
+        from masterly.integrations.oneroster.dead_runs import (
+            import_runs_fail_dead,
+            staging_sweep_left,
+        )
 
         register_dead_run_sweeper(import_runs_fail_dead)
+        register_dead_run_sweeper(staging_sweep_left)

@@ -3,7 +3,9 @@ unless an admin confirms it (a users.csv with only its header must never empty t
 
 It counts, before anything is applied, the active people the files would deactivate and the
 enrollments of classes that have not ended yet; a new school year's export that retires last
-year's classes passes, because classes whose last term has ended are not counted.
+year's classes passes, because classes whose last term has ended are not counted. A refusal
+says what would go, by kind, out of how many, with a few names (``guard_details.py``), so the
+admin can tell a broken export from a real new year.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.errors import MassDeactivationRefused, RosterImportError
+from masterly.integrations.oneroster.guard_details import enrollments_gone, people_gone
 from masterly.integrations.oneroster.staging import KINDS
 from masterly.roster.models import Section
 from masterly.roster.services import staged_would_deactivate
@@ -25,12 +28,13 @@ CONFIRM = gettext_lazy(
     "--allow-mass-deactivation."
 )
 PEOPLE = gettext_lazy(
-    "this import would deactivate %(gone)s of the %(total)s active people (%(percent)s); more "
-    "than %(allowed)s needs an admin's confirmation. %(confirm)s"
+    "this import would deactivate %(gone)s of the %(total)s active people (%(percent)s; the "
+    "limit is %(allowed)s, ONEROSTER_MAX_DEACTIVATION_SHARE): %(details)s. %(confirm)s"
 )
 ENROLLMENTS = gettext_lazy(
     "this import would deactivate %(gone)s of the %(total)s enrollments in classes that have "
-    "not ended (%(percent)s); more than %(allowed)s needs an admin's confirmation. %(confirm)s"
+    "not ended (%(percent)s; the limit is %(allowed)s, ONEROSTER_MAX_DEACTIVATION_SHARE): "
+    "%(details)s. %(confirm)s"
 )
 
 
@@ -38,19 +42,21 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %"
 
 
-def _message(template: str, gone: int, total: int, allowed: str) -> str:
+def _message(template: str, gone: int, total: int, allowed: str, details: str) -> str:
     return template % {
         "gone": f"{gone:,}",
         "total": f"{total:,}",
         "percent": _percent(gone, total),
         "allowed": allowed,
+        "details": details,
         "confirm": CONFIRM,
     }
 
 
 def deactivation_guard(ctx: ImportContext) -> None:
     """Raise ``MassDeactivationRefused`` when the staged files would deactivate more than the
-    allowed share of the active people or of the current enrollments (two queries)."""
+    allowed share of the active people or of the current enrollments (two queries; a few more
+    for the details of a refusal)."""
     share = float(settings.ONEROSTER_MAX_DEACTIVATION_SHARE)
     kinds = {kind for kind, _ in ctx.applies}
     numbers: dict[str, object] = {"share": share}
@@ -60,26 +66,30 @@ def deactivation_guard(ctx: ImportContext) -> None:
         gone, active = staged_would_deactivate(kind=KINDS["user"], token=ctx.token)
         numbers["people"] = [gone, active]
         if active and gone > share * active:
+            details = people_gone(ctx.token)
             problems.append(
                 RosterImportError(
-                    file="users.csv", message=_message(str(PEOPLE), gone, active, allowed)
+                    file="users.csv",
+                    message=_message(str(PEOPLE), gone, active, allowed, details),
                 )
             )
     if "enrollment" in kinds:
         section = connection.ops.quote_name(Section._meta.db_table)
+        today = timezone.localdate()
         gone, current = staged_would_deactivate(
             kind=KINDS["enrollment"],
             token=ctx.token,
             among=f"l.section_id IN (SELECT id FROM {section} WHERE is_active "  # noqa: S608
             "AND (ends_on IS NULL OR ends_on >= %s))",
-            params=[timezone.localdate()],
+            params=[today],
         )
         numbers["enrollments"] = [gone, current]
         if current and gone > share * current:
+            details = enrollments_gone(ctx.token, today=today)
             problems.append(
                 RosterImportError(
                     file="enrollments.csv",
-                    message=_message(str(ENROLLMENTS), gone, current, allowed),
+                    message=_message(str(ENROLLMENTS), gone, current, allowed, details),
                 )
             )
     if problems:

@@ -13,7 +13,9 @@ be deactivated, and the difference is applied in one short set-based transaction
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections.abc import Collection
 from typing import Any, ClassVar, Protocol
 
 from django.db import DatabaseError, transaction
@@ -29,6 +31,7 @@ from masterly.integrations.oneroster.errors import (
     TooManyErrors,
 )
 from masterly.integrations.oneroster.guard import deactivation_guard
+from masterly.integrations.oneroster.keep import people_before_apply, people_keep_active
 from masterly.integrations.oneroster.manifest import Manifest, Mode, read_manifest
 from masterly.integrations.oneroster.source import RosterSource
 from masterly.integrations.oneroster.staging import staging_analyze, staging_clear
@@ -69,6 +72,8 @@ def roster_import(
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
     allow_mass_deactivation: bool = False,
+    keep_active: Collection[int] = (),
+    token: int | None = None,
 ) -> ImportSummary:
     """Import a OneRoster 1.1 or 1.2 bulk set; return what changed, per file.
 
@@ -77,6 +82,9 @@ def roster_import(
     when they would deactivate more than ``ONEROSTER_MAX_DEACTIVATION_SHARE`` of the active
     people or current enrollments, unless ``allow_mass_deactivation``. With ``dry_run`` the
     apply runs and is then rolled back: the summary says what it would change.
+    ``keep_active``: user pks the import never deactivates (nor their district admin roles),
+    named in the summary if it would have. ``token`` names the staging rows (the run records
+    it, so a sweeper can remove them if this process dies).
     """
     started = time.monotonic()
     errors = ErrorList()
@@ -93,6 +101,7 @@ def roster_import(
         now=timezone.now(),
         progress=progress,
         bytes_total=sum(source.size(s.filename) for s in steps if s.reads_file),
+        token=secrets.randbits(62) if token is None else token,
     )
     current: list[str] = []
     try:
@@ -104,7 +113,9 @@ def roster_import(
         staging_analyze()
         applying = time.monotonic()
         with transaction.atomic():
+            kept = people_before_apply(keep_active)
             apply_staged(ctx, on_file=current)
+            summary.kept_active = people_keep_active(kept, ctx)
             summary.apply_seconds = round(time.monotonic() - applying, 2)
             summary.seconds = round(time.monotonic() - started, 2)
             record(

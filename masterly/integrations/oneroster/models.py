@@ -24,6 +24,8 @@ class ImportRun(models.Model):
         FAILED = "failed", "Rejected"
         # Refused by the mass-deactivation guard: the upload is kept until an admin confirms.
         NEEDS_CONFIRMATION = "confirm", "Needs confirmation"
+        # An admin chose not to import a run awaiting confirmation: its upload is removed.
+        DISCARDED = "discarded", "Discarded"
 
     class Origin(models.TextChoices):
         WEB = "web", "Upload"
@@ -50,6 +52,13 @@ class ImportRun(models.Model):
     # to a worker that died, and is failed (masterly.core.worker.dead_runs).
     worker_id = models.CharField(max_length=100, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The token naming this run's staging rows while it runs (emptied once they are removed),
+    # so the sweeper can remove them when the worker died before it could.
+    staging_token = models.BigIntegerField(null=True, blank=True)
+    # The admin who pressed "Import anyway": the confirmed import never deactivates them.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -64,6 +73,7 @@ class ImportRun(models.Model):
             self.Status.CHECKED,
             self.Status.FAILED,
             self.Status.NEEDS_CONFIRMATION,
+            self.Status.DISCARDED,
         }
 
 

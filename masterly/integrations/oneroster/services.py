@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import secrets
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -12,9 +12,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from masterly.core.worker.dead_runs import heartbeat_stopped
+from masterly.core.audit import record
 from masterly.core.worker.heartbeat import keep_alive
 from masterly.core.worker.identity import current_worker_id
 from masterly.integrations.oneroster.context import ProgressCallback
@@ -24,9 +23,11 @@ from masterly.integrations.oneroster.errors import (
     RosterImportRejected,
 )
 from masterly.integrations.oneroster.importer import roster_import
+from masterly.integrations.oneroster.keep import district_admins
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import cache_progress, clear_progress
 from masterly.integrations.oneroster.source import open_source
+from masterly.integrations.oneroster.staging import staging_clear
 
 logger = logging.getLogger(__name__)
 
@@ -77,21 +78,72 @@ def _enqueue(run: ImportRun) -> None:
 
 
 class NotAwaitingConfirmation(Exception):
-    """Only a run refused by the mass-deactivation guard, its upload still kept, is confirmed."""
+    """Only a run refused by the mass-deactivation guard, its upload still kept, is confirmed
+    or discarded; ``status`` says what the run is now (another tab may have decided)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
 
 
-def import_run_confirm(*, run: ImportRun) -> ImportRun:
-    """An admin confirms a run the mass-deactivation guard refused: queue it again, allowed."""
+def _awaiting_confirmation(run: ImportRun) -> ImportRun:
+    """The run, locked for this transaction, if it still awaits a confirmation."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.NEEDS_CONFIRMATION or not run.upload:
+        raise NotAwaitingConfirmation(run.get_status_display())
+    return run
+
+
+def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
+    """An admin confirms a run the mass-deactivation guard refused: queue it again, allowed.
+    The import will not deactivate ``actor`` (see keep.py)."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != ImportRun.Status.NEEDS_CONFIRMATION or not run.upload:
-            raise NotAwaitingConfirmation
+        run = _awaiting_confirmation(run)
         run.status = ImportRun.Status.QUEUED
         run.allow_mass_deactivation = True
+        run.confirmed_by = actor
         run.errors = []
         run.finished_at = None
-        run.save(update_fields=["status", "allow_mass_deactivation", "errors", "finished_at"])
+        run.save(
+            update_fields=[
+                "status",
+                "allow_mass_deactivation",
+                "confirmed_by",
+                "errors",
+                "finished_at",
+            ]
+        )
+        record(
+            actor=actor,
+            action="oneroster.import.confirm",
+            target=run,
+            summary=f"Confirmed the import of {run.filename} despite its deactivations",
+        )
         _enqueue(run)
+    return run
+
+
+def import_run_discard(*, run: ImportRun, actor: Any) -> ImportRun:
+    """An admin decides not to import a run awaiting confirmation: its upload is removed,
+    the run is kept in the history as discarded, and nothing is imported."""
+    with transaction.atomic():
+        run = _awaiting_confirmation(run)
+        upload, token = run.upload, run.staging_token
+        run.status = ImportRun.Status.DISCARDED
+        run.finished_at = timezone.now()
+        run.upload = ""
+        run.save(update_fields=["status", "finished_at", "upload"])
+        record(
+            actor=actor,
+            action="oneroster.import.discard",
+            target=run,
+            summary=f"Discarded the import of {run.filename}; nothing was imported",
+            details={"errors": run.errors},
+        )
+    default_storage.delete(upload)  # no copy of the district's people stays behind
+    if token is not None:  # normally removed already, when the guard refused the run
+        staging_clear(token)
+        ImportRun.objects.filter(pk=run.pk).update(staging_token=None)
     return run
 
 
@@ -102,7 +154,9 @@ def import_run_execute(
     run.status = ImportRun.Status.RUNNING
     run.started_at = run.heartbeat_at = timezone.now()
     run.worker_id = current_worker_id()
-    run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id"])
+    # Recorded before any row is staged: if this process dies, the sweeper removes them.
+    run.staging_token = secrets.randbits(62)
+    run.save(update_fields=["status", "started_at", "heartbeat_at", "worker_id", "staging_token"])
     try:
         with (
             keep_alive(ImportRun.objects.filter(pk=run.pk)),
@@ -114,6 +168,8 @@ def import_run_execute(
                 progress=cache_progress(run.pk, also=progress),
                 dry_run=run.dry_run,
                 allow_mass_deactivation=run.allow_mass_deactivation,
+                keep_active=_kept_by_confirmation(run),
+                token=run.staging_token,
             )
     except MassDeactivationRefused as refused:
         # The upload is kept: an admin who confirms runs the same files again.
@@ -141,45 +197,19 @@ def import_run_execute(
         if run.upload and run.status != ImportRun.Status.NEEDS_CONFIRMATION:
             default_storage.delete(run.upload)  # no copy of the district's people stays behind
             run.upload = ""
-        run.save(update_fields=["status", "errors", "summary", "finished_at", "upload"])
+        run.staging_token = None  # the import removed its staging rows, whatever happened
+        run.save(
+            update_fields=["status", "errors", "summary", "finished_at", "upload", "staging_token"]
+        )
         clear_progress(run.pk)
     return run
 
 
-# Runs whose worker died (see masterly.core.worker.dead_runs) ------------------------------
-
-
-def import_runs_fail_dead(before: datetime) -> int:
-    """Fail the running imports whose heartbeat is older than ``before`` and remove their uploads.
-
-    Their worker was killed mid-run; the import's transaction never committed, so nothing was
-    changed. Runs of live workers beat every few seconds and are not touched.
-    """
-    stale = heartbeat_stopped(ImportRun.objects.filter(status=ImportRun.Status.RUNNING), before)
-    # Read first: the import pages sweep on every view, and a write transaction for nothing
-    # would queue them behind any writer on SQLite.
-    if not stale.exists():
-        return 0
-    with transaction.atomic():
-        dead = list(stale.select_for_update().only("pk", "filename", "upload"))
-        uploads = [run.upload for run in dead if run.upload]
-        for run in dead:
-            run.status = ImportRun.Status.FAILED
-            run.finished_at = timezone.now()
-            run.upload = ""
-            run.errors = [RosterImportError(file=run.filename, message=_dead_message()).as_dict()]
-        ImportRun.objects.bulk_update(dead, ["status", "finished_at", "upload", "errors"])
-    for upload in uploads:
-        default_storage.delete(upload)  # no copy of the district's people stays behind
-    for run in dead:
-        clear_progress(run.pk)
-    if dead:
-        logger.warning("Failed %s OneRoster import run(s) whose worker died", len(dead))
-    return len(dead)
-
-
-def _dead_message() -> str:
-    return gettext(
-        "the import stopped because the worker running it stopped (the server was restarted "
-        "or ran out of memory), and nothing was changed. Upload the file again."
-    )
+def _kept_by_confirmation(run: ImportRun) -> list[int]:
+    """Whom a confirmed mass deactivation keeps active: the admin who confirmed it; on the
+    command line, where nobody is signed in, every active district admin."""
+    if not run.allow_mass_deactivation:
+        return []
+    if run.origin == ImportRun.Origin.COMMAND:
+        return district_admins()
+    return [pk for pk in (run.confirmed_by_id, run.created_by_id) if pk is not None][:1]

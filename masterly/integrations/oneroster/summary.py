@@ -27,6 +27,8 @@ class ImportSummary:
     seconds: float = 0.0
     apply_seconds: float = 0.0  # of which the apply: the only time the roster is locked
     files: list[FileSummary] = field(default_factory=list)
+    # People the files would have deactivated but a confirmed import keeps (masterly.keep).
+    kept_active: list[str] = field(default_factory=list)
 
     def entry(self, file: str, label: str) -> FileSummary:
         for summary in self.files:
@@ -88,4 +90,5 @@ class ImportSummary:
             seconds=data.get("seconds", 0.0),
             apply_seconds=data.get("apply_seconds", 0.0),
             files=files,
+            kept_active=list(data.get("kept_active", [])),
         )

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
+from masterly.integrations.oneroster.dead_runs import dead_message, import_runs_fail_dead
 from masterly.integrations.oneroster.errors import RosterImportError
 from masterly.integrations.oneroster.forms import RosterUploadForm
 from masterly.integrations.oneroster.models import ImportRun
@@ -19,8 +20,8 @@ from masterly.integrations.oneroster.progress import read_progress
 from masterly.integrations.oneroster.services import (
     NotAwaitingConfirmation,
     import_run_confirm,
+    import_run_discard,
     import_run_upload,
-    import_runs_fail_dead,
 )
 from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.roster.access import is_district_admin
@@ -56,14 +57,28 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _district_admin_only(request)
     sweep(import_runs_fail_dead)
     run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+    errors = [RosterImportError.from_dict(error) for error in run.errors]
     context = {
         "run": run,
         "refresh_seconds": None if run.is_finished else REFRESH_SECONDS,
         "progress": None if run.is_finished else read_progress(run.pk),
         "summary": ImportSummary.from_dict(run.summary) if run.summary else None,
-        "errors": [RosterImportError.from_dict(error) for error in run.errors],
+        "errors": errors,
+        "worker_died": any(error.message == dead_message() for error in errors),
     }
     return render(request, "oneroster/run.html", context)
+
+
+def _not_awaiting(request: HttpRequest, refused: NotAwaitingConfirmation) -> None:
+    # Most likely decided in another tab, or by another admin: say what it is now.
+    messages.error(
+        request,
+        _(
+            "This import is no longer waiting for a confirmation (it is now “%(status)s”), "
+            "so nothing was done."
+        )
+        % {"status": refused.status},
+    )
 
 
 @require_POST
@@ -73,9 +88,33 @@ def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _district_admin_only(request)
     run = get_object_or_404(ImportRun, pk=pk)
     try:
-        import_run_confirm(run=run)
-    except NotAwaitingConfirmation:
-        messages.error(request, _("This import is not waiting for a confirmation."))
+        import_run_confirm(run=run, actor=request.user)
+    except NotAwaitingConfirmation as refused:
+        _not_awaiting(request, refused)
     else:
         messages.success(request, _("%(file)s is queued again.") % {"file": run.filename})
     return redirect("oneroster:run", pk=run.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def run_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """“Discard”: a page asking to confirm (GET), then the run's upload removed (POST)."""
+    _district_admin_only(request)
+    run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+    if request.method == "POST":
+        try:
+            import_run_discard(run=run, actor=request.user)
+        except NotAwaitingConfirmation as refused:
+            _not_awaiting(request, refused)
+        else:
+            messages.success(
+                request,
+                _("%(file)s was discarded: nothing was imported, and the file was deleted.")
+                % {"file": run.filename},
+            )
+        return redirect("oneroster:run", pk=run.pk)
+    if run.status != ImportRun.Status.NEEDS_CONFIRMATION or not run.upload:
+        _not_awaiting(request, NotAwaitingConfirmation(run.get_status_display()))
+        return redirect("oneroster:run", pk=run.pk)
+    return render(request, "oneroster/discard.html", {"run": run})

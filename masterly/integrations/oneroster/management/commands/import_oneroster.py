@@ -29,7 +29,8 @@ class Command(BaseCommand):
             "--allow-mass-deactivation",
             action="store_true",
             help="import even if the files deactivate more than ONEROSTER_MAX_DEACTIVATION_SHARE "
-            "of the active people or current enrollments (a new school year, say)",
+            "of the active people or current enrollments (a new school year, say); the district "
+            "admins stay active whatever the files say",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +66,12 @@ class Command(BaseCommand):
         self.stdout.write(summary.as_table())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"{summary.headline()} ({summary.seconds} s)."))
+        if summary.kept_active:
+            self.stdout.write(
+                f"Kept active: {', '.join(summary.kept_active)}. The files would have "
+                "deactivated them, but a confirmed import never deactivates the district admins "
+                "(they would be locked out of Masterly)."
+            )
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
 
