@@ -39,11 +39,15 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 class DownloadError(Exception):
     """The document was not downloaded; ``message`` says why, for the person who asked."""
 
-    def __init__(self, message: str, *, refused_address: bool = False) -> None:
+    def __init__(
+        self, message: str, *, refused_address: bool = False, too_large: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         # True when the address was refused as not public (nothing was connected to).
         self.refused_address = refused_address
+        # True when the document is larger than ``Limits.max_bytes``: the caller names its cap.
+        self.too_large = too_large
 
 
 @dataclass(frozen=True)
@@ -220,7 +224,8 @@ def _read_capped(
 ) -> bytes:
     too_large = DownloadError(
         _("%(url)s is larger than %(size)s.")
-        % {"url": target.url, "size": filesizeformat(limits.max_bytes)}
+        % {"url": target.url, "size": filesizeformat(limits.max_bytes)},
+        too_large=True,
     )
     declared = response.getheader("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_bytes:

@@ -21,7 +21,8 @@ from typing import Any
 
 from tests.case.case_packages import DOC, dumps, small_package
 
-BIG_BYTES = 4096
+# Past a CASE_MAX_PACKAGE_MB of 1 (the tests' cap), within one of 2.
+BIG_BYTES = 1024 * 1024 + 4096
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -22,13 +22,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from masterly.core.public_http import Limits
-from masterly.integrations.case import sources
 from masterly.integrations.case.models import CaseImportRun
 from masterly.integrations.case.tasks import run_case_import
 from masterly.standards.models import Framework
 from tests.case.case_packages import DOC, counts
-from tests.case.case_server import BIG_BYTES, LoopbackCaseApi, closed_port, connections
+from tests.case.case_server import LoopbackCaseApi, closed_port, connections
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -213,14 +211,12 @@ def test_the_allow_list_is_empty_unless_the_environment_names_hosts() -> None:
 
 @pytest.mark.parametrize("path", ["/big", "/big-undeclared"])
 def test_a_download_past_the_cap_stops_with_a_message(
-    api: LoopbackCaseApi, settings: Any, monkeypatch: pytest.MonkeyPatch, path: str
+    api: LoopbackCaseApi, settings: Any, path: str
 ) -> None:
     settings.CASE_URL_ALLOWED_HOSTS = ["127.0.0.1"]
-    monkeypatch.setattr(
-        sources, "LIMITS", Limits(max_bytes=BIG_BYTES // 2, timeout_seconds=5, total_seconds=5)
-    )
+    settings.CASE_MAX_PACKAGE_MB = 1  # BIG_BYTES is just past it
     before = counts()
-    with pytest.raises(CommandError, match=r"is larger than 2\.0.KB"):
+    with pytest.raises(CommandError, match=r"is larger than 1 MB, .*CASE_MAX_PACKAGE_MB"):
         call_command("import_case", api.url(path=path))
     assert counts() == before
 

@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from masterly.core.worker.dead_runs import heartbeat_stopped
+from masterly.core.worker.task_results import task_results_fail_dead
 from masterly.integrations.case.models import CaseImportRun
 
 logger = logging.getLogger(__name__)
 
 
 def case_runs_fail_dead(before: datetime) -> int:
-    """Fail the running imports whose heartbeat is older than ``before``; drop their packages.
+    """Fail the running imports whose heartbeat is older than ``before`` and their tasks in
+    the queue; drop their packages.
 
     Their worker was killed mid-run; the import's transaction never committed, so nothing was
     changed. Runs of live workers beat every few seconds and are not touched.
@@ -32,7 +34,11 @@ def case_runs_fail_dead(before: datetime) -> int:
         "or ran out of memory); nothing was changed. Start the import again."
     )
     with transaction.atomic():
-        dead = list(stale.select_for_update().values_list("pk", flat=True))
+        dead, task_ids = [], []
+        for pk, task_id in stale.select_for_update().values_list("pk", "task_id"):
+            dead.append(pk)
+            task_ids.append(task_id)
+        task_results_fail_dead(task_ids, reason=message)
         CaseImportRun.objects.filter(pk__in=dead).update(
             status=CaseImportRun.Status.FAILED,
             finished_at=timezone.now(),

@@ -21,8 +21,6 @@ from masterly.integrations.case.reader import CaseFormatError
 
 TIMEOUT_SECONDS = 30
 TOTAL_SECONDS = 300
-MAX_BYTES = 100 * 1024 * 1024
-LIMITS = Limits(max_bytes=MAX_BYTES, timeout_seconds=TIMEOUT_SECONDS, total_seconds=TOTAL_SECONDS)
 # A scheme of two letters or more ("file:", "ftp:", "http:"); "C:" is a Windows drive.
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
 READ_BLOCK = 1024 * 1024
@@ -48,7 +46,19 @@ def package_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=path))
 
 
-def _problem(error: DownloadError) -> CaseSourceError:
+def download_limits() -> Limits:
+    """A download is held to the same size as a file (CASE_MAX_PACKAGE_MB): it is parsed
+    whole the same way, whichever way it came."""
+    return Limits(
+        max_bytes=max_package_bytes(),
+        timeout_seconds=TIMEOUT_SECONDS,
+        total_seconds=TOTAL_SECONDS,
+    )
+
+
+def _problem(error: DownloadError, url: str) -> CaseSourceError:
+    if error.too_large:
+        return CaseSourceError([package_too_large(url)])
     message = error.message
     if error.refused_address:
         message += " " + _(
@@ -63,7 +73,7 @@ def check_url(url: str) -> None:
     try:
         check_address(package_url(url), allowed_hosts=settings.CASE_URL_ALLOWED_HOSTS)
     except DownloadError as error:
-        raise _problem(error) from None
+        raise _problem(error, url) from None
 
 
 def fetch(url: str) -> bytes:
@@ -71,12 +81,12 @@ def fetch(url: str) -> bytes:
     try:
         return fetch_public(
             package_url(url),
-            limits=LIMITS,
+            limits=download_limits(),
             accept="application/json",
             allowed_hosts=settings.CASE_URL_ALLOWED_HOSTS,
         )
     except DownloadError as error:
-        raise _problem(error) from None
+        raise _problem(error, url) from None
 
 
 def read_source(source: str) -> bytes:

@@ -38,7 +38,9 @@ def import_package(request: HttpRequest) -> HttpResponse:
             source_url=url,
             payload=upload.read() if upload else None,
         )
-        run_case_import.enqueue(run_id=str(run.pk))
+        task = run_case_import.enqueue(run_id=str(run.pk))
+        # Kept so the dead-run sweeper can fail the queue's record with the run.
+        CaseImportRun.objects.filter(pk=run.pk).update(task_id=str(task.id))
         return redirect("case_run", run_id=run.pk)
     sweep(case_runs_fail_dead)  # a run whose worker died shows as failed, not running forever
     runs = CaseImportRun.objects.select_related("created_by", "framework").defer("payload")
