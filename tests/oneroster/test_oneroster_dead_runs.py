@@ -18,13 +18,18 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from masterly.core.worker.dead_runs import sweep_dead_runs
 from masterly.core.worker.heartbeat import keep_alive
 from masterly.core.worker.identity import running_as
-from masterly.integrations.oneroster.models import ImportRun
+from masterly.integrations.oneroster import staging
+from masterly.integrations.oneroster.models import ImportRun, StagedEnrollment, StagedUser
 from masterly.integrations.oneroster.progress import progress_key
 from masterly.integrations.oneroster.services import import_run_execute
+from masterly.integrations.oneroster.staging import SCRATCH
+from masterly.integrations.oneroster.tasks import run_oneroster_import
 from tests.oneroster.builders import district
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +185,78 @@ def test_a_real_import_beats_while_it_runs(settings, tmp_path: Path):  # type: i
     assert run.status == ImportRun.Status.SUCCEEDED
     assert run.started_at is not None and run.heartbeat_at is not None
     assert run.heartbeat_at > run.started_at
+
+
+def staged_rows(token: int, users: int = 3) -> None:
+    """What a killed import leaves in staging: committed chunks of its files."""
+    StagedUser.objects.bulk_create(
+        StagedUser(token=token, line=n + 2, sourced_id=f"u{n}") for n in range(users)
+    )
+    StagedEnrollment.objects.create(token=token, line=2, sourced_id="e1", user_sid="u0")
+
+
+def staged_total() -> int:
+    return sum(model._default_manager.count() for model in SCRATCH)
+
+
+def claimed_task(run: ImportRun, worker: str) -> DBTaskResult:
+    """The queue's record of the run's task, claimed by ``worker`` (as the worker does)."""
+    task = DBTaskResult.objects.get(pk=run_oneroster_import.enqueue(run_id=run.pk).id)
+    task.claim(worker)
+    run.task_id = str(task.pk)
+    run.save(update_fields=["task_id"])
+    return task
+
+
+def test_a_dead_runs_staging_rows_and_queued_task_go_with_it_and_a_live_runs_stay(monkeypatch):
+    monkeypatch.setattr(staging, "CLEAR_BATCH", 2)  # removed in several short transactions
+    dead = running_run(worker="killed-worker-7", heartbeat_seconds_ago=400)
+    live = running_run(worker="live-worker-8", heartbeat_seconds_ago=2)
+    for run, token in ((dead, 11), (live, 22)):
+        run.staging_token = token
+        run.save(update_fields=["staging_token"])
+        staged_rows(token)
+    dead_task, live_task = claimed_task(dead, "killed-worker-7"), claimed_task(live, "live-8")
+
+    assert sweep_dead_runs() == 1
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.staging_token, dead.upload) == ("failed", None, "")
+    assert not StagedUser.objects.filter(token=11).exists()
+    assert not StagedEnrollment.objects.filter(token=11).exists()
+    assert staged_total() == 4  # the live run's, untouched
+    dead_task.refresh_from_db()
+    assert dead_task.status == TaskResultStatus.FAILED
+    assert dead_task.finished_at is not None
+    assert dead_task.traceback.startswith("the import stopped because the worker running it")
+    live_task.refresh_from_db()
+    assert live_task.status == TaskResultStatus.RUNNING
+    assert ImportRun.objects.get(pk=live.pk).staging_token == 22
+
+
+def test_staging_rows_of_a_run_that_is_no_longer_running_are_swept():
+    # A process that crashed after recording its outcome but before removing its staging.
+    left = ImportRun.objects.create(
+        filename="crashed.zip", status=ImportRun.Status.FAILED, staging_token=33
+    )
+    staged_rows(33, users=5)
+    queued = ImportRun.objects.create(filename="next.zip", staging_token=None)
+
+    assert sweep_dead_runs() == 1
+
+    assert staged_total() == 0
+    assert ImportRun.objects.get(pk=left.pk).staging_token is None
+    assert ImportRun.objects.get(pk=queued.pk).status == ImportRun.Status.QUEUED
+    assert sweep_dead_runs() == 0
+
+
+def test_a_finished_import_leaves_no_staging_token_behind(tmp_path: Path):
+    path = district().write_zip(tmp_path / "rosters.zip")
+    run = ImportRun.objects.create(filename="rosters.zip")
+
+    import_run_execute(run=run, path=path)
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert run.staging_token is None
+    assert staged_total() == 0

@@ -134,3 +134,41 @@ def test_the_confirmation_needs_the_csrf_token(world):
     assert browser.post(reverse("oneroster:confirm", args=[run.pk])).status_code == 403
     run.refresh_from_db()
     assert run.status == ImportRun.Status.NEEDS_CONFIRMATION
+
+
+@with_worker
+def test_importing_anyway_never_deactivates_the_admin_who_confirms_it(client, world, tmp_path):
+    # The world's admin came from an earlier import (a sourcedId) and is not in these files,
+    # which would retire every one of the world's imported people, the admin included.
+    world.admin.first_name, world.admin.last_name = "Ada", "<b>King</b>"
+    world.admin.save(update_fields=["first_name", "last_name"])
+    other_admin = User.objects.create(username="admin2", sourced_id="admin2")
+    other_admin.role_assignments.create(role=Role.DISTRICT_ADMIN, org=world.district)
+    client.force_login(world.admin)
+    upload(client, district(), tmp_path)
+    run_worker()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.NEEDS_CONFIRMATION
+    page_url = reverse("oneroster:run", args=[run.pk])
+    assert (
+        "Importing anyway never deactivates your own account"
+        in client.get(page_url).content.decode()
+    )
+
+    client.post(reverse("oneroster:confirm", args=[run.pk]))
+    run_worker()
+
+    run.refresh_from_db()
+    assert (run.status, run.confirmed_by) == (ImportRun.Status.SUCCEEDED, world.admin)
+    admin = User.objects.get(pk=world.admin.pk)
+    assert admin.is_active
+    assert admin.role_assignments.get(role=Role.DISTRICT_ADMIN).is_active
+    assert not User.objects.get(pk=world.student.pk).is_active  # the rest as the files say
+    assert not User.objects.get(pk=other_admin.pk).is_active  # the web keeps who confirmed
+    assert ImportSummary.from_dict(run.summary).kept_active == ["Ada <b>King</b>"]
+    page = client.get(page_url).content.decode()
+    assert (
+        "Kept active: Ada &lt;b&gt;King&lt;/b&gt;, whom these files would have deactivated: a "
+        "confirmed import never locks out the admin who confirms it."
+    ) in page
+    assert client.get(reverse("oneroster:imports")).status_code == 200  # still an admin
