@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from masterly.core.worker.dead_runs import sweep_dead_runs
 from masterly.core.worker.identity import running_as
@@ -90,3 +93,36 @@ def test_a_run_records_the_worker_running_it_and_its_heartbeat() -> None:
     assert run.status == CaseImportRun.Status.SUCCEEDED
     assert run.worker_id == "worker-xyz-2"
     assert run.heartbeat_at is not None and run.heartbeat_at >= before
+
+
+def test_a_dead_runs_task_in_the_queue_is_failed_too_and_a_live_runs_is_not() -> None:
+    runs = {
+        "dead": running_run(worker="killed-worker", heartbeat_seconds_ago=400),
+        "live": running_run(worker="live-worker", heartbeat_seconds_ago=2),
+    }
+    tasks = {}
+    for name, run in runs.items():
+        task = DBTaskResult.objects.get(pk=run_case_import.enqueue(run_id=str(run.pk)).id)
+        task.claim(f"{name}-worker")
+        run.task_id = str(task.pk)
+        run.save(update_fields=["task_id"])
+        tasks[name] = task
+
+    assert sweep_dead_runs() == 1
+
+    for task in tasks.values():
+        task.refresh_from_db()
+    assert tasks["dead"].status == TaskResultStatus.FAILED
+    assert tasks["dead"].traceback.startswith("The import stopped because the worker running it")
+    assert tasks["live"].status == TaskResultStatus.RUNNING
+
+
+def test_a_web_import_keeps_its_tasks_id(world: World) -> None:
+    client = Client()
+    client.force_login(world.admin)
+
+    package = SimpleUploadedFile("small.json", dumps(small_package()), "application/json")
+    client.post(reverse("case_import"), {"package": package})
+
+    run = CaseImportRun.objects.get()
+    assert DBTaskResult.objects.filter(pk=run.task_id).exists()
