@@ -69,6 +69,8 @@ def test_opening_the_run_page_sweeps(world: World) -> None:
     page = client.get(reverse("case_run", args=[dead.pk])).content.decode()
 
     assert "the worker running it stopped" in page
+    assert "Fix the package" not in page  # nothing in the package was wrong
+    assert "Import the package again" in page
     assert CaseImportRun.objects.get(pk=dead.pk).status == CaseImportRun.Status.FAILED
 
 

@@ -113,7 +113,7 @@ def test_opening_the_import_page_sweeps(client, world):  # type: ignore[no-untyp
 
     assert ImportRun.objects.get(pk=dead.pk).status == ImportRun.Status.FAILED
     assert ImportRun.objects.get(pk=live.pk).status == ImportRun.Status.RUNNING
-    assert "Rejected" in page
+    assert "Not imported" in page
 
 
 def test_opening_a_runs_page_sweeps(client, world):  # type: ignore[no-untyped-def]
@@ -123,6 +123,9 @@ def test_opening_a_runs_page_sweeps(client, world):  # type: ignore[no-untyped-d
     page = client.get(reverse("oneroster:run", args=[dead.pk])).content.decode()
 
     assert "the worker running it stopped" in page
+    assert "The import did not finish, and nothing was changed" in page
+    assert "Fix the problems below" not in page  # nothing in the files was wrong
+    assert '<h2 id="errors-heading">Why it stopped</h2>' in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -41,9 +41,9 @@ def test_a_users_file_with_only_its_header_is_refused_and_changes_nothing(import
     (problem,) = refused.value.errors
     assert problem.file == "users.csv"
     assert problem.message.split("; for example")[0] == (
-        f"this import would deactivate {PEOPLE} of the {PEOPLE} active people (100 %; the limit "
-        "is 20 %, ONEROSTER_MAX_DEACTIVATION_SHARE): 22 of 22 students, 1 of 1 teacher, 12 of 12 "
-        "parents and guardians, 1 of 1 school leader, 1 of 1 district admin"
+        f"this import would deactivate {PEOPLE} of the {PEOPLE} active people (100\u00a0%; "
+        "the limit is 20\u00a0%, ONEROSTER_MAX_DEACTIVATION_SHARE): 22 of 22 students, 1 of 1 "
+        "teacher, 12 of 12 parents and guardians, 1 of 1 school leader, 1 of 1 district admin"
     )
     assert " and 34 more. Nothing was changed." in problem.message
     assert "--allow-mass-deactivation" in problem.message
@@ -104,9 +104,10 @@ def test_dropping_a_third_of_the_current_enrollments_is_refused(import_set):
     assert problem.file == "enrollments.csv"
     assert problem.message.startswith(
         f"this import would deactivate 8 of the {ENROLLMENTS} enrollments in classes that have "
-        "not ended (35 %; the limit is 20 %, ONEROSTER_MAX_DEACTIVATION_SHARE): 8 of 22 student "
-        "enrollments; for example Kim Student 0 in Math 6 - Period 1, Kim Student 1 in Math 6 - "
-        "Period 1, Kim Student 2 in Math 6 - Period 1 and 5 more. Nothing was changed."
+        "not ended (35\u00a0%; the limit is 20\u00a0%, ONEROSTER_MAX_DEACTIVATION_SHARE): 8 of "
+        "22 student enrollments; for example Kim Student 0 in Math 6 - Period 1, Kim Student 1 "
+        "in Math 6 - Period 1, Kim Student 2 in Math 6 - Period 1 and 5 more. Nothing was "
+        "changed."
     )
     assert snapshot() == before
     import_set(roster, allow_mass_deactivation=True)

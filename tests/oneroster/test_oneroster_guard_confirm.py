@@ -83,7 +83,7 @@ def test_the_web_asks_for_confirmation_then_imports_anyway(client, world, tmp_pa
     assert User.objects.get(pk=world.student.pk).is_active
     page = client.get(page_url).content.decode()
     assert "http-equiv" not in page
-    assert "would deactivate 10 of the 11 active people (91 %; the limit is 20 %" in page
+    assert "would deactivate 10 of the 11 active people (91\u00a0%; the limit is 20\u00a0%" in page
     assert (
         f'<form method="post" action="{reverse("oneroster:confirm", args=[run.pk])}" '
         'class="form-actions">'

@@ -29,10 +29,7 @@ def case_runs_fail_dead(before: datetime) -> int:
     # would queue them behind any writer on SQLite.
     if not stale.exists():
         return 0
-    message = gettext(
-        "The import stopped because the worker running it stopped (the server was restarted "
-        "or ran out of memory); nothing was changed. Start the import again."
-    )
+    message = dead_message()
     with transaction.atomic():
         dead, task_ids = [], []
         for pk, task_id in stale.select_for_update().values_list("pk", "task_id"):
@@ -48,3 +45,10 @@ def case_runs_fail_dead(before: datetime) -> int:
     if dead:
         logger.warning("Failed %s CASE import run(s) whose worker died", len(dead))
     return len(dead)
+
+
+def dead_message() -> str:
+    return gettext(
+        "The import stopped because the worker running it stopped (the server was restarted "
+        "or ran out of memory); nothing was changed. Start the import again."
+    )

@@ -11,7 +11,7 @@ from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
 from masterly.integrations.case.forms import CaseImportForm
 from masterly.integrations.case.models import CaseImportRun
-from masterly.integrations.case.services import case_runs_fail_dead
+from masterly.integrations.case.services import case_runs_fail_dead, dead_message
 from masterly.integrations.case.tasks import read_progress, run_case_import
 from masterly.integrations.case.writer import export_filename, export_json
 from masterly.standards.models import Framework
@@ -55,7 +55,13 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
         CaseImportRun.objects.select_related("created_by", "framework").defer("payload"),
         pk=run_id,
     )
-    return render(request, "case/run.html", {"run": run, "progress": read_progress(str(run.pk))})
+    context = {
+        "run": run,
+        "progress": read_progress(str(run.pk)),
+        # Nothing in the package to fix: the worker running it stopped.
+        "worker_died": run.errors == [dead_message()],
+    }
+    return render(request, "case/run.html", context)
 
 
 @login_required

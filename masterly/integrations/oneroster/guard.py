@@ -39,7 +39,7 @@ ENROLLMENTS = gettext_lazy(
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f} %"
+    return f"{100 * part / whole:.0f}\N{NO-BREAK SPACE}%"  # "100 %" never broken across lines
 
 
 def _message(template: str, gone: int, total: int, allowed: str, details: str) -> str:

@@ -21,7 +21,8 @@ class ImportRun(models.Model):
         RUNNING = "running", "Importing"
         SUCCEEDED = "succeeded", "Imported"
         CHECKED = "checked", "Checked, nothing saved"
-        FAILED = "failed", "Rejected"
+        # Rejected files, or a worker that died mid-run: nothing was changed either way.
+        FAILED = "failed", "Not imported"
         # Refused by the mass-deactivation guard: the upload is kept until an admin confirms.
         NEEDS_CONFIRMATION = "confirm", "Needs confirmation"
         # An admin chose not to import a run awaiting confirmation: its upload is removed.
