@@ -42,27 +42,22 @@ def import_runs_fail_dead(before: datetime) -> int:
     message = dead_message()
     with transaction.atomic():
         dead = list(stale.select_for_update().only("pk", "filename", "upload", "task_id"))
+        uploads = [run.upload for run in dead if run.upload]
         for run in dead:
             run.status = ImportRun.Status.FAILED
             run.finished_at = timezone.now()
+            run.upload = ""
             run.errors = [RosterImportError(file=run.filename, message=message).as_dict()]
-        ImportRun.objects.bulk_update(dead, ["status", "finished_at", "errors"])
+        ImportRun.objects.bulk_update(dead, ["status", "finished_at", "upload", "errors"])
         task_results_fail_dead([run.task_id for run in dead], reason=message)
+    for upload in uploads:
+        default_storage.delete(upload)  # no copy of the district's people stays behind
     for run in dead:
         clear_progress(run.pk)
-    # What the dead run left, each removal short: the upload, then the staging rows.
-    _uploads_remove(dead)
-    staging_sweep_left()
+    staging_sweep_left()  # the dead runs' staging rows, in short transactions
     if dead:
         logger.warning("Failed %s OneRoster import run(s) whose worker died", len(dead))
     return len(dead)
-
-
-def _uploads_remove(runs: list[ImportRun]) -> None:
-    for run in runs:
-        if run.upload:
-            default_storage.delete(run.upload)  # no copy of the district's people stays behind
-    ImportRun.objects.filter(pk__in=[run.pk for run in runs]).update(upload="")
 
 
 def staging_sweep_left(before: datetime | None = None) -> int:
