@@ -62,6 +62,8 @@ try:
     IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64, minimum=1, maximum=1024 * 1024)
     IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 250, minimum=10, maximum=100_000)
     CASE_MAX_PACKAGE_MB = env_int("CASE_MAX_PACKAGE_MB", 50, minimum=1, maximum=100_000)
+    # A QTI package (zip or folder), packed and unpacked: its XML is parsed whole.
+    QTI_MAX_PACKAGE_MB = env_int("QTI_MAX_PACKAGE_MB", 100, minimum=1, maximum=100_000)
     TASK_BACKEND = env_str("TASK_BACKEND", "database")
     if TASK_BACKEND not in {"database", "redis", "immediate"}:
         raise SettingsError(
@@ -122,6 +124,7 @@ INSTALLED_APPS = [
     "masterly.portals",
     "masterly.integrations.oneroster",
     "masterly.integrations.case",
+    "masterly.integrations.qti",
     "masterly.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("oneroster/", include("masterly.integrations.oneroster.urls")),
     path("case/", include("masterly.integrations.case.urls")),
+    path("qti/", include("masterly.integrations.qti.urls")),
     path("trackers/", include("masterly.trackers.urls")),
     path("", include("masterly.portals.standards_urls")),
     path("", include("masterly.portals.items_urls")),
