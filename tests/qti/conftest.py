@@ -14,6 +14,7 @@ QTI3 = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 QTI21 = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
 CSM = "http://www.imsglobal.org/xsd/imscsmetadata_v1p0"
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def resource(

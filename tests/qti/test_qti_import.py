@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from masterly.assessments.items.models import Item, ItemVersion
+from masterly.assessments.items.models import AssessmentItem, Item, ItemImage, ItemVersion
+from masterly.assessments.models import Assessment
 from masterly.integrations.qti.importer import import_qti
 from tests.conftest import World
 from tests.items.conftest import Tree
+from tests.qti.conftest import MATHML, QTI3, QTI21, choice_item, manifest, resource, write_zip
 
 
 def test_a_choice_item_is_imported_with_its_key_and_alignment(
@@ -38,3 +40,165 @@ def test_importing_the_same_package_again_changes_nothing(
 
     assert (summary.created, summary.versioned, summary.unchanged) == (0, 0, 1)
     assert Item.objects.count() == 1 and ItemVersion.objects.count() == 1
+
+
+QTI21_ITEM = f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="{QTI21}" identifier="N1" title="Half" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="float">
+    <correctResponse><value>0.5</value></correctResponse>
+  </responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">
+    <defaultValue><value>2</value></defaultValue>
+  </outcomeDeclaration>
+  <itemBody>
+    <p>What is <math xmlns="{MATHML}"><mfrac><mn>1</mn><mn>2</mn></mfrac></math> as a decimal?
+      <textEntryInteraction responseIdentifier="RESPONSE" expectedLength="5"/></p>
+  </itemBody>
+  <responseProcessing>
+    <responseCondition><responseIf>
+      <equal toleranceMode="absolute" tolerance="0.05 0.05">
+        <variable identifier="RESPONSE"/><correct identifier="RESPONSE"/>
+      </equal>
+      <setOutcomeValue identifier="SCORE"><variable identifier="MAXSCORE"/></setOutcomeValue>
+    </responseIf></responseCondition>
+  </responseProcessing>
+</assessmentItem>"""
+
+SHORT_TEXT = f"""<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="{QTI3}" identifier="T1" title="Word">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="string">
+    <qti-mapping default-value="0">
+      <qti-map-entry map-key="unit rate" mapped-value="1"/>
+      <qti-map-entry map-key="rate" mapped-value="1"/>
+      <qti-map-entry map-key="ratio" mapped-value="0"/>
+    </qti-mapping>
+  </qti-response-declaration>
+  <qti-item-body><p>The amount per one unit is the
+    <qti-text-entry-interaction response-identifier="RESPONSE"/>.</p></qti-item-body>
+  <qti-response-processing
+    template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml"/>
+</qti-assessment-item>"""
+
+ESSAY = f"""<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-item xmlns="{QTI3}" identifier="E1" title="Essay">
+  <qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="string"/>
+  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float"
+    normal-maximum="4" external-scored="human"/>
+  <qti-assessment-stimulus-ref identifier="S1" href="../stimuli/s1.xml" title="Lemonade"/>
+  <qti-item-body>
+    <qti-rubric-block use="scoring" view="scorer"><qti-content-body>
+      <p>4 points: a complete explanation.</p></qti-content-body></qti-rubric-block>
+    <p>Explain how Maya finds her price.</p>
+    <p><img src="../images/chart.png" alt="Cups sold each day"/></p>
+    <qti-extended-text-interaction response-identifier="RESPONSE"/>
+  </qti-item-body>
+</qti-assessment-item>"""
+
+STIMULUS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<qti-assessment-stimulus xmlns="{QTI3}" identifier="S1" title="Lemonade">
+  <qti-stimulus-body><p>Maya sells lemonade.</p>
+  <script>alert(1)</script><a href="javascript:alert(1)">link</a></qti-stimulus-body>
+</qti-assessment-stimulus>"""
+
+
+def test_other_interactions_qti_2_1_math_images_stimuli_and_uris(
+    world: World, tree: Tree, tmp_path: Path, png: bytes
+) -> None:
+    uri = f"https://case.example.org/uri/{tree.rp_a_3.identifier}"
+    package = write_zip(
+        tmp_path,
+        {
+            "imsmanifest.xml": manifest(
+                resource(
+                    "R1",
+                    "items/n1.xml",
+                    standards=(tree.rp_a_1.identifier,),
+                    kind="imsqti_item_xmlv2p1",
+                ),
+                resource("R2", "items/t1.xml", standards=(uri,)),
+                resource(
+                    "R3",
+                    "items/e1.xml",
+                    standards=(tree.rp_a_1.identifier, tree.ns_b_2.identifier),
+                    files=("stimuli/s1.xml", "images/chart.png"),
+                ),
+            ),
+            "items/n1.xml": QTI21_ITEM,
+            "items/t1.xml": SHORT_TEXT,
+            "items/e1.xml": ESSAY,
+            "stimuli/s1.xml": STIMULUS,
+            "images/chart.png": png,
+        },
+    )
+
+    summary = import_qti(actor=world.teacher, source=package, name="package.zip")
+
+    assert (summary.created, summary.stimuli, summary.images) == (3, 1, 1)
+    numeric, short, essay = (
+        ItemVersion.objects.get(interaction=kind) for kind in ("numeric", "short_text", "extended")
+    )
+    assert (numeric.numeric_answer, numeric.numeric_tolerance) == (Decimal("0.5"), Decimal("0.05"))
+    assert "<math><mfrac><mn>1</mn><mn>2</mn></mfrac></math>" in numeric.stem_html
+    assert list(numeric.alignments.values_list("points", flat=True)) == [Decimal(2)]
+    assert (short.accepted_answers, short.teacher_scored) == (["unit rate", "rate"], False)
+    assert list(short.alignments.values_list("standard", flat=True)) == [tree.rp_a_3.pk]
+    image = ItemImage.objects.get()
+    assert image.alt_text == "Cups sold each day"
+    assert (
+        f'<img src="/assessments/images/{image.pk}/" alt="Cups sold each day">' in essay.stem_html
+    )
+    assert "rubric" not in essay.stem_html and "4 points" not in essay.stem_html
+    assert [
+        (c.title, c.standard_id, [(lv.label, lv.points) for lv in c.levels.all()])
+        for c in essay.criteria.all()
+    ] == [
+        ("4 points: a complete explanation. (6.RP.A.1)", tree.rp_a_1.pk,
+         [("No credit", Decimal(0)), ("Full credit", Decimal(2))]),
+        ("4 points: a complete explanation. (6.NS.B.2)", tree.ns_b_2.pk,
+         [("No credit", Decimal(0)), ("Full credit", Decimal(2))]),
+    ]  # fmt: skip
+    stimulus = essay.stimulus
+    assert stimulus is not None and stimulus.title == "Lemonade"
+    assert "script" not in stimulus.content_html and "javascript" not in stimulus.content_html
+    assert "Maya sells lemonade." in stimulus.content_html
+
+
+def test_a_changed_item_becomes_a_new_version_once_an_assessment_uses_it(
+    world: World, tree: Tree, tmp_path: Path, simple_package: Path
+) -> None:
+    import_qti(actor=world.teacher, source=simple_package, name="package.zip")
+    item = Item.objects.get()
+    used = item.current
+    assessment = Assessment.objects.create(title="Quiz", created_by=world.teacher)
+    AssessmentItem.objects.create(assessment=assessment, item_version=used, position=0)
+    changed = write_zip(
+        tmp_path,
+        {
+            "imsmanifest.xml": manifest(
+                resource("R1", "items/q1.xml", standards=(tree.rp_a_1.identifier,))
+            ),
+            "items/q1.xml": choice_item(stem="<p>What is 4 + 3?</p>"),
+        },
+        name="changed.zip",
+    )
+
+    summary = import_qti(actor=world.teacher, source=changed, name="changed.zip")
+
+    assert (summary.created, summary.versioned) == (0, 1)
+    item.refresh_from_db()
+    assert Item.objects.count() == 1
+    assert [(v.number, v.stem_html) for v in item.versions.order_by("number")] == [
+        (1, "<p>What is 3 + 4?</p>"),
+        (2, "<p>What is 4 + 3?</p>"),
+    ]
+    assert item.current_id != used.pk
+
+
+def test_a_dry_run_counts_and_changes_nothing(
+    world: World, tree: Tree, simple_package: Path
+) -> None:
+    summary = import_qti(actor=world.teacher, source=simple_package, name="p.zip", dry_run=True)
+
+    assert summary.created == 1 and "Dry run: nothing was changed." in summary.lines()
+    assert not Item.objects.exists()

@@ -90,7 +90,7 @@ def _resource(element: etree._Element, package: Package, problems: list[QtiProbl
         each.get("href") or "" for each in element if local(each) == "file"
     ]
     main = ""
-    for href in hrefs:
+    for href in dict.fromkeys(hrefs):  # a resource's href is usually among its files too
         if not href:
             continue
         path = package_path(MANIFEST, href)
