@@ -41,6 +41,7 @@ class QtiUpload(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=255)
     payload = models.BinaryField()
+    scope = models.CharField(max_length=10, default="own")
     problems = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
 
