@@ -44,6 +44,10 @@ COVERED = {
     ".venv/bin/masterly demo --export-rosters rosters.zip": "test_everyday_commands",
     ".venv/bin/masterly import-oneroster rosters.zip": "test_everyday_commands",
     ".venv/bin/masterly demo": "test_everyday_commands",
+    ".venv/bin/masterly export-qti --owner admin --standard 6.RP -o items.zip": (
+        "test_everyday_commands"
+    ),
+    ".venv/bin/masterly import-qti items.zip --user teacher": "test_everyday_commands",
     ".venv/bin/masterly createsuperuser": "test_createsuperuser",
     ".venv/bin/masterly worker": "test_worker",
     ".venv/bin/masterly runserver": "test_runserver",
@@ -255,6 +259,12 @@ def test_everyday_commands(clone):
     again = clone.ok(".venv/bin/masterly demo")
     assert "The demo district is already in this database: bringing it up to date." in again
     assert "Trackers: none created" in again
+
+    clone.ok(".venv/bin/masterly export-qti --owner admin --standard 6.RP -o items.zip")
+    imported = clone.ok(".venv/bin/masterly import-qti items.zip --user teacher")
+    assert "created, 0 changed (a new version), 0 unchanged." in imported
+    again = clone.ok(".venv/bin/masterly import-qti items.zip --user teacher")
+    assert "Items: 0 created, 0 changed (a new version)" in again
 
 
 def test_createsuperuser(clone):
