@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from masterly.accounts.models import User
 from masterly.assessments.items import services as items
 from masterly.assessments.items.content import rich_text
-from masterly.assessments.items.drafts import ItemDraft, checked_draft
+from masterly.assessments.items.drafts import IMAGE_SRC, CheckedDraft
 from masterly.assessments.items.models import (
     AssessmentItem,
     Item,
@@ -47,6 +47,8 @@ from masterly.integrations.qti.reader import ParsedPackage, ParsedStimulus, read
 from masterly.integrations.qti.signature import draft_signature, version_signature
 from masterly.integrations.qti.tests import ParsedTest
 from masterly.standards.models import Standard
+
+CHUNK = 500
 
 
 @dataclass
@@ -137,27 +139,25 @@ class _Writer:
         existing = self._existing_items(planned)
         placeholders = self._images(existing)
         stimuli = self._stimuli(planned, placeholders)
-        new: list[tuple[PlannedItem, ItemDraft]] = []
+        new: list[tuple[PlannedItem, CheckedDraft]] = []
         written: dict[str, Item] = {}  # by file path
         for plan in planned:
-            draft = _substituted(plan.draft, placeholders, stimuli.get(plan.parsed.stimulus))
+            checked = _substituted(plan.checked, placeholders, stimuli.get(plan.parsed.stimulus))
             item = existing.get(plan.parsed.identifier)
             if item is None:
-                new.append((plan, draft))
+                new.append((plan, checked))
                 continue
             written[plan.parsed.file] = item
             current = item.current
-            if current is not None and version_signature(current) == draft_signature(
-                checked_draft(draft)
-            ):
+            if current is not None and version_signature(current) == draft_signature(checked):
                 self.summary.unchanged += 1
                 continue
-            items.item_edit(actor=self.actor, item=item, draft=draft)
+            items.item_edit(actor=self.actor, item=item, draft=checked.draft)
             self.summary.versioned += 1
-        created = items.items_create(
-            actor=self.actor, drafts=[draft for _plan, draft in new], scope=self.scope
+        created = items.checked_items_create(
+            actor=self.actor, checked=[each for _plan, each in new], scope=self.scope
         )
-        for (plan, _draft), item in zip(new, created, strict=True):
+        for (plan, _checked), item in zip(new, created, strict=True):
             written[plan.parsed.file] = item
             self.new_records[QtiRecord.Kind.ITEM, plan.parsed.identifier] = item.pk
         self.summary.created = len(created)
@@ -173,18 +173,22 @@ class _Writer:
             plan.parsed.identifier: self._target(QtiRecord.Kind.ITEM, plan.parsed.identifier)
             for plan in planned
         }
-        rows = Item.objects.filter(pk__in=[pk for pk in wanted.values() if pk])
         versions = ItemVersion.objects.prefetch_related(
             "choices",
             "alignments",
             "images",
             Prefetch("criteria", queryset=RubricCriterion.objects.prefetch_related("levels")),
         )
-        by_pk = {
-            item.pk: item
-            for item in rows.prefetch_related(Prefetch("current", queryset=versions))
-            if can_edit_item(self.actor, item)
-        }
+        pks = sorted({pk for pk in wanted.values() if pk})
+        by_pk: dict[int, Item] = {}
+        # In chunks: SQLite refuses a prefetch's IN list of a thousand values or more.
+        for start in range(0, len(pks), CHUNK):
+            rows = Item.objects.filter(pk__in=pks[start : start + CHUNK])
+            by_pk.update(
+                (item.pk, item)
+                for item in rows.prefetch_related(Prefetch("current", queryset=versions))
+                if can_edit_item(self.actor, item)
+            )
         return {identifier: by_pk[pk] for identifier, pk in wanted.items() if pk and pk in by_pk}
 
     def _images(self, existing: dict[str, Item]) -> dict[str, int]:
@@ -348,16 +352,33 @@ def _replaced(html: str, placeholders: dict[str, int]) -> str:
 
 
 def _substituted(
-    draft: ItemDraft, placeholders: dict[str, int], stimulus: Stimulus | None
-) -> ItemDraft:
+    checked: CheckedDraft, placeholders: dict[str, int], stimulus: Stimulus | None
+) -> CheckedDraft:
+    """A checked draft with its images' placeholders replaced by the stored images (an image
+    address for another: what the sanitiser made of the draft stays valid) and its stimulus."""
+    draft = checked.draft
+    choices = tuple(
+        dataclasses.replace(choice, content=_replaced(choice.content, placeholders))
+        for choice in draft.choices
+    )
+    draft = dataclasses.replace(
+        draft, stem=_replaced(draft.stem, placeholders), choices=choices, stimulus=stimulus
+    )
+    sources = [draft.stem, *(choice.content for choice in choices)]
     return dataclasses.replace(
-        draft,
-        stem=_replaced(draft.stem, placeholders),
-        choices=tuple(
-            dataclasses.replace(choice, content=_replaced(choice.content, placeholders))
-            for choice in draft.choices
-        ),
-        stimulus=stimulus,
+        checked,
+        draft=draft,
+        stem_html=_replaced(checked.stem_html, placeholders),
+        choices=[
+            dataclasses.replace(
+                rendered,
+                source=_replaced(rendered.source, placeholders),
+                html=_replaced(rendered.html, placeholders),
+                draft=choice,
+            )
+            for rendered, choice in zip(checked.choices, choices, strict=True)
+        ],
+        image_ids={int(found) for text in sources for found in IMAGE_SRC.findall(text)},
     )
 
 

@@ -7,7 +7,9 @@ support are listed apart, so the rest can be imported when the person confirms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils.translation import gettext
 
@@ -48,18 +50,13 @@ def read_package(package: Package) -> ParsedPackage:
     for resource in parsed.manifest.items:
         parsed.resources.setdefault(resource.href, resource)
     for resource in parsed.manifest.tests:
-        _read(
-            problems,
-            lambda r=resource: parsed.tests.append(
-                read_test(parse(package.read(r.href), r.href), r.href, package, problems)
-            ),
-        )
+        _read(problems, partial(_read_test, package, parsed, resource.href, problems))
     wanted = list(parsed.resources) + [p for t in parsed.tests for s in t.sections for p in s]
     for path in dict.fromkeys(wanted):
-        _read(problems, lambda p=path: _read_item(package, parsed, p, problems))
+        _read(problems, partial(_read_item, package, parsed, path, problems))
     for item in parsed.items.values():
         if item.stimulus and item.stimulus not in parsed.stimuli:
-            _read(problems, lambda i=item: _read_stimulus(package, parsed, i, problems))
+            _read(problems, partial(_read_stimulus, package, parsed, item, problems))
     _read_images(package, parsed, problems)
     if problems:
         raise QtiImportRejected(problems)
@@ -71,12 +68,18 @@ def read_package(package: Package) -> ParsedPackage:
     return parsed
 
 
-def _read(problems: list[QtiProblem], read: object) -> None:
-    """Run one file's reading; a file that cannot be parsed adds its problems and the rest go on."""
+def _read(problems: list[QtiProblem], read: Callable[[], None]) -> None:
+    """Read one file; one that cannot be parsed adds its problems, and the others are read."""
     try:
-        read()  # type: ignore[operator]
+        read()
     except QtiImportRejected as refused:
         problems.extend(refused.problems)
+
+
+def _read_test(
+    package: Package, parsed: ParsedPackage, path: str, problems: list[QtiProblem]
+) -> None:
+    parsed.tests.append(read_test(parse(package.read(path), path), path, package, problems))
 
 
 def _read_item(

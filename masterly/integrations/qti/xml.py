@@ -9,6 +9,7 @@ read through :func:`name` and :func:`attr`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.utils.translation import gettext
@@ -69,12 +70,23 @@ def parse(data: bytes, file: str) -> etree._Element:
 
 def local(element: etree._Element) -> str:
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return _local(tag) if isinstance(tag, str) else ""
+
+
+@functools.cache
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def name(element: etree._Element) -> str:
     """The element's QTI name in 2.x form: ``qti-choice-interaction`` → ``choiceInteraction``."""
-    tag = local(element)
+    tag = element.tag
+    return _qti_name(tag) if isinstance(tag, str) else ""
+
+
+@functools.cache  # a package repeats a few dozen names thousands of times
+def _qti_name(tag: str) -> str:
+    tag = _local(tag)
     if tag.startswith("qti-"):
         return _KEBAB.sub(lambda m: m.group(1).upper(), tag[4:])
     return tag
