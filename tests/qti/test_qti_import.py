@@ -202,3 +202,18 @@ def test_a_dry_run_counts_and_changes_nothing(
 
     assert summary.created == 1 and "Dry run: nothing was changed." in summary.lines()
     assert not Item.objects.exists()
+
+
+def test_lom_classification_ids_align_an_item_too(world: World, tree: Tree, tmp_path: Path) -> None:
+    lom = (
+        '<resource identifier="R1" type="imsqti_item_xmlv3p0" href="items/q1.xml"><metadata>'
+        '<lom xmlns="http://ltsc.ieee.org/xsd/LOM"><classification><taxonPath><taxon>'
+        f"<id>{tree.ns_b_2.identifier}</id></taxon></taxonPath></classification></lom>"
+        '</metadata><file href="items/q1.xml"/></resource>'
+    )
+    package = write_zip(tmp_path, {"imsmanifest.xml": manifest(lom), "items/q1.xml": choice_item()})
+
+    import_qti(actor=world.teacher, source=package, name="lom.zip")
+
+    version = ItemVersion.objects.get()
+    assert list(version.alignments.values_list("standard", flat=True)) == [tree.ns_b_2.pk]
