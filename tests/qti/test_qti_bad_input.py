@@ -220,3 +220,14 @@ def test_a_cut_off_zip_is_refused(world: World, tree: Tree, tmp_path: Path) -> N
 
     assert line.startswith("cut.zip: is not a complete .zip file")
     assert zipfile.is_zipfile(io.BytesIO(whole))
+
+
+def test_a_document_type_in_another_encoding_is_refused_too(
+    world: World, tree: Tree, tmp_path: Path
+) -> None:
+    [line] = refused(
+        world,
+        one_item(tree, tmp_path, EXTERNAL.replace('"?>', '" encoding="UTF-16"?>').encode("utf-16")),
+    )  # type: ignore[arg-type]
+
+    assert "a document type declaration (<!DOCTYPE …>) is refused" in line

@@ -62,7 +62,6 @@ class QtiSummary:
     assessments_created: int = 0
     assessments_updated: int = 0
     assessments_kept: list[str] = field(default_factory=list)
-    item_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
 
     def lines(self) -> list[str]:
@@ -101,7 +100,7 @@ def import_qti(
         parsed = read_package(package)
     if parsed.unsupported and not skip_unsupported:
         raise UnsupportedInteractions(parsed.unsupported)
-    planned = plan_items(parsed, skip_unsupported=skip_unsupported)
+    planned = plan_items(parsed)
     summary = QtiSummary(skipped=[str(p) for p in parsed.unsupported], dry_run=dry_run)
     with transaction.atomic():
         _Writer(actor, parsed, scope, summary).write(planned)
@@ -161,7 +160,6 @@ class _Writer:
             written[plan.parsed.file] = item
             self.new_records[QtiRecord.Kind.ITEM, plan.parsed.identifier] = item.pk
         self.summary.created = len(created)
-        self.summary.item_ids = [item.pk for item in written.values()]
         for test in self.parsed.tests:
             self._test(test, written)
         self._save_records()

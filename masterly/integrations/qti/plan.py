@@ -40,7 +40,7 @@ class PlannedItem:
     checked: CheckedDraft
 
 
-def plan_items(parsed: ParsedPackage, *, skip_unsupported: bool) -> list[PlannedItem]:
+def plan_items(parsed: ParsedPackage) -> list[PlannedItem]:
     """A checked draft per supported item; QtiImportRejected listing every problem."""
     items = [item for item in parsed.items.values() if not item.unsupported]
     resources = parsed.resources

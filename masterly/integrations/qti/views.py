@@ -4,11 +4,13 @@ the downloads of the bank's items and of an assessment."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
@@ -34,9 +36,14 @@ def _author(request: HttpRequest) -> User:
     return user
 
 
+# A package waiting for its uploader's confirmation longer than this is dropped.
+WAITING = timedelta(days=1)
+
+
 @login_required
 def import_package(request: HttpRequest) -> HttpResponse:
     user = _author(request)
+    QtiUpload.objects.filter(created_at__lt=timezone.now() - WAITING).delete()
     form = upload_form(QtiImportForm, request)
     problems: list[str] = []
     if form.is_bound and form.is_valid():

@@ -38,19 +38,7 @@ def parse(data: bytes, file: str) -> etree._Element:
     """The document's root, or QtiImportRejected naming the file and line."""
     found = _DOCTYPE.search(data)
     if found is not None:
-        line = data.count(b"\n", 0, found.start()) + 1
-        raise QtiImportRejected(
-            [
-                QtiProblem(
-                    file,
-                    gettext("line %(line)d") % {"line": line},
-                    gettext(
-                        "a document type declaration (<!DOCTYPE …>) is refused: QTI needs "
-                        "none, and it can carry entity bombs or external files. Remove it."
-                    ),
-                )
-            ]
-        )
+        raise _doctype_refused(file, data.count(b"\n", 0, found.start()) + 1)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
@@ -65,7 +53,24 @@ def parse(data: bytes, file: str) -> etree._Element:
                 )
             ]
         ) from None
+    if root.getroottree().docinfo.doctype:  # one the byte search missed (UTF-16, say)
+        raise _doctype_refused(file, 1)
     return root
+
+
+def _doctype_refused(file: str, line: int) -> QtiImportRejected:
+    return QtiImportRejected(
+        [
+            QtiProblem(
+                file,
+                gettext("line %(line)d") % {"line": line},
+                gettext(
+                    "a document type declaration (<!DOCTYPE …>) is refused: QTI needs "
+                    "none, and it can carry entity bombs or external files. Remove it."
+                ),
+            )
+        ]
+    )
 
 
 def local(element: etree._Element) -> str:
