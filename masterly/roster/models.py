@@ -209,3 +209,31 @@ class GuardianLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian_id} guardian of {self.student_id}"
+
+
+class StudentGroupMembership(models.Model):
+    """A student's membership of one reporting group (a key of ``masterly.roster.groups.GROUPS``).
+
+    Only the group is kept, not the answer it came from (no birth date, no raw demographic
+    row): dashboards need nothing more, and less stored is less to leak (ADR 20-i15groups).
+    """
+
+    class Source(models.TextChoices):
+        ONEROSTER = "oneroster", "OneRoster demographics"
+        PROGRAMS = "programs", "Program flags upload"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    # 64, not 40: the longest key (race:native_hawaiian_or_other_pacific_islander) is 46.
+    group = models.CharField(max_length=64)
+    source = models.CharField(max_length=20, choices=Source.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "group"], name="unique_student_group")
+        ]
+        indexes = [models.Index(fields=["group", "student"], name="roster_group_student_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} in {self.group}"

@@ -1,0 +1,40 @@
+"""The student groups dashboards break figures down by, each with the label a reader sees.
+
+Keys are stored in ``StudentGroupMembership.group``. Demographic groups follow OneRoster's
+``demographics.csv`` columns (US federal race and ethnicity categories); program groups come
+from the district's program flags upload, which OneRoster does not carry.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+GROUPS = MappingProxyType(
+    {
+        "sex:female": "Female",
+        "sex:male": "Male",
+        "sex:other": "Another sex or not specified",
+        "race:american_indian_or_alaska_native": "American Indian or Alaska Native",
+        "race:asian": "Asian",
+        "race:black_or_african_american": "Black or African American",
+        "race:native_hawaiian_or_other_pacific_islander": (
+            "Native Hawaiian or Other Pacific Islander"
+        ),
+        "race:white": "White",
+        "race:two_or_more": "Two or more races",
+        "hispanic_or_latino": "Hispanic or Latino",
+        "program:english_learner": "English learners",
+        "program:iep": "Students with an IEP",
+        "program:504": "Students with a 504 plan",
+        "program:economically_disadvantaged": "Economically disadvantaged",
+    }
+)
+
+# Which keys each source may write: an upload of one kind never touches the other's rows.
+DEMOGRAPHIC_GROUPS = tuple(key for key in GROUPS if not key.startswith("program:"))
+PROGRAM_GROUPS = tuple(key for key in GROUPS if key.startswith("program:"))
+
+
+def group_label(key: str) -> str:
+    """The plain-English name of a group key; an unknown key is shown as itself."""
+    return GROUPS.get(key, key)
