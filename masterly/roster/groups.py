@@ -38,3 +38,37 @@ PROGRAM_GROUPS = tuple(key for key in GROUPS if key.startswith("program:"))
 def group_label(key: str) -> str:
     """The plain-English name of a group key; an unknown key is shown as itself."""
     return GROUPS.get(key, key)
+
+
+RACES = (
+    "race:american_indian_or_alaska_native",
+    "race:asian",
+    "race:black_or_african_american",
+    "race:native_hawaiian_or_other_pacific_islander",
+    "race:white",
+)
+SEXES = {
+    "female": "sex:female",
+    "male": "sex:male",
+    "other": "sex:other",
+    "unspecified": "sex:other",
+}
+
+
+def demographic_groups(
+    *, sex: str, races: tuple[str, ...], two_or_more: bool, hispanic: bool
+) -> list[str]:
+    """The groups one demographics row puts a student in.
+
+    As US federal reporting does, a student who reports more than one race (or says "two or
+    more") counts in "Two or more races" only, never in each race; Hispanic or Latino is an
+    ethnicity, counted besides race. An empty sex puts the student in no sex group.
+    """
+    groups = [SEXES[sex]] if sex in SEXES else []
+    if two_or_more or len(races) > 1:
+        groups.append("race:two_or_more")
+    elif races:
+        groups.append(races[0])
+    if hispanic:
+        groups.append("hispanic_or_latino")
+    return groups

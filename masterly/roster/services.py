@@ -31,6 +31,7 @@ from masterly.roster.models import (
     RoleAssignment,
     Section,
     SectionTerm,
+    StudentGroupMembership,
 )
 
 
@@ -412,5 +413,47 @@ def guardian_links_apply(
         counts.deactivated += _execute(
             f"UPDATE {links} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token, token],
+        )
+    return counts
+
+
+# ------------------------------------------------------------------ student groups
+
+
+def student_groups_apply(*, staged_groups: type[models.Model], token: int) -> WriteCounts:
+    """Make every student's OneRoster groups exactly the staged ones (a complete file: a
+    student it does not list loses theirs). Only holders of an active student role get
+    groups; program groups (another source) are never touched. A few statements."""
+    groups, user, roles = _table(StudentGroupMembership), _table(User), _table(RoleAssignment)
+    group = _q("group")
+    source = StudentGroupMembership.Source.ONEROSTER.value
+    wanted = (
+        f"SELECT DISTINCT u.id AS student_id, s.{group} AS grp FROM {_table(staged_groups)} s "  # noqa: S608 - our own table names
+        f"JOIN {user} u ON u.sourced_id = s.user_sid WHERE s.token = %s AND s.{group} <> '' "
+        f"AND EXISTS (SELECT 1 FROM {roles} r WHERE r.user_id = u.id AND r.is_active "
+        f"AND r.role = '{Role.STUDENT.value}')"
+    )
+    same = f"m.student_id = w.student_id AND m.{group} = w.grp"
+    created, total = _fetch(
+        f"SELECT COALESCE(SUM(CASE WHEN m.id IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "  # noqa: S608
+        f"FROM ({wanted}) w LEFT JOIN {groups} m ON {same}",
+        [token],
+    )[0]
+    counts = WriteCounts(created=int(created), unchanged=int(total) - int(created))
+    if counts.created:
+        _execute(
+            f"INSERT INTO {groups} (student_id, {group}, source) "  # noqa: S608
+            f"SELECT w.student_id, w.grp, %s FROM ({wanted}) w "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {groups} m WHERE {same})",
+            [source, token],
+        )
+    gone = (
+        f"SELECT m.id FROM {groups} m LEFT JOIN ({wanted}) w ON {same} "  # noqa: S608 - our own table names
+        f"WHERE m.source = %s AND w.student_id IS NULL"
+    )
+    if _exists(f"FROM ({gone}) g", [token, source]):
+        counts.deactivated = _execute(
+            f"DELETE FROM {groups} WHERE id IN ({gone})",  # noqa: S608 - our own table names
+            [token, source],
         )
     return counts

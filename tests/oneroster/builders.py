@@ -120,6 +120,24 @@ ENROLLMENTS = [
     "beginDate",
     "endDate",
 ]
+DEMOGRAPHICS = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "birthDate",
+    "sex",
+    "americanIndianOrAlaskaNative",
+    "asian",
+    "blackOrAfricanAmerican",
+    "nativeHawaiianOrOtherPacificIslander",
+    "white",
+    "demographicRaceTwoOrMoreRaces",
+    "hispanicOrLatinoEthnicity",
+    "countryOfBirthCode",
+    "stateOfBirthAbbreviation",
+    "cityOfBirth",
+    "publicSchoolResidenceStatus",
+]
 
 # (sourcedId, role, org(s), username, given, family, agents, grades)
 PEOPLE = [
@@ -417,6 +435,13 @@ def with_students(roster: RosterSet, count: int, *, prefix: str = "x") -> Roster
     return roster
 
 
+def with_demographics(roster: RosterSet, rows: list[dict[str, str]]) -> RosterSet:
+    """demographics.csv with these rows, listed as bulk in the manifest."""
+    roster.files["demographics.csv"] = (DEMOGRAPHICS, rows)
+    roster.manifest["file.demographics"] = "bulk"
+    return roster
+
+
 ROSTER_MODELS = [
     "roster.Org",
     "roster.AcademicSession",
@@ -426,6 +451,7 @@ ROSTER_MODELS = [
     "roster.Enrollment",
     "roster.RoleAssignment",
     "roster.GuardianLink",
+    "roster.StudentGroupMembership",
     "accounts.User",
     "core.AuditEvent",
 ]

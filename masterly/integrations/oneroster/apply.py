@@ -8,6 +8,7 @@ from django.db import connection
 from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.models import (
     AgentPair,
+    StagedGroup,
     StagedRole,
     StagedSection,
     StagedSectionTerm,
@@ -20,6 +21,7 @@ from masterly.roster.services import (
     section_terms_apply,
     sections_ends_on_apply,
     staged_records_apply,
+    student_groups_apply,
 )
 
 
@@ -41,6 +43,8 @@ def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
             counts = role_assignments_apply(staged_roles=StagedRole, token=token, complete=complete)
         elif kind == "guardian":
             counts = guardian_links_apply(staged_pairs=AgentPair, token=token, complete=complete)
+        elif kind == "demographics":
+            counts = student_groups_apply(staged_groups=StagedGroup, token=token)
         else:
             counts = staged_records_apply(
                 kind=KINDS[kind], token=token, now=ctx.now, complete=complete

@@ -25,6 +25,8 @@ _CLASSES = (
     "termSourcedIds",
 )
 _ENROLLMENTS = ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role")
+# Every other column of demographics.csv (birthDate, sex, the race flags, …) is optional.
+_DEMOGRAPHICS = ("sourcedId",)
 
 REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     # 1EdTech OneRoster v1.1 CSV Tables (Final Release 1.1; unchanged in 1.1.1), section 3.
@@ -44,6 +46,7 @@ REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "familyName",
         ),
         "enrollments.csv": _ENROLLMENTS,
+        "demographics.csv": _DEMOGRAPHICS,
     },
     # 1EdTech OneRoster v1.2 CSV Binding (Final Release 1.2; unchanged in 1.2.1), section 3:
     # a user's roles moved from users.csv to roles.csv.
@@ -56,6 +59,7 @@ REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "users.csv": ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
         "roles.csv": ("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"),
         "enrollments.csv": _ENROLLMENTS,
+        "demographics.csv": _DEMOGRAPHICS,
     },
 }
 

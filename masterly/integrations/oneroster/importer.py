@@ -2,7 +2,8 @@
 holding the database's write lock for longer than its short apply (ADR 17).
 
 Files are read in the order their references need: orgs, academic sessions, courses, classes,
-users, roles, then guardian links and enrollments. Each is streamed in chunks (see
+users, roles, then guardian links, enrollments and demographics (optional: absent from the
+manifest, the students' groups are left as they are). Each is streamed in chunks (see
 ``steps/base.py``); nothing holds a whole file in memory. Each chunk is checked and written to
 staging tables in its own short transaction, so teachers' score saves go on meanwhile. If any
 file has a problem, ``RosterImportRejected`` lists every problem found (up to ``MAX_ERRORS``)
@@ -36,6 +37,7 @@ from masterly.integrations.oneroster.manifest import Manifest, Mode, read_manife
 from masterly.integrations.oneroster.source import RosterSource
 from masterly.integrations.oneroster.staging import staging_analyze, staging_clear
 from masterly.integrations.oneroster.steps.courses import ClassStep, CourseStep
+from masterly.integrations.oneroster.steps.demographics import DemographicsStep
 from masterly.integrations.oneroster.steps.enrollments import EnrollmentStep
 from masterly.integrations.oneroster.steps.guardians import GuardianLinkStep
 from masterly.integrations.oneroster.steps.orgs import AcademicSessionStep, OrgStep
@@ -61,7 +63,7 @@ def _steps(manifest: Manifest) -> list[type[Step]]:
     order: list[type[Step]] = [OrgStep, AcademicSessionStep, CourseStep, ClassStep, UserStep]
     if manifest.version == "1.2":
         order.append(RoleStep)
-    order += [GuardianLinkStep, EnrollmentStep]
+    order += [GuardianLinkStep, EnrollmentStep, DemographicsStep]
     return [step for step in order if manifest.mode(step.filename) is Mode.BULK]
 
 

@@ -221,3 +221,19 @@ class StagedRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_sid} {self.role} at {self.org_sid}"
+
+
+class StagedGroup(models.Model):
+    """A student group demographics.csv gives a user; ``group`` empty: the user's row was read
+    (it lists no group, or it is to be deleted), so a repeated row can be found."""
+
+    token = models.BigIntegerField()
+    line = models.PositiveIntegerField()
+    user_sid = models.CharField(max_length=255)
+    group = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user_sid", "token"], name="oneroster_staged_group")]
+
+    def __str__(self) -> str:
+        return f"{self.user_sid} in {self.group or '(listed)'}"

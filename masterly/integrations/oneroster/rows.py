@@ -24,6 +24,7 @@ from pydantic import (
 
 from masterly.integrations.oneroster.csvreader import RawRow
 from masterly.integrations.oneroster.errors import ErrorList
+from masterly.roster.groups import RACES
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -269,6 +270,34 @@ class EnrollmentRow(Row):
     primary: Annotated[bool, BeforeValidator(_boolean(False))] = False
     begin_date: OptionalDate = Field(default=None, alias="beginDate")
     end_date: OptionalDate = Field(default=None, alias="endDate")
+
+
+Flag = Annotated[bool, BeforeValidator(_boolean(False))]
+SEX_VALUES = ("male", "female", "other", "unspecified")
+
+
+class DemographicRow(Row):
+    """demographics.csv (1.1 and 1.2): ``sourcedId`` is the user's. The birth date is checked
+    but never stored: no dashboard needs it (ADR 20-i15groups)."""
+
+    birth_date: OptionalDate = Field(default=None, alias="birthDate")
+    sex: Annotated[str, BeforeValidator(_choice(SEX_VALUES, default=""))] = ""
+    american_indian_or_alaska_native: Flag = Field(
+        default=False, alias="americanIndianOrAlaskaNative"
+    )
+    asian: Flag = False
+    black_or_african_american: Flag = Field(default=False, alias="blackOrAfricanAmerican")
+    native_hawaiian_or_other_pacific_islander: Flag = Field(
+        default=False, alias="nativeHawaiianOrOtherPacificIslander"
+    )
+    white: Flag = False
+    two_or_more_races: Flag = Field(default=False, alias="demographicRaceTwoOrMoreRaces")
+    hispanic_or_latino: Flag = Field(default=False, alias="hispanicOrLatinoEthnicity")
+
+    @property
+    def races(self) -> tuple[str, ...]:
+        """The group keys of the races this row marks true, in ``RACES`` order."""
+        return tuple(key for key in RACES if getattr(self, key.removeprefix("race:")))
 
 
 RowT = TypeVar("RowT", bound=Row)

@@ -19,6 +19,7 @@ from masterly.integrations.oneroster.models import (
     AgentPair,
     StagedCourse,
     StagedEnrollment,
+    StagedGroup,
     StagedOrg,
     StagedRole,
     StagedSection,
@@ -88,6 +89,7 @@ SCRATCH: tuple[type[models.Model], ...] = (
     StagedSectionTerm,
     StagedRole,
     AgentPair,
+    StagedGroup,
 )
 CLEAR_BATCH = 20_000
 
