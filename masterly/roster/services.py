@@ -15,7 +15,7 @@ history that points at it stays. The caller owns the transaction and the audit r
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, models
 
 from masterly.accounts.models import User
+from masterly.core.bulk import insert_rows
 from masterly.roster.models import (
     AcademicSession,
     GuardianLink,
@@ -33,6 +34,8 @@ from masterly.roster.models import (
     SectionTerm,
     StudentGroupMembership,
 )
+
+DELETE_BATCH = 5000  # ids bound in one DELETE (SQLite's limit of bound values is far above)
 
 
 @dataclass
@@ -457,3 +460,26 @@ def student_groups_apply(*, staged_groups: type[models.Model], token: int) -> Wr
             [token, source],
         )
     return counts
+
+
+def student_group_set(
+    *, group: str, source: str, add: Collection[int], remove: Collection[int]
+) -> WriteCounts:
+    """Put the students ``add`` in ``group`` and take ``remove`` out of it (ids of students;
+    the caller checked them). One query to read the group, then bulk writes; a student
+    already where they should be costs nothing."""
+    members = set(
+        StudentGroupMembership.objects.filter(group=group).values_list("student_id", flat=True)
+    )
+    new = sorted(set(add) - members)
+    gone = sorted(set(remove) & members)
+    insert_rows(
+        StudentGroupMembership,
+        ({"student_id": student, "group": group, "source": source} for student in new),
+    )
+    for start in range(0, len(gone), DELETE_BATCH):
+        StudentGroupMembership.objects.filter(
+            group=group, student_id__in=gone[start : start + DELETE_BATCH]
+        ).delete()
+    unchanged = len(set(add) & members) + len(set(remove) - members)
+    return WriteCounts(created=len(new), deactivated=len(gone), unchanged=unchanged)

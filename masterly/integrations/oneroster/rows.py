@@ -301,13 +301,14 @@ class DemographicRow(Row):
 
 
 RowT = TypeVar("RowT", bound=Row)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def parse_rows(
-    model: type[RowT], filename: str, chunk: list[RawRow], errors: ErrorList
-) -> list[tuple[int, RowT]]:
+    model: type[ModelT], filename: str, chunk: list[RawRow], errors: ErrorList
+) -> list[tuple[int, ModelT]]:
     """The chunk's rows as models; each invalid value becomes one error and its row is left out."""
-    parsed: list[tuple[int, RowT]] = []
+    parsed: list[tuple[int, ModelT]] = []
     validate = model.model_validate
     for line, values in chunk:
         try:

@@ -202,6 +202,30 @@ class MemorySource(CountedSource):
         yield io.BytesIO(self.files[filename])
 
 
+class FileSource(CountedSource):
+    """One CSV file given as an open binary stream (an upload, or a file the command opened),
+    read under the same caps as a set's files; ``name`` is what messages call it."""
+
+    def __init__(
+        self, stream: IO[bytes], *, name: str, size: int, limits: ImportLimits | None = None
+    ) -> None:
+        super().__init__(limits)
+        self.stream = stream
+        self.name = name
+        self.declared = size
+
+    def exists(self, filename: str) -> bool:
+        return filename == self.name
+
+    def size(self, filename: str) -> int:
+        return self.declared
+
+    @contextmanager
+    def open(self, filename: str) -> Iterator[Readable]:
+        self.check_room_for(self.declared)
+        yield CappedStream(self.stream, declared=self.declared, source=self)
+
+
 @contextmanager
 def open_source(
     path: Path | str, limits: ImportLimits | None = None, *, name: str = ""
