@@ -12,6 +12,7 @@ from masterly.integrations.oneroster.rows import (
     AcademicSessionRow,
     ClassRow,
     CourseRow,
+    DemographicRow,
     EnrollmentRow,
     OrgRow,
     RoleRow,
@@ -19,7 +20,7 @@ from masterly.integrations.oneroster.rows import (
     UserRow,
     UserRowV11,
 )
-from tests.oneroster.builders import RosterSet, district, snapshot
+from tests.oneroster.builders import RosterSet, district, snapshot, with_demographics
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,8 @@ def test_a_header_without_a_required_column_is_refused_and_nothing_changes(
     roster = district(version)
     # A change in the first file read: were the import partial, it would show.
     roster.add("orgs.csv", sourcedId="s3", name="Cedar Middle", type="school", parentSourcedId="d1")
+    if filename == "demographics.csv":  # optional: the builder's sets leave it out
+        with_demographics(roster, [{"sourcedId": "st1", "sex": "female"}])
     overrides = {}
     if filename == "manifest.csv":
         overrides["manifest.csv"] = manifest_without(roster, column)
@@ -72,7 +75,7 @@ def test_a_header_without_a_required_column_is_refused_and_nothing_changes(
 
 def test_the_builders_sets_have_every_required_column():
     for version in REQUIRED_COLUMNS:
-        roster = district(version)
+        roster = with_demographics(district(version), [])
         for filename, (header, _) in roster.files.items():
             missing = set(REQUIRED_COLUMNS[version][filename]) - set(header)
             assert not missing, (version, filename, missing)
@@ -86,6 +89,7 @@ ROW_MODELS: dict[str, dict[str, type[Row]]] = {
         "classes.csv": ClassRow,
         "users.csv": UserRowV11,
         "enrollments.csv": EnrollmentRow,
+        "demographics.csv": DemographicRow,
     },
     "1.2": {
         "orgs.csv": OrgRow,
@@ -95,6 +99,7 @@ ROW_MODELS: dict[str, dict[str, type[Row]]] = {
         "users.csv": UserRow,
         "roles.csv": RoleRow,
         "enrollments.csv": EnrollmentRow,
+        "demographics.csv": DemographicRow,
     },
 }
 

@@ -17,8 +17,8 @@ class RosterUploadForm(forms.Form):
         label="OneRoster file (.zip)",
         help_text=(
             "The whole OneRoster 1.1 or 1.2 CSV bulk set, zipped: manifest.csv, orgs.csv, "
-            "academicSessions.csv, courses.csv, classes.csv, users.csv, roles.csv (1.2) and "
-            "enrollments.csv."
+            "academicSessions.csv, courses.csv, classes.csv, users.csv, roles.csv (1.2), "
+            "enrollments.csv and, if you have it, demographics.csv."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
@@ -57,4 +57,30 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError([str(error) for error in rejected.errors]) from None
         archive.close()
         upload.seek(0)
+        return upload
+
+
+class ProgramsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Program flags file (.csv)",
+        help_text=(
+            "One row per student: student_sourced_id,english_learner,iep,504,"
+            "economically_disadvantaged, each flag yes, no, or empty to leave it as it is."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        required=False,
+        label="Only check the file (change nothing)",
+        help_text="Checks every row and says what would change, then undoes it.",
+    )
+
+    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if upload_too_large:
+            self.fields["file"].error_messages["required"] = too_large_message()
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
         return upload

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from django.db import transaction
+from django.db.models import Count
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from masterly.accounts.models import User
@@ -199,3 +200,17 @@ def _students(sourced_ids: Iterable[str]) -> dict[str, int]:
         .distinct()
     )
     return {sid: pk for sid, pk in found if sid is not None}
+
+
+def program_counts() -> list[tuple[str, str, int]]:
+    """(column, label, students) for each program group now: one query."""
+    counts = dict(
+        StudentGroupMembership.objects.filter(group__in=PROGRAM_COLUMNS.values())
+        .values_list("group")
+        .annotate(students=Count("id"))
+        .values_list("group", "students")
+    )
+    return [
+        (column, group_label(group), counts.get(group, 0))
+        for column, group in PROGRAM_COLUMNS.items()
+    ]

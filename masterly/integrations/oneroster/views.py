@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masterly.core.uploads import upload_form
 from masterly.core.worker.dead_runs import sweep
 from masterly.integrations.oneroster.dead_runs import dead_message, import_runs_fail_dead
-from masterly.integrations.oneroster.errors import RosterImportError
-from masterly.integrations.oneroster.forms import RosterUploadForm
+from masterly.integrations.oneroster.errors import RosterImportError, RosterImportRejected
+from masterly.integrations.oneroster.forms import ProgramsUploadForm, RosterUploadForm
 from masterly.integrations.oneroster.models import ImportRun
+from masterly.integrations.oneroster.programs import program_counts, programs_import
 from masterly.integrations.oneroster.progress import read_progress
 from masterly.integrations.oneroster.services import (
     NotAwaitingConfirmation,
@@ -23,6 +24,7 @@ from masterly.integrations.oneroster.services import (
     import_run_discard,
     import_run_upload,
 )
+from masterly.integrations.oneroster.source import FileSource
 from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.roster.access import is_district_admin
 
@@ -118,3 +120,30 @@ def run_discard(request: HttpRequest, pk: int) -> HttpResponse:
         _not_awaiting(request, NotAwaitingConfirmation(run.get_status_display()))
         return redirect("oneroster:run", pk=run.pk)
     return render(request, "oneroster/discard.html", {"run": run})
+
+
+@login_required
+def programs(request: HttpRequest) -> HttpResponse:
+    """Upload the program flags file: checked and applied at once (it is small), all or
+    nothing; every problem is listed with its line and column."""
+    _district_admin_only(request)
+    form = upload_form(ProgramsUploadForm, request)
+    problems: list[RosterImportError] = []
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload.name or "programs.csv"
+        source = FileSource(upload, name=name, size=upload.size or 0)
+        try:
+            summary = programs_import(
+                source=source, actor=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+        except RosterImportRejected as rejected:
+            problems = rejected.errors
+        else:
+            checked = _(" (checked only: nothing was saved)") if summary.dry_run else ""
+            messages.success(request, f"{summary.headline()}{checked}.")
+            for line in summary.lines():
+                messages.info(request, line)
+            return redirect("oneroster:programs")
+    context = {"form": form, "problems": problems, "counts": program_counts()}
+    return render(request, "oneroster/programs.html", context)
