@@ -3,12 +3,14 @@
 Deterministic: the same seed and the same day give the same district. Two middle schools,
 math in grades 6–8, five teachers and a leader per school, a district admin, about 600
 students each with one or two guardians, this school year (two terms) and last year's
-archived sections with last year's students.
+archived sections with last year's students. Every student has demographics (demographics.csv)
+and program flags (loaded by the program flags import), as ``story.py`` draws them.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import zipfile
 from collections.abc import Iterator
@@ -22,10 +24,13 @@ from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.core.models import AuditEvent
 from masterly.demo.names import FIRST_NAMES, LAST_NAMES
+from masterly.demo.story import demographics_row, program_row
 from masterly.integrations.oneroster.importer import roster_import
-from masterly.integrations.oneroster.source import MemorySource
+from masterly.integrations.oneroster.programs import COLUMNS as PROGRAM_COLUMNS
+from masterly.integrations.oneroster.programs import programs_import
+from masterly.integrations.oneroster.source import FileSource, MemorySource
 from masterly.integrations.oneroster.summary import ImportSummary
-from masterly.integrations.oneroster.writer import build_set
+from masterly.integrations.oneroster.writer import build_set, write_rows
 from masterly.roster.models import Org
 
 PREFIX = "demo-"
@@ -38,6 +43,7 @@ TEACHER_LOADS = (3, 3, 2, 2, 2)  # sections each of a school's five teachers tak
 EMAIL_DOMAIN = "maple-valley.example.org"
 SCHOOLS = ("Cedar Ridge Middle School", "Lakeview Middle School")
 DISTRICT = "Maple Valley School District"
+PROGRAMS_FILE = "demo-programs.csv"
 
 Row = dict[str, str]
 
@@ -78,6 +84,9 @@ class DemoRoster:
     today: datetime.date
     seed: int = SEED
     files: dict[str, list[Row]] = field(default_factory=dict)
+    # The program flags file (not OneRoster): English learner, IEP, 504, economically
+    # disadvantaged, a row per student.
+    programs: list[Row] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)  # noqa: S311 - demo data, not security
@@ -90,6 +99,7 @@ class DemoRoster:
             "users.csv",
             "roles.csv",
             "enrollments.csv",
+            "demographics.csv",
         ):
             self.files[name] = []
         self._build()
@@ -304,11 +314,22 @@ class DemoRoster:
                         student = self.demo_family_child(key, school, grade)
                     else:
                         student = self.student_with_guardians(key, school, grade)
+                    self.groups(student["sourcedId"], school_no)
                     section = current[(grade, period)]
                     self.enroll(f"{key}-now", section, school, student, "student")
                     if grade > 6:
                         before = last[(grade - 1, period)]
                         self.enroll(f"{key}-last", before, school, student, "student")
+
+    def groups(self, sourced_id: str, school_no: int) -> None:
+        """The student's demographics and program flags (see ``story.py``)."""
+        demographics = self.add("demographics.csv", **demographics_row(sourced_id, school_no))
+        self.programs.append(program_row(sourced_id, school_no, demographics))
+
+    def programs_csv(self) -> bytes:
+        out = io.StringIO()
+        write_rows(out, list(PROGRAM_COLUMNS), self.programs)
+        return out.getvalue().encode()
 
     def student_with_guardians(self, key: str, school: str, grade: int) -> Row:
         family = self.rng.choice(LAST_NAMES)
@@ -351,6 +372,10 @@ def build_demo(*, today: datetime.date, seed: int = SEED) -> ImportSummary:
     roster = DemoRoster(today=today, seed=seed)
     source = MemorySource(roster.contents(), name="the demo district")
     summary = roster_import(source=source, actor=None)
+    flags = roster.programs_csv()
+    programs_import(
+        source=FileSource(io.BytesIO(flags), name=PROGRAMS_FILE, size=len(flags)), actor=None
+    )
     demo_people = User.objects.filter(sourced_id__startswith=PREFIX)
     # Hashing is deliberately slow; one hash shared by every demo account keeps the demo
     # quick. Fine for published demo sign-ins, never for real accounts.
@@ -362,6 +387,12 @@ def build_demo(*, today: datetime.date, seed: int = SEED) -> ImportSummary:
     ]
     User.objects.filter(sourced_id__in=admins).update(is_staff=True)
     return summary
+
+
+def write_demo_programs(path: Path, *, today: datetime.date, seed: int = SEED) -> Path:
+    """The demo district's program flags file: a sample for ``masterly import-programs``."""
+    path.write_bytes(DemoRoster(today=today, seed=seed).programs_csv())
+    return path
 
 
 def write_demo_rosters(path: Path, *, today: datetime.date, seed: int = SEED) -> Path:

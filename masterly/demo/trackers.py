@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -36,6 +36,7 @@ from masterly.assessments.services import TakenAttempt, attempts_record
 from masterly.core import audit
 from masterly.demo.rosters import PREFIX, SEED
 from masterly.demo.standards import course_grade
+from masterly.demo.story import score_shifts
 from masterly.roster.models import AcademicSession, Course, Enrollment, Section
 from masterly.standards.models import CurriculumMap, Standard
 from masterly.trackers.membership import tracker_students
@@ -220,9 +221,12 @@ def student_scores(
     until: datetime.date,
     seed: str,
     profile: Profile | None = None,
+    shift: Callable[[int, datetime.date], float] | None = None,
 ) -> list[PlannedScore]:
-    """A student's scores on the ``plan``'s assessments (``key``: their sourcedId or pk)."""
+    """A student's scores on the ``plan``'s assessments (``key``: their sourcedId or pk);
+    ``shift`` (standard id, date) moves their expectation as the demo's story has it."""
     profile = profile or student_profile(key)
+    moved = shift or (lambda standard_id, on: 0.0)
     rng = _rng("scores", seed, key)
     joined = until - datetime.timedelta(days=JOINED_DAYS_AGO)
     scores: list[PlannedScore] = []
@@ -233,8 +237,15 @@ def student_scores(
         progress = min(1.0, max(0, (assessment.on - starts).days) / SEMESTER_DAYS)
         expected = profile.start + profile.gain * progress
         earned = [
-            _points(rng, expected + difficulty, profile.spread, assessment.points)
-            for difficulty in assessment.difficulty
+            _points(
+                rng,
+                expected + difficulty + moved(standard_id, assessment.on),
+                profile.spread,
+                assessment.points,
+            )
+            for standard_id, difficulty in zip(
+                assessment.standards, assessment.difficulty, strict=True
+            )
         ]
         share = sum(earned) / (assessment.points * len(earned))
         retake_on = school_day(
@@ -264,7 +275,12 @@ def student_scores(
             for standard_id, difficulty in zip(
                 assessment.standards, assessment.difficulty, strict=True
             ):
-                points = _points(rng, better + difficulty, profile.spread, assessment.points)
+                points = _points(
+                    rng,
+                    better + difficulty + moved(standard_id, retake_on),
+                    profile.spread,
+                    assessment.points,
+                )
                 scores.append(
                     PlannedScore(index, standard_id, points, assessment.points, retake_on, 2)
                 )
@@ -554,12 +570,27 @@ def _build_tracker(
             for planned in plan
         ]
         students = list(User.objects.filter(pk__in=tracker_students(tracker.pk)).order_by("pk"))
+        codes = {standard_id: code for unit in units for standard_id, code in unit.standards}
+        shifts = score_shifts(
+            sections=each.sections,
+            students=[student.pk for student in students],
+            teacher=each.teacher.sourced_id or "",
+            codes=codes,
+            starts=starts,
+            until=until,
+        )
         scores = []
         for student in students:
             key = student.sourced_id or str(student.pk)
             profile = PROFILES[DEMO_STUDENT_PROFILE] if student.username == DEMO_STUDENT else None
             for planned in student_scores(
-                key, plan, starts=starts, until=until, seed=seed, profile=profile
+                key,
+                plan,
+                starts=starts,
+                until=until,
+                seed=seed,
+                profile=profile,
+                shift=shifts[student.pk],
             ):
                 scores.append(
                     Score(

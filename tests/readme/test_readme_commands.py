@@ -43,6 +43,8 @@ COVERED = {
     "make run": "the clone fixture",
     ".venv/bin/masterly demo --export-rosters rosters.zip": "test_everyday_commands",
     ".venv/bin/masterly import-oneroster rosters.zip": "test_everyday_commands",
+    ".venv/bin/masterly demo --export-programs programs.csv": "test_everyday_commands",
+    ".venv/bin/masterly import-programs programs.csv": "test_everyday_commands",
     ".venv/bin/masterly demo": "test_everyday_commands",
     ".venv/bin/masterly export-qti --owner admin --standard 6.RP -o items.zip": (
         "test_everyday_commands"
@@ -255,6 +257,10 @@ def test_everyday_commands(clone):
 
     imported = clone.ok(".venv/bin/masterly import-oneroster rosters.zip")
     assert "0 created, 0 updated, 0 deactivated" in imported
+
+    clone.ok(".venv/bin/masterly demo --export-programs programs.csv")
+    flags = clone.ok(".venv/bin/masterly import-programs programs.csv")
+    assert "0 flag(s) added, 0 removed" in flags  # the demo loaded the same flags
 
     again = clone.ok(".venv/bin/masterly demo")
     assert "The demo district is already in this database: bringing it up to date." in again

@@ -89,6 +89,22 @@ HEADERS_V12 = {
         "beginDate",
         "endDate",
     ],
+    "demographics.csv": [
+        *COMMON,
+        "birthDate",
+        "sex",
+        "americanIndianOrAlaskaNative",
+        "asian",
+        "blackOrAfricanAmerican",
+        "nativeHawaiianOrOtherPacificIslander",
+        "white",
+        "demographicRaceTwoOrMoreRaces",
+        "hispanicOrLatinoEthnicity",
+        "countryOfBirthCode",
+        "stateOfBirthAbbreviation",
+        "cityOfBirth",
+        "publicSchoolResidenceStatus",
+    ],
 }
 FILE_KEYS = [
     "academicSessions",

@@ -22,6 +22,7 @@ from masterly.demo.rosters import (
     demo_unfinished,
     mark_demo_finished,
     other_district_exists,
+    write_demo_programs,
     write_demo_rosters,
 )
 from masterly.demo.standards import build_standards_demo
@@ -61,8 +62,26 @@ class Command(BaseCommand):
             "`masterly import-oneroster`); the database is not touched",
         )
 
+        parser.add_argument(
+            "--export-programs",
+            type=Path,
+            metavar="CSV",
+            help="only write the demo district's program flags file to this .csv (a sample for "
+            "`masterly import-programs`); the database is not touched",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or timezone.localdate()
+        if options["export_programs"]:
+            try:
+                path = write_demo_programs(options["export_programs"], today=today)
+            except OSError as error:
+                raise CommandError(f"{options['export_programs']}: {error.strerror}.") from None
+            self.stdout.write(
+                f"Wrote the demo district's program flags to {path}; the database was not "
+                f"touched. Import them with: masterly import-programs {path}"
+            )
+            return
         if options["export_rosters"]:
             try:
                 path = write_demo_rosters(options["export_rosters"], today=today)
