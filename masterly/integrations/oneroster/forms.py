@@ -12,7 +12,25 @@ from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.integrations.oneroster.limits import ImportLimits
 
 
-class RosterUploadForm(forms.Form):
+class CappedUploadForm(forms.Form):
+    """An upload held to ``MAX_UPLOAD_MB``, saying why when the handler cut it off."""
+
+    file: forms.FileField
+
+    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if upload_too_large:
+            # The upload handler cut the file off as it arrived: say why it is missing.
+            self.fields["file"].error_messages["required"] = too_large_message()
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+class RosterUploadForm(CappedUploadForm):
     file = forms.FileField(
         label="OneRoster file (.zip)",
         help_text=(
@@ -28,16 +46,8 @@ class RosterUploadForm(forms.Form):
         help_text="Runs the whole import and then undoes it: you see what it would change.",
     )
 
-    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if upload_too_large:
-            # The upload handler cut the file off as it arrived: say why it is missing.
-            self.fields["file"].error_messages["required"] = too_large_message()
-
     def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > max_upload_bytes():
-            raise forms.ValidationError(too_large_message())
+        upload = super().clean_file()
         # The zip's directory is checked now, so a cut-off zip or a zip bomb is refused
         # before it is stored or queued; its contents are checked as the import reads them.
         try:
@@ -60,7 +70,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class ProgramsUploadForm(forms.Form):
+class ProgramsUploadForm(CappedUploadForm):
     file = forms.FileField(
         label="Program flags file (.csv)",
         help_text=(
@@ -73,14 +83,3 @@ class ProgramsUploadForm(forms.Form):
         label="Only check the file (change nothing)",
         help_text="Checks every row and says what would change, then undoes it.",
     )
-
-    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if upload_too_large:
-            self.fields["file"].error_messages["required"] = too_large_message()
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > max_upload_bytes():
-            raise forms.ValidationError(too_large_message())
-        return upload

@@ -38,6 +38,13 @@ SIGN_INS = [
     ("parent", "parent of student and of a grade 8 child"),
 ]
 
+# What --export-… writes instead of building: (option, writer, what it holds, the command
+# that imports it).
+EXPORTS = (
+    ("export_rosters", write_demo_rosters, "OneRoster 1.2 files", "import-oneroster"),
+    ("export_programs", write_demo_programs, "program flags", "import-programs"),
+)
+
 
 class Command(BaseCommand):
     help = "Build the demo district (rosters through the OneRoster import) in an empty database."
@@ -72,26 +79,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or timezone.localdate()
-        if options["export_programs"]:
-            try:
-                path = write_demo_programs(options["export_programs"], today=today)
-            except OSError as error:
-                raise CommandError(f"{options['export_programs']}: {error.strerror}.") from None
-            self.stdout.write(
-                f"Wrote the demo district's program flags to {path}; the database was not "
-                f"touched. Import them with: masterly import-programs {path}"
-            )
-            return
-        if options["export_rosters"]:
-            try:
-                path = write_demo_rosters(options["export_rosters"], today=today)
-            except OSError as error:
-                raise CommandError(f"{options['export_rosters']}: {error.strerror}.") from None
-            self.stdout.write(
-                f"Wrote the demo district's OneRoster 1.2 files to {path}; the database was not "
-                f"touched. Import them with: masterly import-oneroster {path}"
-            )
-            return
+        for option, write, what, command in EXPORTS:
+            if options[option]:
+                try:
+                    path = write(options[option], today=today)
+                except OSError as error:
+                    raise CommandError(f"{options[option]}: {error.strerror}.") from None
+                self.stdout.write(
+                    f"Wrote the demo district's {what} to {path}; the database was not "
+                    f"touched. Import them with: masterly {command} {path}"
+                )
+                return
         if options["if_empty"] and Org.objects.exists() and not demo_unfinished():
             self.stdout.write(
                 "Using the district already in the database "
