@@ -31,7 +31,9 @@ def test_the_export_writes_a_set_the_import_reads_and_touches_nothing(tmp_path):
         assert "manifest.csv" in archive.namelist()
     with open_source(tmp_path / "rosters.zip") as source:
         summary = roster_import(source=source, actor=None)
-    assert summary.headline().startswith("OneRoster 1.2 import of rosters.zip: 5,037 created")
+    assert summary.headline().startswith("OneRoster 1.2 import of rosters.zip: 6,311 created")
+    groups = next(f for f in summary.files if f.file == "demographics.csv")
+    assert groups.counts.created == 1274  # about two groups per student (sex, race, …)
 
 
 def test_an_export_to_a_folder_that_does_not_exist_is_a_clear_problem(tmp_path):
