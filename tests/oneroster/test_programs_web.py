@@ -77,3 +77,13 @@ def test_the_page_costs_the_same_queries_with_few_or_many_members(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(PROGRAMS)
     assert b">3</td>" in page.content
+
+
+def test_a_file_past_the_upload_limit_is_refused_naming_the_limit(client, world, settings):
+    settings.MAX_UPLOAD_MB = 1
+    client.force_login(world.admin)
+    rows = "".join(f"u-student{n},yes,,,\n" for n in range(60_000))  # about 1.3 MB
+    page = upload(client, HEADER + rows)
+
+    assert "larger than 1 MB, the largest upload this server accepts" in page.content.decode()
+    assert not StudentGroupMembership.objects.exists()
