@@ -6,7 +6,9 @@ from the start of the current term up to ``today``, through the map's units in o
 earlier units are assessed more, later ones not yet: about half the standards are assessed
 by October), with a unit check when a unit is done. Each student follows a profile (strong,
 typical, improving, struggling, often absent, joined late) and some retake a quick check
-they did poorly on. ``teacher`` also gets last year's tracker, archived.
+they did poorly on; the demo's story (``story.py``: a section behind on ratios, a teacher
+whose students climb, English learners) moves some students' expectations. ``teacher``
+also gets last year's tracker, archived.
 
 Deterministic: the same district and the same ``today`` give the same scores (every random
 draw comes from a generator seeded with the demo seed and the student's sourcedId, never
