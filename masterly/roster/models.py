@@ -215,7 +215,7 @@ class StudentGroupMembership(models.Model):
     """A student's membership of one reporting group (a key of ``masterly.roster.groups.GROUPS``).
 
     Only the group is kept, not the answer it came from (no birth date, no raw demographic
-    row): dashboards need nothing more, and less stored is less to leak (ADR 20).
+    row): dashboards need nothing more, and less stored is less to leak (ADR 22).
     """
 
     class Source(models.TextChoices):

@@ -278,7 +278,7 @@ SEX_VALUES = ("male", "female", "other", "unspecified")
 
 class DemographicRow(Row):
     """demographics.csv (1.1 and 1.2): ``sourcedId`` is the user's. The birth date is checked
-    but never stored: no dashboard needs it (ADR 20)."""
+    but never stored: no dashboard needs it (ADR 22)."""
 
     birth_date: OptionalDate = Field(default=None, alias="birthDate")
     sex: Annotated[str, BeforeValidator(_choice(SEX_VALUES, default=""))] = ""

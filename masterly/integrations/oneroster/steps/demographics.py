@@ -1,7 +1,7 @@
 """demographics.csv: the student groups (sex, race, ethnicity) dashboards break figures down by.
 
 A row's ``sourcedId`` is a user's (one in users.csv or already in Masterly). Only the groups
-it puts the student in are staged, never the birth date or the raw answers (ADR 20).
+it puts the student in are staged, never the birth date or the raw answers (ADR 22).
 The file is bulk like every other: the apply makes each student's OneRoster
 groups exactly what the file says, and a student the file no longer lists (or marks
 tobedeleted) loses theirs. Program groups (English learners, IEP, …) come from the program

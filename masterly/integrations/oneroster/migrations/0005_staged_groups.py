@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oneroster', '0003_staging'),
+        ('oneroster', '0004_run_discard_task_id'),
     ]
 
     operations = [
