@@ -87,6 +87,10 @@ try:
     # A roster import that would deactivate more than this share of the active people or of
     # the current enrollments is refused until an admin confirms it.
     ONEROSTER_MAX_DEACTIVATION_SHARE = env_share("ONEROSTER_MAX_DEACTIVATION_SHARE", 0.2)
+    # An assessment's blueprint warns about a standard with fewer items or points than this:
+    # too little to judge mastery on it.
+    BLUEPRINT_MIN_ITEMS = env_int("BLUEPRINT_MIN_ITEMS", 3, minimum=1, maximum=100)
+    BLUEPRINT_MIN_POINTS = env_int("BLUEPRINT_MIN_POINTS", 3, minimum=1, maximum=10_000)
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None

@@ -14,6 +14,8 @@ urlpatterns = [
     path("trackers/", include("masterly.trackers.urls")),
     path("", include("masterly.portals.standards_urls")),
     path("", include("masterly.portals.items_urls")),
+    path("", include("masterly.portals.assessments_urls")),
+    path("", include("masterly.reports.urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.urls")),
 ]

@@ -16,6 +16,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from masterly.assessments.items.models import Scope
+
 # Points are kept to two decimals (a rubric's half points); at most 99,999.99 points.
 POINTS_DIGITS = 7
 POINTS_PLACES = 2
@@ -45,9 +47,23 @@ class Assessment(models.Model):
         "standards.Standard", through="AssessmentStandard", related_name="assessments"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Composition (ADR 20-i12compose): what the teacher wrote above the test, who may find it
+    # (as the item bank: the owner, their school or district), and the per-student shuffles.
+    instructions = models.TextField(blank=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.OWN)
+    school = models.ForeignKey(
+        "roster.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "roster.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    shuffle_items = models.BooleanField("shuffle items within each section", default=False)
+    shuffle_options = models.BooleanField("shuffle the options of choice items", default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["created_by", "updated_at"], name="assessment_owner_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -288,6 +304,7 @@ class Accommodations(models.Model):
 
 
 # The item bank's models live beside the assessments they are placed in (ADR 18).
+from masterly.assessments.composition.models import AssessmentSection  # noqa: E402
 from masterly.assessments.items.models import (  # noqa: E402
     AssessmentItem,
     Choice,
@@ -304,6 +321,7 @@ __all__ = [
     "Accommodations",
     "Assessment",
     "AssessmentItem",
+    "AssessmentSection",
     "AssessmentStandard",
     "Attempt",
     "Choice",

@@ -392,3 +392,30 @@ class RecomputeRun(models.Model):
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "error": self.error,
         }
+
+
+# Assignments of assessments to a tracker's sections (their own module: one idea per file).
+from masterly.trackers.assignments import (  # noqa: E402
+    Assignment,
+    AssignmentSection,
+    Excusal,
+    Visibility,
+)
+
+__all__ = [
+    "PORTAL_DEFAULTS",
+    "PORTAL_FIELDS",
+    "Assignment",
+    "AssignmentSection",
+    "Excusal",
+    "Override",
+    "PortalShow",
+    "RecomputeRun",
+    "Rollup",
+    "Tracker",
+    "TrackerAssessment",
+    "TrackerCollaborator",
+    "TrackerSection",
+    "TrackerStandard",
+    "Visibility",
+]

@@ -23,6 +23,7 @@ from masterly.portals.items.editor_state import (
     state_from_post,
     state_from_version,
 )
+from masterly.portals.items.returning import added_to_assessment
 from masterly.portals.items.views import bank_user
 
 
@@ -68,6 +69,9 @@ def _submitted(request: HttpRequest, user: User, item: Item | None) -> HttpRespo
             if item is None:
                 item = services.item_create(actor=user, draft=draft, scope=state.scope)
                 messages.success(request, _("Item saved."))
+                back = added_to_assessment(request, user, item)
+                if back is not None:
+                    return back
             else:
                 version = services.item_edit(actor=user, item=item, draft=draft)
                 messages.success(

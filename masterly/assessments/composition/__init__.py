@@ -1,0 +1,1 @@
+"""Composing assessments from the item bank: sections, placed items, shuffling, blueprint."""

@@ -1,0 +1,191 @@
+"""Reads of assignments: a tracker's list with status and counts, one assignment's students,
+the Test ID lookup, and whether students and parents may see the assessment, its key or its
+item analysis now (:func:`assignment_visible`).
+
+"Finished" means a submitted attempt at the assessment; "excused" an :class:`Excusal`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from masterly.accounts.models import User
+from masterly.assessments.composition.selectors import assessment_or_404
+from masterly.assessments.models import Assessment, Attempt
+from masterly.roster.models import Enrollment
+from masterly.trackers.assignments import Assignment, AssignmentSection, Excusal, Visibility
+from masterly.trackers.membership import tracker_students
+from masterly.trackers.models import Tracker
+from masterly.trackers.selectors.trackers import AnyUser, visible_trackers
+from masterly.trackers.test_ids import normal_test_id
+
+What = Literal["assessment", "answer_key", "item_analysis"]
+
+
+def assignment_status(assignment: Assignment, now: datetime.datetime) -> str:
+    if now < assignment.opens_at:
+        return "upcoming"
+    return "open" if now < assignment.closes_at else "closed"
+
+
+def _assigned(assignment: Assignment | OuterRef) -> QuerySet:
+    """The ids of the students an assignment is for (a subquery)."""
+    sections = AssignmentSection.objects.filter(assignment=assignment).values("section")
+    return tracker_students(
+        assignment.tracker_id if isinstance(assignment, Assignment) else OuterRef("tracker")
+    ).filter(section__in=sections)
+
+
+def assigned_students(assignment: Assignment) -> list[dict[str, object]]:
+    """The assigned students, by name, each with finished and excused (two queries)."""
+    students = (
+        User.objects.filter(pk__in=_assigned(assignment))
+        .annotate(
+            finished=Exists(
+                Attempt.objects.filter(
+                    assessment=assignment.assessment_id,
+                    student=OuterRef("pk"),
+                    submitted_at__isnull=False,
+                )
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    excused = set(
+        Excusal.objects.filter(assignment=assignment).values_list("student_id", flat=True)
+    )
+    return [{"student": s, "finished": s.finished, "excused": s.pk in excused} for s in students]
+
+
+def all_finished_or_excused(assignment: Assignment) -> bool:
+    """Every assigned student has a submitted attempt or is excused (one query)."""
+    pending = (
+        User.objects.filter(pk__in=_assigned(assignment))
+        .exclude(pk__in=Excusal.objects.filter(assignment=assignment).values("student"))
+        .exclude(
+            pk__in=Attempt.objects.filter(
+                assessment=assignment.assessment_id, submitted_at__isnull=False
+            ).values("student")
+        )
+    )
+    return not pending.exists()
+
+
+def assignment_visible(assignment: Assignment, what: What, now: datetime.datetime) -> bool:
+    """Whether students and parents may see ``what`` of the assignment at ``now``."""
+    rule = getattr(assignment, f"show_{what}")
+    if rule == Visibility.NOW:
+        return True
+    if rule == Visibility.AFTER_CLOSE:
+        return now >= assignment.closes_at
+    if rule == Visibility.AFTER_ALL:
+        return all_finished_or_excused(assignment)
+    return False
+
+
+def assignment_by_test_id(typed: str, now: datetime.datetime) -> Assignment | None:
+    """The open assignment with this Test ID, however it was typed (case, spaces)."""
+    return (
+        Assignment.objects.filter(
+            test_id=normal_test_id(typed), opens_at__lte=now, closes_at__gt=now
+        )
+        .select_related("assessment", "tracker")
+        .first()
+    )
+
+
+@dataclass
+class AssignmentLine:
+    assignment: Assignment
+    status: str
+    assigned: int
+    finished: int
+    excused: int
+    section_titles: list[str]
+
+
+def tracker_assignments(tracker: Tracker, now: datetime.datetime) -> list[AssignmentLine]:
+    """The tracker's assignments, newest window first, with counts: five queries."""
+    rows = list(
+        Assignment.objects.filter(tracker=tracker)
+        .select_related("assessment")
+        .prefetch_related("assignment_sections__section")
+        .annotate(excused_count=Count("excusals", distinct=True))
+        .order_by("-opens_at", "-pk")
+    )
+    lines = []
+    for row in rows:
+        lines.append(
+            AssignmentLine(
+                assignment=row,
+                status=assignment_status(row, now),
+                assigned=0,
+                finished=0,
+                excused=row.excused_count,
+                section_titles=[link.section.title for link in row.assignment_sections.all()],
+            )
+        )
+    _count_students(lines)
+    return lines
+
+
+def _count_students(lines: list[AssignmentLine]) -> None:
+    """Assigned and finished students of every line: two queries for all the lines."""
+    if not lines:
+        return
+    assigned: dict[int, set[int]] = {}
+    pairs = Enrollment.objects.filter(
+        role=Enrollment.Role.STUDENT,
+        is_active=True,
+        section__is_active=True,
+        section__in=AssignmentSection.objects.filter(
+            assignment__in=[line.assignment.pk for line in lines]
+        ).values("section"),
+    ).values_list("section_id", "user_id")
+    by_section: dict[int, set[int]] = {}
+    for section_id, user_id in pairs:
+        by_section.setdefault(section_id, set()).add(user_id)
+    for line in lines:
+        assigned[line.assignment.pk] = set().union(
+            *(
+                by_section.get(link.section_id, set())
+                for link in line.assignment.assignment_sections.all()
+            )
+        )
+    done: dict[int, set[int]] = {}
+    for assessment_id, student_id in Attempt.objects.filter(
+        assessment__in={line.assignment.assessment_id for line in lines}, submitted_at__isnull=False
+    ).values_list("assessment_id", "student_id"):
+        done.setdefault(assessment_id, set()).add(student_id)
+    for line in lines:
+        students = assigned[line.assignment.pk]
+        line.assigned = len(students)
+        line.finished = len(students & done.get(line.assignment.assessment_id, set()))
+
+
+def assignment_or_404(user: AnyUser, tracker_id: int, pk: int) -> Assignment:
+    try:
+        return Assignment.objects.select_related("tracker", "assessment").get(
+            pk=pk, tracker__in=visible_trackers(user).filter(pk=tracker_id)
+        )
+    except Assignment.DoesNotExist:
+        raise Http404("No such assignment.") from None
+
+
+def assessments_given_to(user: AnyUser) -> QuerySet:
+    """The ids of the assessments given in trackers ``user`` may open (their teachers see
+    them, read-only)."""
+    from masterly.trackers.models import TrackerAssessment
+
+    return TrackerAssessment.objects.filter(tracker__in=visible_trackers(user)).values("assessment")
+
+
+def readable_assessment_or_404(user: AnyUser, pk: int) -> Assessment:
+    """An assessment ``user`` may read: theirs, shared with their school or district, or
+    given in a tracker they may open; else Http404 (students and parents: always)."""
+    return assessment_or_404(user, pk, also=assessments_given_to(user))
