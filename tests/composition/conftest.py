@@ -54,3 +54,17 @@ def compose(world: World, tree: Tree) -> Compose:
 @pytest.fixture
 def tracker(world: World, tree: Tree) -> Tracker:
     return make_tracker(world.teacher, [world.section], [tree.rp_a_1, tree.rp_a_3])
+
+
+@pytest.fixture
+def tree_student_two(world: World) -> User:
+    """A second student in ``world.section`` (named to sort after ``world.student``)."""
+    from masterly.roster.models import Enrollment, Role
+    from tests import factories as f
+
+    second = f.UserFactory(username="zoe", first_name="Zoe", last_name="Zeller")
+    f.RoleAssignmentFactory(user=second, role=Role.STUDENT, org=world.school)
+    f.EnrollmentFactory(
+        user=second, section=world.section, role=Enrollment.Role.STUDENT, is_primary=True
+    )
+    return second
