@@ -33,7 +33,7 @@ def test_a_thin_standard_is_warned_about_in_words(
     assert plan.warnings == [
         "6.RP.A.1 has 2 items (3 points); at least 3 items are needed to judge mastery."
     ]
-    cells = dict((row.standard.label, cells) for row, cells in plan.row_cells())
+    cells = {row.standard.label: cells for row, cells in plan.row_cells()}
     assert cells["6.RP.A.1"] == [(Decimal(2), 1), (Decimal(1), 1), None, None, None]
 
 
