@@ -11,7 +11,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from masterly.assessments.composition.selectors import Part, Placed, version_alignments
+from masterly.assessments.composition.selectors import (
+    Part,
+    Placed,
+    points_label,
+    version_alignments,
+)
 from masterly.standards.models import Standard
 
 
@@ -76,10 +81,10 @@ def _warning(row: StandardRow, min_items: int, min_points: Decimal) -> str:
     if row.items >= min_items and row.points >= min_points:
         return ""
     has = ngettext(
-        "%(code)s has %(n)d item (%(points)s points)",
-        "%(code)s has %(n)d items (%(points)s points)",
+        "%(code)s has %(n)d item (%(points)s)",
+        "%(code)s has %(n)d items (%(points)s)",
         row.items,
-    ) % {"code": row.standard.label, "n": row.items, "points": _number(row.points)}
+    ) % {"code": row.standard.label, "n": row.items, "points": points_label(row.points)}
     if row.items < min_items:
         need = ngettext(
             "at least %(n)d item is needed to judge mastery",
@@ -87,9 +92,7 @@ def _warning(row: StandardRow, min_items: int, min_points: Decimal) -> str:
             min_items,
         ) % {"n": min_items}
     else:
-        need = _("at least %(p)s points are needed to judge mastery") % {"p": _number(min_points)}
+        need = _("at least %(points)s are needed to judge mastery") % {
+            "points": points_label(min_points)
+        }
     return f"{has}; {need}."
-
-
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from masterly.accounts.models import User
 from masterly.assessments.composition.models import AssessmentSection
@@ -95,6 +96,17 @@ class Placed:
     @property
     def points(self) -> Decimal:
         return version_points(self.version)
+
+    @property
+    def points_label(self) -> str:
+        return points_label(self.points)
+
+
+def points_label(points: Decimal) -> str:
+    """ "1 point", "2 points", "1.5 points"."""
+    return ngettext("%(p)s point", "%(p)s points", 1 if points == 1 else 2) % {
+        "p": f"{points.normalize():f}"
+    }
 
 
 @dataclass
