@@ -27,9 +27,8 @@ from masterly.assessments.items.models import (
     ItemVersion,
     RubricCriterion,
     RubricLevel,
-    Scope,
 )
-from masterly.assessments.items.selectors import may_use_bank
+from masterly.assessments.items.selectors import may_use_bank, shared_with
 from masterly.assessments.models import Assessment, Attempt
 from masterly.roster import access
 from masterly.standards.models import Standard
@@ -42,11 +41,7 @@ def visible_assessments(
 ) -> QuerySet[Assessment]:
     if not may_use_bank(user):
         return Assessment.objects.none()
-    seen = (
-        Q(created_by=user)
-        | (Q(scope=Scope.SCHOOL) & access.staff_org_filter(user, "school"))
-        | (Q(scope=Scope.DISTRICT) & access.staff_org_filter(user, "district", districts=True))
-    )
+    seen = shared_with(user, owner="created_by")
     if also is not None:
         seen |= Q(pk__in=also)
     return Assessment.objects.filter(seen)

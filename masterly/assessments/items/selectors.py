@@ -36,10 +36,16 @@ COUNT_CAP = 1_000
 
 
 def _visible(user: access.AnyUser) -> Q:
+    return shared_with(user)
+
+
+def shared_with(user: access.AnyUser, *, owner: str = "owner") -> Q:
+    """Rows with an owner and a sharing scope (items, stimuli, assessments) ``user`` may see:
+    their own, and those shared with their school or district; nothing for non-staff."""
     if not access.held_roles(user) & set(access.STAFF_ROLES):
         return access.NOTHING
     return (
-        Q(owner=user)
+        Q(**{owner: user})
         | (Q(scope=Scope.SCHOOL) & access.staff_org_filter(user, "school"))
         | (Q(scope=Scope.DISTRICT) & access.staff_org_filter(user, "district", districts=True))
     )

@@ -23,7 +23,7 @@ from masterly.portals.items.editor_state import (
     state_from_post,
     state_from_version,
 )
-from masterly.portals.items.returning import added_to_assessment
+from masterly.portals.items.returning import added_to_assessment, returning_to
 from masterly.portals.items.views import bank_user
 
 
@@ -126,6 +126,7 @@ def _editor(
             "scopes": Scope.choices,
             "stimuli": selectors.visible_stimuli(user).order_by("title"),
             "doks": ["1", "2", "3", "4"],
+            "for_assessment": returning_to(request),
         },
         status=status,
     )

@@ -17,8 +17,8 @@ from masterly.assessments.items.models import Item
 def added_to_assessment(request: HttpRequest, user: User, item: Item) -> HttpResponse | None:
     """Add ``item`` to the assessment the editor was opened from, and go back to it; None
     when it was not opened from one (or the assessment is not the user's to change)."""
-    wanted = request.POST.get("for_assessment", "")
-    if not wanted.isdigit():
+    wanted = returning_to(request)
+    if not wanted:
         return None
     assessment = selectors.visible_assessments(user).filter(pk=int(wanted)).first()
     if assessment is None or not selectors.can_edit_assessment(user, assessment):
@@ -33,6 +33,12 @@ def added_to_assessment(request: HttpRequest, user: User, item: Item) -> HttpRes
         return None
     messages.success(request, _added(item))
     return redirect("assessment_page", assessment.pk)
+
+
+def returning_to(request: HttpRequest) -> str:
+    """The id of the assessment the editor was opened from ("" when none)."""
+    wanted = request.POST.get("for_assessment") or request.GET.get("for_assessment") or ""
+    return wanted if wanted.isdigit() else ""
 
 
 def _added(item: Item) -> str:
