@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -24,6 +25,11 @@ from masterly.assessments.content.policy import ITEM_IMAGE_PATH
 
 if TYPE_CHECKING:
     from masterly.reports.pdf import ItemImage
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, after which the
+# upload check (assessments/content/images.py) would accept a cut-off PNG in every later
+# request of this process. Masterly's images are whole (checked on upload), so turn it off.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # Relative URLs in the HTML resolve against this origin, which never resolves on any network
 # (.invalid is reserved); the fetcher recognises it and answers from this server's own files.

@@ -134,3 +134,15 @@ def test_a_long_file_name_is_shortened_in_the_message() -> None:
         checked_image(b"text", filename="x" * 500 + ".png")
 
     assert refused.value.message.startswith("x" * 77 + "… is not a PNG")
+
+
+def test_a_cut_off_image_is_still_refused_once_pdfs_have_been_made() -> None:
+    """WeasyPrint's import lets Pillow load truncated images process-wide; the PDF module
+    turns that off again, so an upload after any PDF is checked as strictly as before."""
+    import importlib
+
+    importlib.import_module("masterly.reports.pdf_fetcher")
+    cut = encoded(Image.new("RGB", (64, 64)), "PNG")[:60]
+
+    with pytest.raises(ContentRejected, match="is not a PNG"):
+        checked_image(cut, filename="cut.png")
