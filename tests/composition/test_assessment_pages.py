@@ -137,8 +137,15 @@ def test_a_co_teacher_of_the_tracker_reads_it_but_does_not_change_it(
         f"/assessments/{assessment.pk}/change/", {"action": "section_add", "title": "X"}
     )
 
+    renamed = client.post(
+        f"/assessments/{assessment.pk}/",
+        {"settings-title": "Taken", "settings-kind": "common", "settings-scope": "own"},
+    )
+
     assert "only its author changes it" in page and "Add a section" not in page
     assert refused.status_code == 403 and assessment.sections.count() == 1
+    assert renamed.status_code == 403
+    assert Assessment.objects.get(pk=assessment.pk).title == "Unit 1 test"
 
 
 def test_students_and_parents_get_404(

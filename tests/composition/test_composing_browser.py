@@ -37,6 +37,8 @@ def test_build_read_the_blueprint_assign_and_print(
     page.get_by_label("Title").fill("Ratios unit test")
     page.get_by_label("Kind").select_option("common")
     page.get_by_label("Instructions (optional)").fill("Show your work.")
+    screenshot(page, "assessment-new")
+    no_serious_violations(page)
     page.get_by_role("button", name="Create").click()
     page.wait_for_load_state("networkidle")
 

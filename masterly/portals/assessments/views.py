@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -53,6 +53,8 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     assessment = assessment_for(user, pk)
     can_edit = selectors.can_edit_assessment(user, assessment)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied(_("Only the assessment's author may change it."))
     form = AssessmentSettingsForm(
         request.POST if request.method == "POST" else None,
         prefix="settings",
@@ -65,7 +67,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "shuffle_options": assessment.shuffle_options,
         },
     )
-    if request.method == "POST" and can_edit and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.assessment_update(actor=user, assessment=assessment, **form.cleaned_data)
         except ValidationError as refused:
