@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
 from masterly.portals.assessments.access import assessment_for, staff_user
-from masterly.portals.assessments.forms import AssignForm, AssignmentForm
+from masterly.portals.assessments.forms import AssignForm, AssignmentForm, add_refusal
 from masterly.roster.models import Section
 from masterly.trackers.assignments import Assignment
 from masterly.trackers.selectors import assignments as reads
@@ -39,12 +39,6 @@ def _terms(data: dict[str, Any]) -> writes.AssignmentTerms:
         show_answer_key=data["show_answer_key"],
         show_item_analysis=data["show_item_analysis"],
     )
-
-
-def _form_errors(form: AssignmentForm, refused: ValidationError) -> None:
-    for field, problems in refused.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 @login_required
@@ -83,7 +77,7 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     terms=_terms(form.cleaned_data),
                 )
             except ValidationError as refused:
-                _form_errors(form, refused)
+                add_refusal(form, refused)
             else:
                 messages.success(
                     request,
@@ -141,7 +135,7 @@ def assignment_page(request: HttpRequest, tracker_id: int, pk: int) -> HttpRespo
                     actor=user, assignment=assignment, terms=_terms(form.cleaned_data)
                 )
             except ValidationError as refused:
-                _form_errors(form, refused)
+                add_refusal(form, refused)
             else:
                 messages.success(request, _("Assignment saved."))
                 return redirect("assignment_page", tracker_id, pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from masterly.assessments.items.models import Scope
@@ -70,3 +71,10 @@ class AssignForm(AssignmentForm):
     def __init__(self, *args: Any, section_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sections"].choices = section_choices  # type: ignore[attr-defined]
+
+
+def add_refusal(form: forms.Form, refused: ValidationError) -> None:
+    """A service's refusal shown on the form: under the field it names, else above it."""
+    for field, problems in refused.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)

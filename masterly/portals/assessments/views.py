@@ -17,7 +17,7 @@ from masterly.assessments.composition import selectors, services
 from masterly.assessments.composition.blueprint import blueprint
 from masterly.assessments.items import selectors as bank
 from masterly.portals.assessments.access import assessment_for, staff_user
-from masterly.portals.assessments.forms import AssessmentForm, AssessmentSettingsForm
+from masterly.portals.assessments.forms import AssessmentForm, AssessmentSettingsForm, add_refusal
 from masterly.portals.items.forms import BankSearchForm
 from masterly.trackers.selectors.assignments import assessments_given_to
 
@@ -40,7 +40,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         try:
             assessment = services.assessment_create(actor=user, **form.cleaned_data)
         except ValidationError as refused:
-            _add_errors(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("Assessment created. Add items from the bank below."))
             return redirect("assessment_page", assessment.pk)
@@ -71,7 +71,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assessment_update(actor=user, assessment=assessment, **form.cleaned_data)
         except ValidationError as refused:
-            _add_errors(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("assessment_page", assessment.pk)
@@ -110,9 +110,3 @@ def assessment_blueprint(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "portals/assessments/blueprint.html", {"assessment": assessment, "plan": plan}
     )
-
-
-def _add_errors(form: AssessmentForm, refused: ValidationError) -> None:
-    for field, problems in refused.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
