@@ -47,7 +47,7 @@ class Assessment(models.Model):
         "standards.Standard", through="AssessmentStandard", related_name="assessments"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # Composition (ADR 20-i12compose): what the teacher wrote above the test, who may find it
+    # Composition (ADR 23): what the teacher wrote above the test, who may find it
     # (as the item bank: the owner, their school or district), and the per-student shuffles.
     instructions = models.TextField(blank=True)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.OWN)

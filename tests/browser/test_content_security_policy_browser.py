@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 pages = tracker_pages.pages  # the fixture: a teacher's tracker on a curriculum map
 
 # Links not followed: they sign out, switch language or role, or download a file.
+NOT_FOLLOWED = re.compile(r"/logout/|/i18n/|/role/|\.csv$|\.json$|\.zip$|\.pdf$")
 # The admin site alone has hundreds of routes; this many pages reach each model's list, forms
 # and history with room to spare (the count is asserted, so a cut-short crawl shows).
 PAGE_BUDGET = 250
