@@ -99,7 +99,10 @@ class Tracker(models.Model):
     n_mastery = models.PositiveSmallIntegerField(
         "n (times at mastery)", default=DEFAULT_N, validators=[MinValueValidator(1)]
     )
-    # The tracker's own scale (see trackers.scales for the shape); empty: the district's.
+    # The settings above (method, decay, weight, n_mastery, scale, portal_*) are the ones in
+    # force, resolved from the district's and school's policies and ``own_settings`` by
+    # ``masterly.trackers.policy`` and stored here, so every read uses this row alone.
+    # The scale in force (see trackers.scales for the shape); empty: the three-level default.
     scale = models.JSONField(null=True, blank=True)
     # What the student and parent portals show (see PortalShow).
     portal_scores = models.CharField(
@@ -125,6 +128,9 @@ class Tracker(models.Model):
         blank=True,
         related_name="collaborating_trackers",
     )
+    # The setting groups the teacher set for this tracker (group → value, in the shape of
+    # ``policy.BUILT_IN``); a group left out follows the school's and district's policy.
+    own_settings = models.JSONField(default=dict, blank=True)
     is_archived = models.BooleanField(default=False)
     is_linked_to_canvas = models.BooleanField("linked to Canvas", default=False)
     # Bumped by every settings change; each bulk recompute records the one it computed.
@@ -394,6 +400,71 @@ class RecomputeRun(models.Model):
         }
 
 
+class SettingsPolicy(models.Model):
+    """A district's or a school's settings for the trackers under it (see ``trackers.policy``):
+    its own value of some setting groups, and the groups it locks for the levels below."""
+
+    org = models.OneToOneField(
+        "roster.Org", on_delete=models.CASCADE, related_name="settings_policy"
+    )
+    # Group → value, in the shape of ``policy.BUILT_IN``; a group left out is inherited.
+    values = models.JSONField(default=dict, blank=True)
+    # The groups the levels below must use as they are here.
+    locked = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "settings policies"
+
+    def __str__(self) -> str:
+        return f"settings policy of org {self.org_id}"
+
+
+class PolicyRun(models.Model):
+    """Applying a changed policy to every tracker under its org, with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Applying"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    org = models.ForeignKey("roster.Org", on_delete=models.CASCADE, related_name="policy_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    total_trackers = models.PositiveIntegerField(default=0)
+    done_trackers = models.PositiveIntegerField(default=0)
+    changed_trackers = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"policy run {self.pk} of org {self.org_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_trackers:
+            return 0
+        return min(100, self.done_trackers * 100 // self.total_trackers)
+
+
 # Assignments of assessments to a tracker's sections (their own module: one idea per file).
 from masterly.trackers.assignments import (  # noqa: E402
     Assignment,
@@ -409,8 +480,10 @@ __all__ = [
     "AssignmentSection",
     "Excusal",
     "Override",
+    "PolicyRun",
     "PortalShow",
     "RecomputeRun",
+    "SettingsPolicy",
     "Rollup",
     "Tracker",
     "TrackerAssessment",

@@ -16,3 +16,13 @@ def recompute_tracker_rollups(run_id: int) -> dict[str, Any]:
     Progress is written to the run after each batch, so the teacher sees it move.
     """
     return run_recompute(run_id).progress()
+
+
+@task()
+def apply_settings_policy(run_id: int) -> dict[str, Any]:
+    """Apply a changed district or school policy to every tracker under it, recomputing the
+    rollups of each whose calculation or scale changed (progress on the :class:`PolicyRun`)."""
+    from masterly.trackers.services.policy import run_policy
+
+    run = run_policy(run_id)
+    return {"id": run.pk, "status": run.status, "changed": run.changed_trackers}

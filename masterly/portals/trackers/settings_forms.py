@@ -3,6 +3,7 @@ services decide and write."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
@@ -19,7 +20,9 @@ from masterly.mastery import (
     Scale,
     scale_from_cuts,
 )
+from masterly.trackers import policy
 from masterly.trackers.models import PORTAL_DEFAULTS, PortalShow, Tracker
+from masterly.trackers.policy import Resolved
 from masterly.trackers.scales import DEFAULT_SCALE, scale_to_data
 
 
@@ -78,9 +81,37 @@ class TrackerSettingsForm(forms.Form):
     portal_answer_key = forms.ChoiceField(label="Answer key", choices=PortalShow.choices)
     portal_item_analysis = forms.ChoiceField(label="Item analysis", choices=PortalShow.choices)
 
+    follow_scale = forms.BooleanField(required=False)
+    follow_calculation = forms.BooleanField(required=False)
+    follow_portal = forms.BooleanField(required=False)
+
     CALCULATION = ("levels", "cut_advanced", "cut_mastery", "cut_near", "method")
     PARAMETERS = ("decay", "weight", "n_mastery")
     PORTAL = tuple(PORTAL_DEFAULTS)
+    # The fields of each setting group (``trackers.policy``), set or followed as one.
+    GROUP_FIELDS = {
+        policy.SCALE: ("levels", "cut_advanced", "cut_mastery", "cut_near"),
+        policy.CALCULATION: ("method", "decay", "weight", "n_mastery"),
+        policy.PORTAL: tuple(PORTAL_DEFAULTS),
+    }
+
+    def apply_policy(
+        self, inherited: Mapping[str, Resolved], own: Collection[str], sources: Mapping[str, str]
+    ) -> None:
+        """Label each group's "follow" box with where the value comes from (``sources``:
+        group → a phrase); a group locked above is shown, disabled, as it is in force."""
+        for group, fields in self.GROUP_FIELDS.items():
+            box = self.fields[f"follow_{group}"]
+            box.label = f"Use {sources[group]}"
+            box.initial = group not in own
+            if inherited[group].is_locked:
+                box.disabled, box.initial = True, True
+                for name in fields:
+                    self.fields[name].disabled = True
+
+    def followed(self) -> set[str]:
+        """The groups to follow (ticked, or locked above)."""
+        return {group for group in self.GROUP_FIELDS if self.cleaned_data.get(f"follow_{group}")}
 
     @classmethod
     def initial_for(cls, tracker: Tracker) -> dict[str, Any]:
@@ -120,9 +151,9 @@ class TrackerSettingsForm(forms.Form):
                 self.add_error("cut_mastery", f"{text[:1].upper()}{text[1:]}.")
         return data
 
-    def scale_data(self) -> list[dict[str, Any]] | None:
-        """The scale to store (``None``: the district's default three levels)."""
-        return None if self.scale == DEFAULT_SCALE else scale_to_data(self.scale)
+    def scale_data(self) -> list[dict[str, Any]]:
+        """The scale to store as the tracker's own."""
+        return scale_to_data(self.scale)
 
 
 def scale_initial(scale: Scale) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from masterly.portals.trackers.settings_forms import (
 from masterly.portals.trackers.views import _user
 from masterly.roster.selectors import today
 from masterly.standards.selectors import find_standard_by_code
-from masterly.trackers import services
+from masterly.trackers import policy, services
 from masterly.trackers.models import (
     PORTAL_DEFAULTS,
     Tracker,
@@ -38,6 +38,7 @@ from masterly.trackers.models import (
     TrackerStandard,
 )
 from masterly.trackers.selectors import grid as grids
+from masterly.trackers.selectors import policy as policy_selectors
 from masterly.trackers.selectors.collaborators import teachers_matching
 from masterly.trackers.selectors.students import chosen_and_pinned, visible_tracker_students
 from masterly.trackers.selectors.trackers import (
@@ -258,10 +259,13 @@ def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
 @login_required
 def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker, can_edit = _owned(request, tracker_id)
-    form = TrackerSettingsForm(initial=TrackerSettingsForm.initial_for(tracker))
+    setting = policy_selectors.tracker_setting(tracker)
+    initial = TrackerSettingsForm.initial_for(tracker)
+    form = _settings_form(None, initial, setting, tracker)
     if request.method == "POST" and _action(request) != "default":
-        data = request.POST if _action(request) == "save" else TrackerSettingsForm.defaults()
-        form = TrackerSettingsForm(data)
+        restore = _action(request) != "save"
+        data = TrackerSettingsForm.defaults() if restore else request.POST
+        form = _settings_form(data, initial, setting, tracker)
         if form.is_valid():
             values = form.cleaned_data
             try:
@@ -274,10 +278,13 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
                     weight=values["weight"],
                     n_mastery=values["n_mastery"],
                     scale=form.scale_data(),
+                    # Return to Default: every group follows the school's and district's.
+                    follow=set(policy.GROUPS) if restore else form.followed(),
                 )
             except ValidationError as problem:
                 # The form checked the cut scores; the service's scale message names them too.
-                apply_errors(form, _renamed(problem, {"scale": "cut_mastery"}))
+                names = {"scale": "cut_mastery", "portal": "portal_scores"}
+                apply_errors(form, _renamed(problem, names))
             else:
                 if run is not None:
                     messages.success(
@@ -291,10 +298,18 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
         "settings.html",
         tracker,
         "settings",
-        {"form": form},
+        {"form": form, "setting": setting},
         can_edit=can_edit,
         status=400 if form.errors else 200,
     )
+
+
+def _settings_form(
+    data: Any, initial: dict[str, Any], setting: policy_selectors.TrackerSetting, tracker: Tracker
+) -> TrackerSettingsForm:
+    form = TrackerSettingsForm(data, initial=initial)
+    form.apply_policy(setting.inherited, tracker.own_settings, setting.inherited_phrases)
+    return form
 
 
 def _renamed(problem: ValidationError, names: dict[str, str]) -> ValidationError:

@@ -2,7 +2,9 @@
 Every page works without JavaScript.
 
 Who may open a tracker is ``trackers.selectors.trackers.tracker_or_404``; anyone else gets a
-404 (existence is not revealed). The list and the create form are the teacher's.
+404 (existence is not revealed). The create form is the teacher's; the list is the teacher's
+own trackers, or, for a leader or district admin, the trackers of their schools (read-only:
+the pages offer them no control that changes anything, and the services refuse them).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from masterly.accounts.models import User
 from masterly.mastery import ColourMode
-from masterly.portals.roles import act_as
+from masterly.portals.roles import act_as, active_role
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.forms import OverrideClearForm, OverrideForm, TrackerCreateForm
 from masterly.portals.trackers.rendering import print_parts, row_cells_html
@@ -65,9 +67,27 @@ def _colour_mode(request: HttpRequest) -> ColourMode:
 @require_GET
 @login_required
 def tracker_list(request: HttpRequest) -> HttpResponse:
+    if active_role(request) in OVERSEERS:
+        return _overseen_list(request)
     act_as(request, Role.TEACHER)
     trackers = listing.tracker_list(_user(request))
     return render(request, "portals/trackers/list.html", {"trackers": trackers})
+
+
+OVERSEERS = (Role.SCHOOL_LEADER, Role.DISTRICT_ADMIN)
+
+
+def _overseen_list(request: HttpRequest) -> HttpResponse:
+    """A leader's (or district admin's) trackers: their schools', filtered and paged."""
+    chosen = {name: request.GET.get(name, "") for name in ("school", "teacher", "course")}
+    overseen = listing.overseen_tracker_list(
+        _user(request), **chosen, page=request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "portals/trackers/overseen_list.html",
+        {"overseen": overseen, "page": overseen.page, "chosen": chosen},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,10 +1,11 @@
 """Which trackers a user may open, score or change; a tracker's recompute progress and year.
 
 Each runs a fixed number of queries. Who may open a tracker is decided here: its owner, its
-collaborators (who also enter scores) and superusers; only the owner changes it. Which of its
-students each of them sees is ``masterly.roster.access`` (collaborators see the students of
-the tracker's sections through the rule ``selectors.collaborators.collaborator_students``
-adds there).
+collaborators (who also enter scores), the leaders of a school one of its classes is at and
+the district admins over it (who only read it), and superusers; only the owner changes it.
+Which of its students each of them sees is ``masterly.roster.access`` (collaborators see the
+students of the tracker's sections through the rule
+``selectors.collaborators.collaborator_students`` adds there).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
+from masterly.roster import access
 from masterly.roster.models import AcademicSession
 from masterly.trackers.models import (
     RecomputeRun,
@@ -46,14 +48,24 @@ def can_score_tracker(user: AnyUser | None, tracker: Tracker) -> bool:
     return TrackerCollaborator.objects.filter(tracker=tracker, teacher=user).exists()
 
 
+def overseen_trackers(user: AnyUser) -> QuerySet[Tracker]:
+    """The trackers ``user`` oversees, read-only: those with a class at a school they lead,
+    or at a school of a district they administer (one query)."""
+    schools = access.visible_schools(user).values("pk")
+    return Tracker.objects.filter(
+        pk__in=TrackerSection.objects.filter(section__school__in=schools).values("tracker")
+    )
+
+
 def visible_trackers(user: AnyUser) -> QuerySet[Tracker]:
-    """The trackers ``user`` may open: owned or collaborated on (one query)."""
+    """The trackers ``user`` may open: owned, collaborated on or overseen (one query)."""
     if not isinstance(user, User) or not user.is_active:
         return Tracker.objects.none()
     if user.is_superuser:
         return Tracker.objects.all()
     shared = TrackerCollaborator.objects.filter(teacher=user).values("tracker")
-    return Tracker.objects.filter(Q(owner=user) | Q(pk__in=shared))
+    overseen = overseen_trackers(user).values("pk")
+    return Tracker.objects.filter(Q(owner=user) | Q(pk__in=shared) | Q(pk__in=overseen))
 
 
 def tracker_or_404(user: AnyUser, tracker_id: int | str) -> Tracker:

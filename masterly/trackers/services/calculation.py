@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.mastery import MasteryError, MasteryPolicy
-from masterly.trackers.models import Override, RecomputeRun, Tracker
-from masterly.trackers.scales import scale_from_data
+from masterly.trackers.models import RecomputeRun, Tracker
+from masterly.trackers.policy import CALCULATION, SCALE, Level, resolve_all
+from masterly.trackers.scales import scale_from_data, scale_to_data
+from masterly.trackers.selectors.policy import (
+    TRACKER_NAME,
+    locked_refusals,
+    tracker_levels,
+    tracker_values,
+)
 from masterly.trackers.services.checks import check_manage, check_not_archived
+from masterly.trackers.services.in_force import materialize
 from masterly.trackers.services.recompute import queue_recompute
 
 
@@ -89,66 +96,91 @@ def tracker_settings_change(
     weight: object = None,
     n_mastery: object = None,
     scale: list[dict[str, Any]] | Keep | None = KEEP,
+    follow: Collection[str] = (),
 ) -> RecomputeRun | None:
     """Change how mastery is calculated; the tracker's rollups are recomputed in the background.
 
-    ``None`` (``KEEP`` for ``scale``, where ``None`` means the district default) leaves a
-    setting as it is. Returns the queued :class:`RecomputeRun` (its progress is what the
-    teacher sees), or ``None`` when nothing changed. Overrides to a level the new scale no
-    longer has are cleared (kept in their history with the reason).
+    The values given become the tracker's own (``None``, ``KEEP`` for ``scale``, leaves a
+    setting as it is); a group in ``follow`` (``policy.SCALE``, ``policy.CALCULATION``), or
+    a ``scale`` of ``None``, goes back to following the school's and district's policy. A
+    group a level above locked cannot be set to another value (a ValidationError says who
+    locked it). Returns the queued :class:`RecomputeRun` (its progress is what the teacher
+    sees), or ``None`` when nothing changed. Overrides to a level the new scale no longer
+    has are cleared (kept in their history with the reason).
     """
     check_manage(actor, tracker)
     check_not_archived(tracker)
+    current = tracker_values(tracker)[CALCULATION]
     wanted: dict[str, Any] = {
-        "method": tracker.method if method is None else method,
-        "decay": tracker.decay if decay is None else decay,
-        "weight": tracker.weight if weight is None else weight,
-        "n_mastery": tracker.n_mastery if n_mastery is None else n_mastery,
-        "scale": tracker.scale if scale is KEEP else scale,
+        "method": current["method"] if method is None else method,
+        "decay": current["decay"] if decay is None else decay,
+        "weight": current["weight"] if weight is None else weight,
+        "n_mastery": current["n_mastery"] if n_mastery is None else n_mastery,
     }
-    policy = clean_settings(**wanted)
-    wanted["decay"] = Decimal(str(wanted["decay"]))
-    wanted["weight"] = Decimal(str(wanted["weight"]))
-    wanted["n_mastery"] = int(str(wanted["n_mastery"]))
+    scale_wanted = tracker.scale if scale is KEEP else scale
+    clean_settings(**wanted, scale=scale_wanted)
+    own: dict[str, Any] = {}
+    if CALCULATION not in follow and any(v is not None for v in (method, decay, weight, n_mastery)):
+        own[CALCULATION] = {
+            "method": wanted["method"],
+            "decay": str(Decimal(str(wanted["decay"]))),
+            "weight": str(Decimal(str(wanted["weight"]))),
+            "n_mastery": int(str(wanted["n_mastery"])),
+        }
+    if SCALE not in follow and scale is not KEEP and scale is not None:
+        own[SCALE] = scale_to_data(scale_from_data(scale))
+    followed = {group for group in (SCALE, CALCULATION) if group in follow}
+    if scale is None:
+        followed.add(SCALE)
     with transaction.atomic():
         locked = Tracker.objects.select_for_update().get(pk=tracker.pk)
-        old = {field: getattr(locked, field) for field in wanted}
-        changed = [field for field in wanted if old[field] != wanted[field]]
-        if not changed:
-            return None
-        for field in changed:
-            setattr(locked, field, wanted[field])
-        locked.settings_version = F("settings_version") + 1
-        locked.save(update_fields=[*changed, "settings_version", "updated_at"])
-        locked.refresh_from_db(fields=["settings_version"])
-        kept = {level.abbreviation for level in policy.scale.levels}
-        cleared = Override.objects.filter(tracker=locked, cleared_at__isnull=True).exclude(
-            level__in=kept
-        )
-        cleared_count = cleared.update(
-            cleared_at=timezone.now(),
-            cleared_by=actor,
-            clear_reason="The tracker's scale changed and no longer has this level.",
-        )
-        audit.record(
-            actor=actor,
-            action="tracker.settings_changed",
-            target=locked,
-            summary=f"Calculation settings of {locked.name!r} changed: {', '.join(changed)}",
-            details={
-                "old": {field: _jsonable(old[field]) for field in changed},
-                "new": {field: _jsonable(wanted[field]) for field in changed},
-                "settings_version": locked.settings_version,
-                "overrides_cleared": cleared_count,
-            },
-        )
-        run = queue_recompute(
-            actor=actor, tracker=locked, reason=f"Settings changed: {', '.join(changed)}"
-        )
-    for field in changed:
-        setattr(tracker, field, wanted[field])
-    tracker.settings_version = locked.settings_version
-    return run
+        return _store_own(actor, locked, tracker, own=own, followed=followed)
+
+
+def _store_own(
+    actor: User | None,
+    locked: Tracker,
+    tracker: Tracker,
+    *,
+    own: dict[str, Any],
+    followed: set[str],
+) -> RecomputeRun | None:
+    """Store the tracker's own scale and calculation, resolve what is in force and, if it
+    changed, audit it and queue the recompute (in the caller's transaction)."""
+    levels = tracker_levels(locked)
+    refused = locked_refusals(resolve_all(levels[:-1]), own)
+    if refused:
+        names = {SCALE: "scale", CALCULATION: "method"}
+        raise ValidationError({names[group]: message for group, message in refused.items()})
+    settings = {k: v for k, v in locked.own_settings.items() if k not in followed}
+    settings.update(own)
+    fields = ("method", "decay", "weight", "n_mastery", "scale")
+    old = {field: getattr(locked, field) for field in fields}
+    if settings != locked.own_settings:
+        locked.own_settings = settings
+        locked.save(update_fields=["own_settings", "updated_at"])
+    resolved = resolve_all([*levels[:-1], Level(TRACKER_NAME, settings)])
+    materialize(actor=actor, tracker=locked, resolved={k: resolved[k] for k in resolved})
+    for field in (*fields, "own_settings", "settings_version"):
+        setattr(tracker, field, getattr(locked, field))
+    changed = [field for field in fields if old[field] != getattr(locked, field)]
+    if not changed:
+        return None
+    audit.record(
+        actor=actor,
+        action="tracker.settings_changed",
+        target=locked,
+        summary=f"Calculation settings of {locked.name!r} changed: {', '.join(changed)}",
+        details={
+            "old": {field: _jsonable(old[field]) for field in changed},
+            "new": {field: _jsonable(getattr(locked, field)) for field in changed},
+            "own": sorted(settings),
+            "settings_version": locked.settings_version,
+        },
+    )
+    return queue_recompute(
+        actor=actor, tracker=locked, reason=f"Settings changed: {', '.join(changed)}"
+    )
 
 
 def _jsonable(value: object) -> object:

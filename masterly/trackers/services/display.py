@@ -20,7 +20,10 @@ from masterly.standards.models import Standard
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import PORTAL_FIELDS, PortalShow, RecomputeRun, Tracker
 from masterly.trackers.models import TrackerStandard as Placement
+from masterly.trackers.policy import PORTAL, Level, resolve_all
+from masterly.trackers.selectors.policy import TRACKER_NAME, locked_refusals, tracker_levels
 from masterly.trackers.services.checks import check_manage, check_not_archived
+from masterly.trackers.services.in_force import materialize
 from masterly.trackers.services.recompute import queue_recompute
 
 ADDED_UNIT = "Added standards"
@@ -118,25 +121,45 @@ def tracker_standard_add(
 
 
 def tracker_portal_change(
-    *, actor: User | None, tracker: Tracker, portal: Mapping[str, str]
+    *, actor: User | None, tracker: Tracker, portal: Mapping[str, str], follow: bool = False
 ) -> None:
-    """What students and parents see: each of ``PORTAL_FIELDS`` set to a ``PortalShow``."""
+    """What students and parents see: each of ``PORTAL_FIELDS`` set to a ``PortalShow`` as
+    the tracker's own, or with ``follow`` the school's and district's (``portal`` ignored).
+    A level above that locked it refuses another value (a ValidationError says who)."""
     _check_owner_edit(actor, tracker)
-    clean_portal(portal)
-    changed = [field for field in PORTAL_FIELDS if getattr(tracker, field) != portal[field]]
-    if not changed:
-        return
+    if not follow:
+        clean_portal(portal)
     with transaction.atomic():
-        old = {field: getattr(tracker, field) for field in changed}
-        for field in changed:
-            setattr(tracker, field, portal[field])
-        tracker.save(update_fields=[*changed, "updated_at"])
+        locked = Tracker.objects.select_for_update().get(pk=tracker.pk)
+        levels = tracker_levels(locked)
+        own = {k: v for k, v in locked.own_settings.items() if k != PORTAL}
+        if not follow:
+            wanted = {field: str(portal[field]) for field in PORTAL_FIELDS}
+            refused = locked_refusals(resolve_all(levels[:-1]), {PORTAL: wanted})
+            if refused:
+                raise ValidationError({"portal": refused[PORTAL]})
+            own[PORTAL] = wanted
+        old = {field: getattr(locked, field) for field in PORTAL_FIELDS}
+        if own != locked.own_settings:
+            locked.own_settings = own
+            locked.save(update_fields=["own_settings", "updated_at"])
+        resolved = resolve_all([*levels[:-1], Level(TRACKER_NAME, own)])
+        materialize(actor=actor, tracker=locked, resolved=resolved)
+        tracker.own_settings = own
+        for field in PORTAL_FIELDS:
+            setattr(tracker, field, getattr(locked, field))
+        changed = [field for field in PORTAL_FIELDS if old[field] != getattr(locked, field)]
+        if not changed:
+            return
         audit.record(
             actor=actor,
             action="tracker.portal_changed",
             target=tracker,
             summary=f"What students and parents see of {tracker.name!r} changed",
-            details={"old": old, "new": {field: portal[field] for field in changed}},
+            details={
+                "old": {field: old[field] for field in changed},
+                "new": {field: getattr(locked, field) for field in changed},
+            },
         )
 
 

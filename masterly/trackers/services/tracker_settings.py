@@ -6,7 +6,7 @@ before anything is written, and both parts are written in one transaction or nei
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.db import transaction
 
 from masterly.accounts.models import User
 from masterly.trackers.models import RecomputeRun, Tracker
+from masterly.trackers.policy import PORTAL
 from masterly.trackers.services.calculation import (
     KEEP,
     Keep,
@@ -34,9 +35,11 @@ def tracker_settings_save(
     weight: object = None,
     n_mastery: object = None,
     scale: list[dict[str, Any]] | Keep | None = KEEP,
+    follow: Collection[str] = (),
 ) -> RecomputeRun | None:
     """Save the portal settings (see :func:`tracker_portal_change`) and the calculation
-    settings (see :func:`tracker_settings_change`, whose arguments these are).
+    settings (see :func:`tracker_settings_change`, whose arguments these are). The groups in
+    ``follow`` (``policy.GROUPS``) follow the school's and district's policy again.
 
     Returns the queued :class:`RecomputeRun` when the calculation changed, else ``None``.
     A ValidationError names every bad field of both parts, with nothing written.
@@ -45,7 +48,7 @@ def tracker_settings_save(
     check_not_archived(tracker)
     errors: dict[str, list[str]] = {}
     for check in (
-        lambda: clean_portal(portal),
+        lambda: None if PORTAL in follow else clean_portal(portal),
         lambda: clean_settings(
             method=tracker.method if method is None else method,
             decay=tracker.decay if decay is None else decay,
@@ -62,7 +65,7 @@ def tracker_settings_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        tracker_portal_change(actor=actor, tracker=tracker, portal=portal)
+        tracker_portal_change(actor=actor, tracker=tracker, portal=portal, follow=PORTAL in follow)
         return tracker_settings_change(
             actor=actor,
             tracker=tracker,
@@ -71,4 +74,5 @@ def tracker_settings_save(
             weight=weight,
             n_mastery=n_mastery,
             scale=scale,
+            follow=follow,
         )
