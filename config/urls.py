@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("masterly.portals.assessments_urls")),
     path("", include("masterly.reports.urls")),
     path("", include("masterly.portals.trackers_urls")),
+    path("", include("masterly.portals.policy_urls")),
     path("", include("masterly.portals.urls")),
 ]

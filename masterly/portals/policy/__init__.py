@@ -1,0 +1,1 @@
+"""The district and school policy pages (``policy_urls``)."""

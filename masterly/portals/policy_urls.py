@@ -1,0 +1,10 @@
+"""The district and school policy pages, under ``policy/``."""
+
+from django.urls import path
+
+from masterly.portals.policy import views
+
+urlpatterns = [
+    path("policy/", views.policy_index, name="policy_index"),
+    path("policy/<int:org_id>/", views.policy_page, name="policy_page"),
+]
