@@ -80,10 +80,14 @@ def test_the_district_page_changes_the_cut_score_and_shows_the_progress(pages: P
     run = PolicyRun.objects.get()
     page = text(client.get(address))
     assert "Waiting to start" in page and "0 of 0 trackers" in page
-    assert '<meta http-equiv="refresh"' in page
+    progress = reverse("policy_run_progress", args=[pages.world.district.pk, run.pk])
+    assert f'data-policy-run-url="{progress}"' in page
+    assert client.get(progress).json()["text"] == "Waiting to start — 0 of 0 trackers (0 %)"
+    assert pages.client("leader").get(progress).status_code == 404
     run_policy(run.pk)
     page = text(client.get(address))
-    assert "1 of 1 tracker (100 %)" in page and '<meta http-equiv="refresh"' not in page
+    assert "1 of 1 tracker (100 %)" in page and "data-policy-run-url" not in page
+    assert client.get(progress).json()["is_finished"]
     tracker = Tracker.objects.get(pk=pages.tracker.pk)
     assert tracker.mastery_scale().levels[0].cut == 70
     settings = text(pages.client("teacher").get(url("tracker_settings", pages)))

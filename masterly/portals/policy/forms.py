@@ -16,6 +16,11 @@ from masterly.trackers.policy import Level, Resolved
 from masterly.trackers.scales import scale_from_data, scale_to_data
 
 LEVEL_ROWS = 4
+OWN_LABELS = {
+    policy.SCALE: "Set the mastery scale here",
+    policy.CALCULATION: "Set the calculation method here",
+    policy.PORTAL: "Set what students and parents see here",
+}
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 COLOUR_MESSAGES = {"invalid": "Give a colour as # and six hex digits, like #2E7D32."}
 
@@ -69,7 +74,7 @@ class PolicyForm(forms.Form):
         self.scale_levels: list[int] = []
         for group in policy.GROUPS:
             self.fields[f"own_{group}"] = forms.BooleanField(
-                label=f"Set the {policy.GROUP_NAMES[group]} here", required=False
+                label=OWN_LABELS[group], required=False
             )
             self.fields[f"lock_{group}"] = forms.BooleanField(
                 label="Lock it: schools and trackers below must use it", required=False

@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods
 
 from masterly.mastery import METHOD_NAMES
@@ -24,7 +26,6 @@ from masterly.trackers.scales import scale_from_data
 from masterly.trackers.selectors import policy as selectors
 from masterly.trackers.services.policy import settings_policy_change
 
-REFRESH_SECONDS = 2
 PORTAL_LABELS = {
     "portal_scores": "Scores",
     "portal_assessments": "Assessments",
@@ -76,9 +77,24 @@ def policy_page(request: HttpRequest, org_id: int) -> HttpResponse:
             "form": form,
             "groups": _groups(form, current),
             "run": run,
-            "refresh": REFRESH_SECONDS if run is not None and not run.is_finished else None,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def policy_run_progress(request: HttpRequest, org_id: int, run_id: int) -> JsonResponse:
+    """How far applying a policy has got, as JSON for the policy page's progress bar."""
+    run = selectors.policy_run_or_404(_user(request), org_id, run_id)
+    text = render_to_string("portals/policy/_run_status.html", {"run": run}, request=request)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "percent": run.percent_done,
+            "is_finished": run.is_finished,
+            "text": strip_tags(text).strip(),
+        }
     )
 
 

@@ -161,3 +161,32 @@ if (recompute) {
   };
   window.setTimeout(poll, 2000);
 }
+
+// A policy being applied (the policy page): its bar and status move in place, so the form
+// beside them keeps what is being typed. Without a script the page offers a link to reload.
+const policyRun = document.querySelector("[data-policy-run-url]");
+if (policyRun) {
+  const bar = policyRun.querySelector("progress");
+  const status = policyRun.querySelector("[data-policy-run-status]");
+  const note = policyRun.querySelector("[data-policy-run-note]");
+  const poll = async () => {
+    try {
+      const response = await fetch(policyRun.dataset.policyRunUrl, {
+        credentials: "same-origin", headers: { "Accept": "application/json" },
+      });
+      if (response.ok) {
+        const data = await response.json();
+        bar.value = data.percent;
+        status.textContent = data.text;
+        if (data.is_finished) {
+          if (note) note.hidden = true;
+          return;
+        }
+      }
+    } catch (error) {
+      // The connection failed: try again at the next turn.
+    }
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 2000);
+}
