@@ -85,6 +85,7 @@ def test_the_pages_offer_an_overseer_no_control_that_writes(
     grid = text(client.get(url("tracker_grid", pages)))
     assert "Period 1 math" in grid and pages.world.student.sort_name in grid
     assert reverse("quick_check_new", args=[pages.tracker.pk]) not in grid
+    assert "Enter scores" not in grid and "Quick checks" in grid
     assert reverse("tracker_settings", args=[pages.tracker.pk]) not in grid  # the buttons
     cell = client.get(
         reverse("tracker_cell", args=[pages.tracker.pk, pages.world.student.pk, pages.ratio_1.pk])
