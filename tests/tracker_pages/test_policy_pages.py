@@ -153,3 +153,63 @@ def test_a_lock_shows_on_the_school_page_and_the_trackers_settings(pages: Pages)
     assert response.status_code == 302
     assert Tracker.objects.get(pk=pages.tracker.pk).scale == before
     assert SCALE not in Tracker.objects.get(pk=pages.tracker.pk).own_settings
+
+
+def _policy_queries(pages: Pages, schools: int) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    for number in range(schools):
+        f.OrgFactory(
+            sourced_id=f"extra-{number}", name=f"School {number}", parent=pages.world.district
+        )
+    client = pages.client("admin")
+    index, page = reverse("policy_index"), reverse("policy_page", args=[pages.world.school.pk])
+    client.get(index)  # the session remembers the role
+    counts = []
+    for address in (index, page):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
+def test_the_policy_pages_run_the_same_queries_for_a_small_and_a_large_district(
+    pages: Pages,
+) -> None:
+    small = _policy_queries(pages, 0)
+    assert _policy_queries(pages, 12) == small
+
+
+def test_a_changed_value_is_the_trackers_own_and_a_ticked_box_follows_again(
+    pages: Pages,
+) -> None:
+    teacher = pages.client("teacher")
+    form = {
+        "action": "save",
+        "levels": "3",
+        "cut_mastery": "80",
+        "cut_near": "50",
+        "method": "highest",  # changed, with its "use the default" box left ticked
+        "decay": "0.65",
+        "weight": "0.65",
+        "n_mastery": "3",
+        "portal_scores": "always",
+        "portal_assessments": "after_all",
+        "portal_answer_key": "never",
+        "portal_item_analysis": "never",
+        "follow_scale": "on",
+        "follow_calculation": "on",
+        "follow_portal": "on",
+    }
+    assert teacher.post(url("tracker_settings", pages), form).status_code == 302
+    tracker = Tracker.objects.get(pk=pages.tracker.pk)
+    assert tracker.method == "highest" and list(tracker.own_settings) == ["calculation"]
+    page = text(teacher.get(url("tracker_settings", pages)))
+    assert "In force: this tracker's own setting." in page
+    # Ticking the box with the values as shown follows the district again.
+    assert teacher.post(url("tracker_settings", pages), form).status_code == 302
+    tracker = Tracker.objects.get(pk=pages.tracker.pk)
+    assert tracker.method == "decaying_average" and tracker.own_settings == {}

@@ -190,3 +190,16 @@ def test_only_the_districts_admins_and_the_schools_leaders_set_a_policy(pages: P
         with pytest.raises(PermissionDenied):
             settings_policy_change(actor=actor, org=org, values={}, locked=[SCALE])
     assert not SettingsPolicy.objects.exists()
+
+
+def test_an_archived_tracker_keeps_its_settings(pages: Pages) -> None:
+    Tracker.objects.filter(pk=pages.tracker.pk).update(is_archived=True)
+    run = settings_policy_change(
+        actor=pages.world.admin,
+        org=pages.world.district,
+        values={SCALE: scale_with_mastery_from(65)},
+        locked=[SCALE],
+    )
+    assert run is not None
+    assert run_policy(run.pk).total_trackers == 0
+    assert Tracker.objects.get(pk=pages.tracker.pk).scale is None

@@ -110,8 +110,17 @@ class TrackerSettingsForm(forms.Form):
                     self.fields[name].disabled = True
 
     def followed(self) -> set[str]:
-        """The groups to follow (ticked, or locked above)."""
-        return {group for group in self.GROUP_FIELDS if self.cleaned_data.get(f"follow_{group}")}
+        """The groups to follow: locked above, or ticked with their values left as shown (a
+        teacher who changes a value and forgets the box means the value)."""
+        return {
+            group
+            for group, fields in self.GROUP_FIELDS.items()
+            if self.cleaned_data.get(f"follow_{group}")
+            and (
+                self.fields[f"follow_{group}"].disabled
+                or not any(name in self.changed_data for name in fields)
+            )
+        }
 
     @classmethod
     def initial_for(cls, tracker: Tracker) -> dict[str, Any]:

@@ -164,12 +164,15 @@ def _enqueue(run: PolicyRun) -> None:
 
 
 def _trackers_under(org: Org) -> list[tuple[int, int]]:
-    """(tracker, school) of every tracker whose first class is at ``org`` or a school under
-    it (one query): that school's policy is the one a tracker follows."""
+    """(tracker, school) of every current tracker whose first class is at ``org`` or a school
+    under it (two queries): that school's policy is the one a tracker follows."""
     first: dict[int, tuple[int, int]] = {}
     schools = Org.objects.filter(pk=org.pk) | Org.objects.filter(parent=org)
     sections = Section.objects.filter(school__in=schools.values("pk"))
-    candidates = TrackerSection.objects.filter(section__in=sections.values("pk")).values("tracker")
+    # Archived trackers are last years' records: a policy changed since does not rewrite them.
+    candidates = TrackerSection.objects.filter(
+        section__in=sections.values("pk"), tracker__is_archived=False
+    ).values("tracker")
     for tracker_id, section_id, school_id in (
         TrackerSection.objects.filter(tracker__in=candidates)
         .order_by("tracker_id", "section_id")
