@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('roster', '0001_initial'),
-        ('trackers', '0002_tracker_settings_collaborators'),
+        ('trackers', '0003_assignments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
