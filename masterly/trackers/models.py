@@ -138,6 +138,9 @@ class Tracker(models.Model):
     # Bumped when a bulk recompute starts: the rows it writes carry it, and rows left with
     # an older generation at its end are cells that no longer exist.
     rollup_generation = models.PositiveIntegerField(default=0)
+    # Set by every change of its rollups; the dashboards' counts of it are then rebuilt
+    # (masterly.trackers.dashboard_counts).
+    counts_stale = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -465,6 +468,50 @@ class PolicyRun(models.Model):
         return min(100, self.done_trackers * 100 // self.total_trackers)
 
 
+class StandardLevelCount(models.Model):
+    """How the number of a section's students at a level on a standard changed on a day.
+
+    The dashboards' maintained aggregate (ADR 20): the figures as of any day are the sums of
+    ``delta`` up to that day. Each student's cell starts "not assessed" (``level`` empty) on
+    :data:`masterly.trackers.dashboard_counts.BEGINNING`; each change of its level as its
+    evidence came in moves one student from one level to another. Rebuilt per tracker.
+    """
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "roster.Section", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    standard = models.ForeignKey("standards.Standard", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=LEVEL_LENGTH, blank=True)
+    day = models.DateField()
+    delta = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["section", "day"], name="standardcount_by_section")]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+} {self.level or 'NS'} on {self.day} s{self.section_id}"
+
+
+class GroupLevelCount(models.Model):
+    """The same for a student group's cells (students × standards) in a section (ADR 20)."""
+
+    tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "roster.Section", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    group = models.CharField(max_length=40)
+    level = models.CharField(max_length=LEVEL_LENGTH, blank=True)
+    day = models.DateField()
+    delta = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["section", "day"], name="groupcount_by_section")]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+} {self.level or 'NS'} of {self.group} on {self.day}"
+
+
 # Assignments of assessments to a tracker's sections (their own module: one idea per file).
 from masterly.trackers.assignments import (  # noqa: E402
     Assignment,
@@ -479,12 +526,14 @@ __all__ = [
     "Assignment",
     "AssignmentSection",
     "Excusal",
+    "GroupLevelCount",
     "Override",
     "PolicyRun",
     "PortalShow",
     "RecomputeRun",
     "Rollup",
     "SettingsPolicy",
+    "StandardLevelCount",
     "Tracker",
     "TrackerAssessment",
     "TrackerCollaborator",

@@ -24,6 +24,7 @@ from django.db import connection, models
 from masterly.assessments.models import Evidence
 from masterly.mastery import Scorer
 from masterly.roster.models import Enrollment, Section
+from masterly.trackers.dashboard_counts import mark_stale
 from masterly.trackers.models import (
     Override,
     Rollup,
@@ -178,7 +179,8 @@ def refresh(locked: LockedCells) -> None:
     """Recompute every locked cell in each tracker holding it.
 
     A fixed number of queries whatever the number of cells: their evidence, their active
-    overrides, one upsert and, when some cell became empty, one delete.
+    overrides, one upsert, the trackers' dashboard counts marked stale and, when some cell
+    became empty, one delete.
     """
     if not locked:
         return
@@ -212,6 +214,7 @@ def refresh(locked: LockedCells) -> None:
                 continue
             upserts.append(rollup_row(pk, *cell, value, tracker.rollup_generation))
     rollup_writer(connection.vendor).write(upserts)
+    mark_stale(list(locked.trackers))
     if empty:
         with connection.cursor() as cursor:
             for start in range(0, len(empty), 3 * DELETE_CELLS):

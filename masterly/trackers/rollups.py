@@ -397,6 +397,7 @@ def run_recompute(run_id: int, *, batch_cells: int = BATCH_CELLS) -> RecomputeRu
         with transaction.atomic():
             _lock_generation(tracker_id, generation)
             Rollup.objects.filter(tracker_id=tracker_id, generation__lt=generation).delete()
+            Tracker.objects.filter(pk=tracker_id).update(counts_stale=True)
             run.done_cells = run.total_cells
             _finish(run, RecomputeRun.Status.DONE)
     except Superseded:

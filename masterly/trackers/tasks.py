@@ -6,6 +6,7 @@ from typing import Any
 
 from django_tasks import task
 
+from masterly.trackers.dashboard_counts import rebuild_stale
 from masterly.trackers.rollups import run_recompute
 
 
@@ -13,9 +14,12 @@ from masterly.trackers.rollups import run_recompute
 def recompute_tracker_rollups(run_id: int) -> dict[str, Any]:
     """Recompute every rollup of a tracker for a queued :class:`RecomputeRun` (set-based).
 
-    Progress is written to the run after each batch, so the teacher sees it move.
+    Progress is written to the run after each batch, so the teacher sees it move. The
+    tracker's dashboard counts are rebuilt after it.
     """
-    return run_recompute(run_id).progress()
+    run = run_recompute(run_id)
+    rebuild_stale([run.tracker_id])
+    return run.progress()
 
 
 @task()
@@ -26,3 +30,9 @@ def apply_settings_policy(run_id: int) -> dict[str, Any]:
 
     run = run_policy(run_id)
     return {"id": run.pk, "status": run.status, "changed": run.changed_trackers}
+
+
+@task()
+def dashboard_counts_rebuild(tracker_ids: list[int] | None = None) -> int:
+    """Rebuild the dashboard counts of the stale trackers (of ``tracker_ids`` if given)."""
+    return rebuild_stale(tracker_ids)
