@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "masterly.assessments",
     "masterly.trackers",
     "masterly.portals",
+    "masterly.reports",  # the leaders' dashboards, their exports and PDFs
     "masterly.integrations.oneroster",
     "masterly.integrations.case",
     "masterly.integrations.qti",

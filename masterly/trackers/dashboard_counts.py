@@ -30,7 +30,7 @@ from django.utils import timezone
 from masterly.assessments.models import Evidence
 from masterly.core.bulk import insert_rows
 from masterly.mastery import Scorer
-from masterly.roster import models as roster_models
+from masterly.roster.models import StudentGroupMembership
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import (
     GroupLevelCount,
@@ -185,13 +185,9 @@ class _Counter:
 
 def _student_groups(tracker_id: int) -> dict[int, list[str]]:
     """Each student's group keys (``roster.groups``), one query."""
-    # TODO(i15groups): a plain import once the memberships' model is merged.
-    membership: Any = getattr(roster_models, "StudentGroupMembership", None)
     groups: dict[int, list[str]] = defaultdict(list)
-    if membership is None:
-        return groups
     for student, group in (
-        membership.objects.filter(student_id__in=tracker_students(tracker_id))
+        StudentGroupMembership.objects.filter(student_id__in=tracker_students(tracker_id))
         .order_by()
         .values_list("student_id", "group")
     ):

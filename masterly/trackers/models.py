@@ -500,7 +500,7 @@ class GroupLevelCount(models.Model):
     section = models.ForeignKey(
         "roster.Section", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    group = models.CharField(max_length=40)
+    group = models.CharField(max_length=64)  # a key of roster.groups.GROUPS
     level = models.CharField(max_length=LEVEL_LENGTH, blank=True)
     day = models.DateField()
     delta = models.IntegerField()

@@ -12,11 +12,12 @@ from tests.assessment_factories import DAY, Mastery
 # Inside a test the service's transaction is a savepoint: SAVEPOINT and RELEASE count too.
 SAVEPOINT = 2
 # Lock the trackers holding the cell, insert the evidence, its revision and an audit row,
-# read the cell's evidence and overrides, upsert the rollups of both trackers.
-RECORD_QUERIES = SAVEPOINT + 7
+# read the cell's evidence and overrides, upsert the rollups of both trackers, mark their
+# dashboard counts stale.
+RECORD_QUERIES = SAVEPOINT + 8
 # Lock the trackers and the evidence, update it, insert a revision and an audit row, read
-# the cell's evidence and overrides, upsert.
-EDIT_QUERIES = SAVEPOINT + 8
+# the cell's evidence and overrides, upsert, mark the dashboard counts stale.
+EDIT_QUERIES = SAVEPOINT + 9
 
 
 def _prior(mastery: Mastery, standard: object, count: int) -> None:

@@ -20,7 +20,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from masterly.roster import access
-from masterly.roster.models import Enrollment, Org, Role
+from masterly.roster.groups import GROUPS, group_label
+from masterly.roster.models import Enrollment, Org, Role, StudentGroupMembership
 from masterly.standards.models import Standard
 from masterly.trackers.dashboard_counts import NOT_ASSESSED
 from masterly.trackers.models import (
@@ -33,7 +34,6 @@ from masterly.trackers.selectors.dashboard_figures import (
     Figure,
     Table,
     group_families,
-    group_label,
     level_order,
 )
 from masterly.trackers.selectors.suppression import suppress
@@ -85,7 +85,7 @@ class Dashboard:
 def school_dashboard(
     user: AnyUser,
     *,
-    as_role: Role,
+    as_role: Role | None,
     school_id: int | None,
     as_of: datetime.date,
     grade: str = "",
@@ -289,7 +289,7 @@ class _Reader:
             sums[group][level] = total
         rows = [
             Figure(f"group:{key}", group_label(key), students["group"].get(key, 0), counts)
-            for key, counts in sorted(sums.items())
+            for key, counts in sorted(sums.items(), key=lambda item: _group_order(item[0]))
         ]
         families = group_families([row.key for row in rows])
         return Table("group", "Mastery by student group", suppress(rows, self.minimum, families))
@@ -342,18 +342,20 @@ def _teacher_of() -> object:
 
 
 def _group_students(placed: QuerySet[Enrollment]) -> dict[str, int]:
-    from masterly.roster import models as roster_models
-
-    membership = getattr(roster_models, "StudentGroupMembership", None)
-    if membership is None:  # TODO(i15groups): a plain import once merged
-        return {}
     return dict(
-        membership.objects.filter(student_id__in=placed.values("user_id"))
+        StudentGroupMembership.objects.filter(student_id__in=placed.values("user_id"))
         .order_by()
         .values("group")
         .annotate(n=Count("student_id", distinct=True))
         .values_list("group", "n")
     )
+
+
+_GROUP_ORDER = {key: index for index, key in enumerate(GROUPS)}
+
+
+def _group_order(key: str) -> tuple[int, str]:
+    return _GROUP_ORDER.get(key, len(_GROUP_ORDER)), key
 
 
 def _dimension(placement: Placement, name: str) -> tuple[str, str]:

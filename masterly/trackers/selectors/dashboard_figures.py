@@ -74,14 +74,6 @@ def level_name(level: str) -> str:
     )
 
 
-def group_label(key: str) -> str:
-    try:
-        from masterly.roster.groups import group_label as label
-    except ImportError:  # TODO(i15groups): a plain import once merged
-        return key
-    return str(label(key))
-
-
 def group_families(keys: Iterable[str]) -> dict[str, list[str]]:
     """Groups that split the same students (every student has one sex, one race): a figure
     hidden in one could be worked out from the others and the total."""
