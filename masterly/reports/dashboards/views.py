@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -40,8 +41,9 @@ def _dashboard(request: HttpRequest, school_id: int | None) -> tuple[Dashboard, 
     )
     if school_id is None and not dashboard.schools:
         raise PermissionDenied
-    if dashboard.being_updated:
-        dashboard_counts_rebuild.enqueue(dashboard.being_updated)
+    # One rebuild of every stale tracker queued at a time, however many leaders are looking.
+    if dashboard.being_updated and cache.add("dashboard-counts-rebuild-queued", 1, 20):
+        dashboard_counts_rebuild.enqueue()
     compare = [key[:80] for key in request.GET.getlist("compare")[:12]]
     compared = dashboard.figures(compare)
     query = {"as_of": as_of.isoformat(), **({"grade": grade} if grade else {})}
