@@ -76,6 +76,7 @@ def setup_django(students: int) -> tuple[str, bool]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     return label, marker.exists()
 
 
