@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mastery_recompute import _recreate_postgres, insert_evidence, is_postgres  # noqa: E402
 
+UNUSABLE = "!"  # an unusable password: nobody signs in as these people
 SECTION_SIZE = 25
 SCHOOL_SIZE = 3000
 STANDARDS = 40
@@ -102,7 +103,7 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
     timings: dict[str, float] = {}
     with transaction.atomic():
         district = Org.objects.create(sourced_id="d", name="Bench District", type="district")
-        admin = User.objects.create(username="bench-admin", password="!")
+        admin = User.objects.create(username="bench-admin", password=UNUSABLE)
         RoleAssignment.objects.create(user=admin, role=Role.DISTRICT_ADMIN, org=district)
         framework = Framework.objects.create(identifier="bench-framework", title="Bench")
         standards = Standard.objects.bulk_create(
@@ -115,7 +116,7 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
             for i in range(STANDARDS)
         )
         users = User.objects.bulk_create(
-            (User(username=f"s{i:06d}", password="!") for i in range(students)), batch_size=5000
+            (User(username=f"s{i:06d}", password=UNUSABLE) for i in range(students)), batch_size=5000
         )
         sections: list[Section] = []
         schools = max(1, students // SCHOOL_SIZE)
@@ -139,7 +140,7 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
                 for i in range(count)
             )
         teachers = User.objects.bulk_create(
-            User(username=f"t{i:05d}", first_name="Teacher", last_name=f"{i}", password="!")
+            User(username=f"t{i:05d}", first_name="Teacher", last_name=f"{i}", password=UNUSABLE)
             for i in range(len(sections) // 5 + 1)
         )
         insert_rows(
@@ -234,7 +235,7 @@ def baseline(school_ids: list[int]) -> Callable[[], Any]:
 
     marks = ", ".join(["%s"] * len(school_ids))
     sql = (
-        f"SELECT r.standard_id, r.level, COUNT(*) FROM {Rollup._meta.db_table} r "  # noqa: S608
+        f"SELECT r.standard_id, r.level, COUNT(*) FROM {Rollup._meta.db_table} r "
         f"JOIN {TrackerSection._meta.db_table} ts ON ts.tracker_id = r.tracker_id "
         f"JOIN {Section._meta.db_table} s ON s.id = ts.section_id "
         f"WHERE s.school_id IN ({marks}) GROUP BY r.standard_id, r.level"
@@ -251,7 +252,8 @@ def baseline(school_ids: list[int]) -> Callable[[], Any]:
 def page(client: Any, url: str) -> Callable[[], Any]:
     def run() -> Any:
         response = client.get(url)
-        assert response.status_code == 200, response.status_code
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
         return response
 
     return run
