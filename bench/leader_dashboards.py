@@ -116,7 +116,8 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
             for i in range(STANDARDS)
         )
         users = User.objects.bulk_create(
-            (User(username=f"s{i:06d}", password=UNUSABLE) for i in range(students)), batch_size=5000
+            (User(username=f"s{i:06d}", password=UNUSABLE) for i in range(students)),
+            batch_size=5000,
         )
         sections: list[Section] = []
         schools = max(1, students // SCHOOL_SIZE)
