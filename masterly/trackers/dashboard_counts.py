@@ -12,8 +12,10 @@ rollups (ADR 20).
 
 A write of rollups marks its trackers ``counts_stale`` (one ``UPDATE`` in the writer's
 transaction: :func:`mark_stale`); :func:`rebuild_stale` rebuilds their counts set-based, a
-fixed number of queries per tracker, on the task queue (``dashboard_counts_rebuild``),
-queued by a dashboard that finds its figures stale and after every bulk recompute.
+fixed number of queries per tracker, then their schools' sums
+(:mod:`masterly.trackers.school_counts`, what the pages read), on the task queue
+(``dashboard_counts_rebuild``), queued by a dashboard that finds its figures stale and
+after every bulk recompute.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ from masterly.trackers.models import (
     Override,
     StandardLevelCount,
     Tracker,
+    TrackerSection,
     TrackerStandard,
 )
 from masterly.trackers.rollups import CELL_ORDER, PercentCache, tracker_scorer
+from masterly.trackers.school_counts import rebuild_schools
 
 BEGINNING = datetime.date(2000, 1, 1)
 """The day every cell is counted "not assessed" from (before any school year Masterly holds)."""
@@ -71,8 +75,14 @@ def rebuild_stale(tracker_ids: Iterable[int] | None = None) -> int:
     if tracker_ids is not None:
         stale = stale.filter(pk__in=list(tracker_ids))
     ids = list(stale.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
     for tracker_id in ids:
         rebuild_tracker(tracker_id)
+    schools = TrackerSection.objects.filter(tracker_id__in=ids).values_list(
+        "section__school_id", flat=True
+    )
+    rebuild_schools(schools, today=timezone.localdate())
     return len(ids)
 
 

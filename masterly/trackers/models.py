@@ -512,6 +512,34 @@ class GroupLevelCount(models.Model):
         return f"{self.delta:+} {self.level or 'NS'} of {self.group} on {self.day}"
 
 
+class SchoolLevelCount(models.Model):
+    """A school's counts, summed across its trackers, as the dashboards read them (ADR 20).
+
+    Three kinds, each by grade: a ``section``'s cells (``key``: its id), a ``standard``'s
+    students (``key``: its id), a ``group``'s cells (``key``: the group). Rows with
+    ``checkpoint`` hold the running total at the end of ``day`` (every Sunday and month end
+    of the school year); the others the day's change. A figure as of any day is a
+    checkpoint plus at most a week of changes.
+    """
+
+    school = models.ForeignKey("roster.Org", on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=8)
+    key = models.CharField(max_length=64)
+    level = models.CharField(max_length=LEVEL_LENGTH, blank=True)
+    day = models.DateField()
+    checkpoint = models.BooleanField(default=False)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["school", "checkpoint", "day"], name="schoolcount_by_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.level or 'NS'} {self.count} on {self.day}"
+
+
 # Assignments of assessments to a tracker's sections (their own module: one idea per file).
 from masterly.trackers.assignments import (  # noqa: E402
     Assignment,
@@ -532,6 +560,7 @@ __all__ = [
     "PortalShow",
     "RecomputeRun",
     "Rollup",
+    "SchoolLevelCount",
     "SettingsPolicy",
     "StandardLevelCount",
     "Tracker",

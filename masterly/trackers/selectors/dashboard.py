@@ -1,10 +1,10 @@
 """The school and district dashboards: mastery by standard, section, teacher, grade, school
 and student group, as of any day, read from the maintained counts (ADR 20).
 
-A fixed number of queries whatever the size of the school or district: each table is one
-``SUM(delta) … GROUP BY`` over the scope's sections in
-:mod:`masterly.trackers.dashboard_counts`, and how many students each figure is about is one
-``COUNT(DISTINCT …)`` over their enrollments. No figure about fewer students than
+A fixed number of queries whatever the size of the school or district: every figure as of
+the day is one grouped read of the schools' counts (a weekly checkpoint and the changes since:
+:mod:`masterly.trackers.school_counts`), the months before it one more, and how many students
+each figure is about one ``COUNT(DISTINCT …)`` per kind over their enrollments. No figure about fewer students than
 ``DASHBOARD_MIN_GROUP`` is shown (:mod:`masterly.trackers.selectors.suppression`).
 """
 
@@ -18,18 +18,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from masterly.roster import access
 from masterly.roster.groups import GROUPS, group_label
 from masterly.roster.models import Enrollment, Org, Role, StudentGroupMembership
 from masterly.standards.models import Standard
 from masterly.trackers.dashboard_counts import NOT_ASSESSED
-from masterly.trackers.models import (
-    GroupLevelCount,
-    StandardLevelCount,
-    Tracker,
-    TrackerSection,
-)
+from masterly.trackers.models import SchoolLevelCount, Tracker, TrackerSection
+from masterly.trackers.school_counts import checkpoint_on_or_before
 from masterly.trackers.selectors.dashboard_figures import (
     Figure,
     Table,
@@ -147,13 +144,31 @@ class _Reader:
         self.placements = {each.section_id: each for each in placements}
         self.minimum: int = settings.DASHBOARD_MIN_GROUP
 
-    def _counts(self, model: type[StandardLevelCount] | type[GroupLevelCount]) -> QuerySet:
-        counts = model.objects.filter(
-            section__school_id__in=self.school_ids, day__lte=self.as_of
-        ).order_by()
-        if self.grade:
-            counts = counts.filter(section__grades=self.grade)
-        return counts
+    def _school_counts(self) -> QuerySet[SchoolLevelCount]:
+        rows = SchoolLevelCount.objects.filter(school_id__in=self.school_ids).order_by()
+        return rows.filter(grade=self.grade) if self.grade else rows
+
+    def _figures(self) -> dict[tuple[str, str], dict[str, int]]:
+        """(kind, key) → level → count as of the day: one checkpoint and the changes
+        since (one query)."""
+        rows = self._school_counts()
+        checkpoint = checkpoint_on_or_before(self.as_of, timezone.localdate())
+        if checkpoint is None:  # an earlier school year: every change up to the day
+            rows = rows.filter(checkpoint=False, day__lte=self.as_of)
+        else:
+            rows = rows.filter(
+                Q(checkpoint=True, day=checkpoint)
+                | Q(checkpoint=False, day__gt=checkpoint, day__lte=self.as_of)
+            )
+        figures: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for kind, key, level, total in (
+            rows.values("kind", "key", "level")
+            .annotate(total=Sum("count"))
+            .values_list("kind", "key", "level", "total")
+        ):
+            if total:
+                figures[(kind, key)][level] += total
+        return figures
 
     def _students(self) -> QuerySet[Enrollment]:
         return Enrollment.objects.filter(
@@ -163,19 +178,22 @@ class _Reader:
         ).order_by()
 
     def dashboard(self, overseen: list[Org]) -> Dashboard:
-        by_section = self._by_section()
+        figures = self._figures()
+        by_section = {
+            int(key): dict(counts) for (kind, key), counts in figures.items() if kind == "section"
+        }
         students = self._student_counts()
         tables = {
-            "standard": self._by_standard(),
+            "standard": self._by_standard(figures),
             "section": self._rolled_up(by_section, students, "section"),
             "teacher": self._rolled_up(by_section, students, "teacher"),
             "grade": self._rolled_up(by_section, students, "grade"),
             "school": self._rolled_up(by_section, students, "school"),
-            "group": self._by_group(students),
+            "group": self._by_group(figures, students),
         }
         if self.school is not None:
             del tables["school"]
-        over_time = self._over_time(students["all"].get("all", 0))
+        over_time = self._over_time(by_section, students["all"].get("all", 0))
         levels = level_order(
             level for table in tables.values() for row in table.rows for level in row.raw
         )
@@ -195,15 +213,10 @@ class _Reader:
 
     # ---------------------------------------------------------------- the tables
 
-    def _by_standard(self) -> Table:
-        sums: dict[int, dict[str, int]] = defaultdict(dict)
-        for standard, level, total in (
-            self._counts(StandardLevelCount)
-            .values("standard_id", "level")
-            .annotate(total=Sum("delta"))
-            .values_list("standard_id", "level", "total")
-        ):
-            sums[standard][level] = total
+    def _by_standard(self, figures: dict[tuple[str, str], dict[str, int]]) -> Table:
+        sums = {
+            int(key): dict(counts) for (kind, key), counts in figures.items() if kind == "standard"
+        }
         standards = Standard.objects.filter(pk__in=list(sums))
         codes = dict(standards.values_list("pk", "human_coding_scheme"))
         rows = [
@@ -212,17 +225,6 @@ class _Reader:
         ]
         # Standards do not partition the students: each is its own figure.
         return Table("standard", "Mastery by standard", suppress(rows, self.minimum, None))
-
-    def _by_section(self) -> dict[int, dict[str, int]]:
-        sums: dict[int, dict[str, int]] = defaultdict(dict)
-        for section, level, total in (
-            self._counts(StandardLevelCount)
-            .values("section_id", "level")
-            .annotate(total=Sum("delta"))
-            .values_list("section_id", "level", "total")
-        ):
-            sums[section][level] = total
-        return sums
 
     def _student_counts(self) -> dict[str, dict[str, int]]:
         """How many distinct students each section, teacher, grade, school and group holds."""
@@ -278,15 +280,10 @@ class _Reader:
         # Sections, teachers, grades and schools each split the scope's students.
         return Table(name, titles[name], suppress(rows, self.minimum, {"": [r.key for r in rows]}))
 
-    def _by_group(self, students: dict[str, dict[str, int]]) -> Table:
-        sums: dict[str, dict[str, int]] = defaultdict(dict)
-        for group, level, total in (
-            self._counts(GroupLevelCount)
-            .values("group", "level")
-            .annotate(total=Sum("delta"))
-            .values_list("group", "level", "total")
-        ):
-            sums[group][level] = total
+    def _by_group(
+        self, figures: dict[tuple[str, str], dict[str, int]], students: dict[str, dict[str, int]]
+    ) -> Table:
+        sums = {key: dict(counts) for (kind, key), counts in figures.items() if kind == "group"}
         rows = [
             Figure(f"group:{key}", group_label(key), students["group"].get(key, 0), counts)
             for key, counts in sorted(sums.items(), key=lambda item: _group_order(item[0]))
@@ -294,28 +291,30 @@ class _Reader:
         families = group_families([row.key for row in rows])
         return Table("group", "Mastery by student group", suppress(rows, self.minimum, families))
 
-    def _over_time(self, students: int) -> list[tuple[datetime.date, Figure]]:
-        """The whole scope's figure at the end of each month of the school year, up to
-        ``as_of`` (and on ``as_of`` itself)."""
-        by_day: dict[datetime.date, dict[str, int]] = defaultdict(dict)
+    def _over_time(
+        self, by_section: dict[int, dict[str, int]], students: int
+    ) -> list[tuple[datetime.date, Figure]]:
+        """The whole scope's figure at the end of each month of the school year before the
+        day (their checkpoints: one query), then on the day itself."""
+        ends = _month_ends(self.as_of)
+        by_day: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for day, level, total in (
-            self._counts(StandardLevelCount)
+            self._school_counts()
+            .filter(checkpoint=True, kind="section", day__in=ends[:-1])
             .values("day", "level")
-            .annotate(total=Sum("delta"))
+            .annotate(total=Sum("count"))
             .values_list("day", "level", "total")
         ):
-            by_day[day][level] = total
-        running: dict[str, int] = defaultdict(int)
-        ends = _month_ends(self.as_of)
+            by_day[day][level] += total
+        today: dict[str, int] = defaultdict(int)
+        for counts in by_section.values():
+            for level, total in counts.items():
+                today[level] += total
+        by_day[self.as_of] = today
         out: list[tuple[datetime.date, Figure]] = []
-        days = sorted(by_day)
-        index = 0
         for end in ends:
-            while index < len(days) and days[index] <= end:
-                for level, total in by_day[days[index]].items():
-                    running[level] += total
-                index += 1
-            figure = Figure(f"day:{end.isoformat()}", end.isoformat(), students, dict(running))
+            counts = {level: n for level, n in by_day.get(end, {}).items() if n}
+            figure = Figure(f"day:{end.isoformat()}", end.isoformat(), students, counts)
             out.append((end, suppress([figure], self.minimum, None)[0]))
         return out
 
