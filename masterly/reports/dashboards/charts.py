@@ -19,8 +19,10 @@ LABEL = 170
 WIDTH = 600
 
 
-def _css_level(level: str) -> str:
-    return "lvl-" + ("".join(c for c in level if c.isalnum()) or "NS")
+# Presentation attributes, not CSS: WeasyPrint (the PDF) does not apply CSS to SVG, and the
+# policy (ADR 19) forbids ``style`` attributes, not these.
+FILLS = {"A": "#1565c0", "M": "#2e7d32", "NM": "#f9a825", "R": "#c62828", "": "#bdbdbd"}
+OTHER_FILL = "#6a1b9a"
 
 
 def bars(figures: list[Figure], levels: list[str], *, label: str) -> SafeString:
@@ -36,12 +38,13 @@ def bars(figures: list[Figure], levels: list[str], *, label: str) -> SafeString:
     for index, figure in enumerate(figures):
         y = index * ROW + 2
         parts.append(
-            f'<text class="dash-chart__label" x="{LABEL - 6}" y="{y + 15}" '
+            f'<text class="dash-chart__label" font-size="12" x="{LABEL - 6}" y="{y + 15}" '
             f'text-anchor="end">{escape(figure.label[:28])}</text>'
         )
         if figure.suppressed or not figure.total:
             parts.append(
-                f'<rect class="dash-chart__empty" x="{LABEL}" y="{y}" width="{span}" '
+                f'<rect fill="#fff" stroke="#777" stroke-dasharray="4 3" '
+                f'x="{LABEL}" y="{y}" width="{span}" '
                 f'height="{ROW - 4}"><title>{escape(figure.label)}: not shown</title></rect>'
             )
             continue
@@ -51,7 +54,7 @@ def bars(figures: list[Figure], levels: list[str], *, label: str) -> SafeString:
                 continue
             width = span * share.count / figure.total
             parts.append(
-                f'<rect class="{_css_level(share.level)}" x="{x:.1f}" y="{y}" '
+                f'<rect fill="{FILLS.get(share.level, OTHER_FILL)}" x="{x:.1f}" y="{y}" '
                 f'width="{width:.1f}" height="{ROW - 4}"><title>{escape(figure.label)}: '
                 f"{escape(level_name(share.level))} {share.percent}%</title></rect>"
             )

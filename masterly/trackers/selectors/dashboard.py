@@ -4,8 +4,9 @@ and student group, as of any day, read from the maintained counts (ADR 20).
 A fixed number of queries whatever the size of the school or district: every figure as of
 the day is one grouped read of the schools' counts (a weekly checkpoint and the changes since:
 :mod:`masterly.trackers.school_counts`), the months before it one more, and how many students
-each figure is about one ``COUNT(DISTINCT …)`` per kind over their enrollments. No figure about fewer students than
-``DASHBOARD_MIN_GROUP`` is shown (:mod:`masterly.trackers.selectors.suppression`).
+each figure is about one ``COUNT(DISTINCT …)`` per kind over their enrollments. No figure
+about fewer students than ``DASHBOARD_MIN_GROUP`` is shown
+(:mod:`masterly.trackers.selectors.suppression`).
 """
 
 from __future__ import annotations
