@@ -278,8 +278,18 @@ class _Reader:
             "grade": "Mastery by grade",
             "school": "Mastery by school",
         }
-        # Sections, teachers, grades and schools each split the scope's students.
-        return Table(name, titles[name], suppress(rows, self.minimum, {"": [r.key for r in rows]}))
+        # Sections, teachers, grades and schools each split the scope's students; a
+        # teacher's, a grade's and a school's sections each split a figure shown beside them.
+        splits = [[row.key for row in rows]]
+        if name == "section":
+            for other in ("teacher", "grade", "school"):
+                within: dict[str, list[str]] = defaultdict(list)
+                for placement in self.placements.values():
+                    within[_dimension(placement, other)[0]].append(
+                        f"section:{placement.section_id}"
+                    )
+                splits += list(within.values())
+        return Table(name, titles[name], suppress(rows, self.minimum, splits))
 
     def _by_group(
         self, figures: dict[tuple[str, str], dict[str, int]], students: dict[str, dict[str, int]]
@@ -290,7 +300,11 @@ class _Reader:
             for key, counts in sorted(sums.items(), key=lambda item: _group_order(item[0]))
         ]
         families = group_families([row.key for row in rows])
-        return Table("group", "Mastery by student group", suppress(rows, self.minimum, families))
+        alone = {row.key for row in rows} - {key for keys in families.values() for key in keys}
+        shown = suppress(
+            rows, self.minimum, families.values(), total=students["all"]["all"], alone=alone
+        )
+        return Table("group", "Mastery by student group", shown)
 
     def _over_time(
         self, by_section: dict[int, dict[str, int]], students: int
