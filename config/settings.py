@@ -57,7 +57,7 @@ try:
     # it is stored; a roster zip or folder is refused while it is read, before anything
     # changes, when it passes one of the IMPORT_MAX_* caps (see integrations/oneroster/limits).
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 200, minimum=1, maximum=100_000)
-    # The dashboards show no figure about fewer students than this (ADR 20).
+    # The dashboards show no figure about fewer students than this (ADR 25).
     DASHBOARD_MIN_GROUP = env_int("DASHBOARD_MIN_GROUP", 10, minimum=1, maximum=1000)
     IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 2048, minimum=1, maximum=10**7)
     IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)

@@ -8,7 +8,7 @@ level, one more at the new) summed per section, standard and day
 (:class:`~masterly.trackers.models.StandardLevelCount`) and per section, student group and
 day (:class:`~masterly.trackers.models.GroupLevelCount`). The figures as of any day are then
 one ``SUM(delta) … WHERE day <= that day`` over a school's sections, whatever the number of
-rollups (ADR 20).
+rollups (ADR 25).
 
 A write of rollups marks its trackers ``counts_stale`` (one ``UPDATE`` in the writer's
 transaction: :func:`mark_stale`); :func:`rebuild_stale` rebuilds their counts set-based, a

@@ -471,7 +471,7 @@ class PolicyRun(models.Model):
 class StandardLevelCount(models.Model):
     """How the number of a section's students at a level on a standard changed on a day.
 
-    The dashboards' maintained aggregate (ADR 20): the figures as of any day are the sums of
+    The dashboards' maintained aggregate (ADR 25): the figures as of any day are the sums of
     ``delta`` up to that day. Each student's cell starts "not assessed" (``level`` empty) on
     :data:`masterly.trackers.dashboard_counts.BEGINNING`; each change of its level as its
     evidence came in moves one student from one level to another. Rebuilt per tracker.
@@ -494,7 +494,7 @@ class StandardLevelCount(models.Model):
 
 
 class GroupLevelCount(models.Model):
-    """The same for a student group's cells (students × standards) in a section (ADR 20)."""
+    """The same for a student group's cells (students × standards) in a section (ADR 25)."""
 
     tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey(
@@ -513,7 +513,7 @@ class GroupLevelCount(models.Model):
 
 
 class SchoolLevelCount(models.Model):
-    """A school's counts, summed across its trackers, as the dashboards read them (ADR 20).
+    """A school's counts, summed across its trackers, as the dashboards read them (ADR 25).
 
     Three kinds, each by grade: a ``section``'s cells (``key``: its id), a ``standard``'s
     students (``key``: its id), a ``group``'s cells (``key``: the group). Rows with

@@ -7,7 +7,7 @@ across trackers by grade (sections' cells, standards' students, groups' cells: t
 things a dashboard shows) and stored as daily changes plus running totals at the end of
 each Sunday and each month end of the school year
 (:class:`~masterly.trackers.models.SchoolLevelCount`). A figure as of any day is then one
-checkpoint and at most six days of changes, whatever the size of the school (ADR 20).
+checkpoint and at most six days of changes, whatever the size of the school (ADR 25).
 """
 
 from __future__ import annotations

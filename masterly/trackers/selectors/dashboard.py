@@ -1,5 +1,5 @@
 """The school and district dashboards: mastery by standard, section, teacher, grade, school
-and student group, as of any day, read from the maintained counts (ADR 20).
+and student group, as of any day, read from the maintained counts (ADR 25).
 
 A fixed number of queries whatever the size of the school or district: every figure as of
 the day is one grouped read of the schools' counts (a weekly checkpoint and the changes since:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('roster', '0002_student_groups'),
         ('standards', '0001_initial'),
-        ('trackers', '0002_tracker_settings_collaborators'),
+        ('trackers', '0004_policy'),
     ]
 
     operations = [
