@@ -18,6 +18,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(max_length=8, blank=True)
     # Hash of the imported row: an unchanged row is skipped without a write.
     source_hash = models.CharField(max_length=32, blank=True)
+    # The token of the roster import that inserted this person ahead of its apply (inactive
+    # until that apply makes them live, ADR 17); NULL for everyone else.
+    import_pending = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

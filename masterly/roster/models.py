@@ -20,6 +20,9 @@ class SourcedRecord(models.Model):
     # Hash of the imported row: re-importing an unchanged row costs no write.
     source_hash = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The token of the import that inserted this row ahead of its apply (inactive until the
+    # apply makes it live in one short transaction, ADR 17); NULL for every live row.
+    import_pending = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -179,6 +182,7 @@ class RoleAssignment(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="role_assignments")
     is_primary = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    import_pending = models.BigIntegerField(null=True, blank=True, editable=False)  # as above
 
     class Meta:
         constraints = [
@@ -201,6 +205,7 @@ class GuardianLink(models.Model):
     )
     relationship = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
+    import_pending = models.BigIntegerField(null=True, blank=True, editable=False)  # as above
 
     class Meta:
         constraints = [

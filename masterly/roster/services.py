@@ -99,6 +99,14 @@ def _exists(sql_from_where: str, params: Sequence[Any]) -> bool:
     return bool(_fetch(f"SELECT 1 {sql_from_where} LIMIT 1", params))
 
 
+def _insert_any(into: str, select: str, params: Sequence[Any]) -> int:
+    """``INSERT INTO … SELECT``, if the SELECT finds a row: a batch with nothing new to insert
+    issues no write (a re-import writes nothing)."""
+    if not _fetch(f"SELECT 1 FROM ({select}) x LIMIT 1", params):  # noqa: S608 - our own SQL
+        return 0
+    return _execute(f"{into} {select}", params)
+
+
 def _distinct(left: str, right: str) -> str:
     """A comparison that treats NULL as a value (the two databases spell it differently)."""
     if connection.vendor == "postgresql":
@@ -146,7 +154,8 @@ def _defaults(
 
 
 def staged_counts(*, kind: StagedKind, token: int) -> WriteCounts:
-    """What applying the staged rows will do to the records they name (one query)."""
+    """What applying the staged rows will do to the records they name (one query). A row
+    inserted ahead (``import_pending``) counts as created: the apply makes it live."""
     live, staged = _table(kind.live), _table(kind.staged)
     was_active_now_not = "l.is_active AND (s.deleted OR NOT s.is_active)"
     differs = "(l.source_hash <> s.source_hash OR l.is_active <> s.is_active)"
@@ -157,38 +166,105 @@ def staged_counts(*, kind: StagedKind, token: int) -> WriteCounts:
         f"AND NOT ({was_active_now_not}) THEN 1 ELSE 0 END), 0), "
         f"COALESCE(SUM(CASE WHEN l.id IS NOT NULL AND {was_active_now_not} THEN 1 ELSE 0 END), 0), "
         f"COUNT(*) "
-        f"FROM {staged} s LEFT JOIN {live} l ON l.sourced_id = s.sourced_id WHERE s.token = %s",
+        f"FROM {staged} s LEFT JOIN {live} l ON l.sourced_id = s.sourced_id "
+        f"AND l.import_pending IS NULL WHERE s.token = %s",
         [token],
     )[0]
     created, updated, deactivated, total = (int(n) for n in row)
     return WriteCounts(created, updated, deactivated, total - created - updated - deactivated)
 
 
+def _insert_new(
+    kind: StagedKind, token: int, now: datetime.datetime, *, ahead: tuple[int, int] | None
+) -> int:
+    """``INSERT … SELECT`` of the staged records the roster does not have. ``ahead``: only the
+    active ones whose staging ids are in that range, inserted inactive and marked pending."""
+    columns: list[str] = []
+    sql: list[str] = []
+    params: list[Any] = []
+    for column in ("sourced_id", "source_hash", *kind.columns):
+        columns.append(column)
+        sql.append(f"s.{_q(column)}")
+    columns += ["is_active", "import_pending"]
+    sql += ["s.is_active", "NULL"] if ahead is None else ["%s", "%s"]
+    params += [] if ahead is None else [False, token]
+    for reference in kind.references:
+        columns.append(reference.column)
+        sql.append(_ref(reference))
+    if kind.parent:  # set by the apply, when every row exists
+        columns.append(kind.parent.column)
+        sql.append("NULL")
+    more_columns, more_sql, more_params = _defaults(kind, set(columns), now)
+    live, staged = _table(kind.live), _table(kind.staged)
+    where = "s.token = %s AND NOT s.deleted"
+    if ahead is not None:
+        where += " AND s.is_active AND s.id BETWEEN %s AND %s"
+    return _insert_any(
+        f"INSERT INTO {live} ({', '.join(_q(c) for c in [*columns, *more_columns])})",
+        f"SELECT {', '.join([*sql, *more_sql])} FROM {staged} s WHERE {where} "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.sourced_id = s.sourced_id)",
+        [*params, *more_params, token, *(ahead or ())],
+    )
+
+
+def staged_records_insert_ahead(
+    *, kind: StagedKind, token: int, now: datetime.datetime, ids: tuple[int, int]
+) -> int:
+    """Insert the new active records staged with ids in ``ids`` ahead of the apply: inactive
+    and marked with the import's token, so no read takes them for live (one statement; the
+    caller commits each batch on its own, ADR 17)."""
+    return _insert_new(kind, token, now, ahead=ids)
+
+
+def pending_make_live(*, model: type[models.Model], token: int) -> int:
+    """The rows this import inserted ahead become live (one statement, in the apply)."""
+    return _execute(
+        f"UPDATE {_table(model)} SET is_active = %s, import_pending = NULL "  # noqa: S608
+        f"WHERE import_pending = %s",
+        [True, token],
+    )
+
+
+def pending_remove(*, model: type[models.Model], token: int, limit: int) -> int:
+    """Remove up to ``limit`` rows this import inserted ahead (it failed or was refused)."""
+    table = _table(model)
+    if not _exists(f"FROM {table} WHERE import_pending = %s", [token]):
+        return 0  # the usual case, after an apply: no write at all
+    return _execute(
+        f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "  # noqa: S608
+        f"WHERE import_pending = %s LIMIT %s)",
+        [token, limit],
+    )
+
+
 def staged_records_apply(
     *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool
 ) -> WriteCounts:
-    """Insert the new records, update the changed, deactivate the deleted and (``complete``:
-    the source is the whole truth) the missing ones. A handful of statements."""
+    """Make the records inserted ahead live, insert the other new ones, update the changed,
+    deactivate the deleted and (``complete``: the source is the whole truth) the missing ones.
+    A handful of statements."""
     counts = staged_counts(kind=kind, token=token)
     live, staged = _table(kind.live), _table(kind.staged)
     stamped = _stamped(kind.live)
     stamp = connection.ops.adapt_datetimefield_value(now)
-    base = ["sourced_id", "source_hash", "is_active", *kind.columns]
-    refs = list(kind.references)
-    given = {*base, *(r.column for r in refs)} | ({kind.parent.column} if kind.parent else set())
-    more_columns, more_sql, more_params = _defaults(kind, given, now)
-    if kind.parent:  # set below, when every row exists
-        more_columns.append(kind.parent.column)
-        more_sql.append("NULL")
-    insert_columns = [*base, *(r.column for r in refs), *more_columns]
-    select = [f"s.{_q(c)}" for c in base] + [_ref(r) for r in refs] + more_sql
-    if counts.created:
-        _execute(
-            f"INSERT INTO {live} ({', '.join(_q(c) for c in insert_columns)}) "  # noqa: S608
-            f"SELECT {', '.join(select)} FROM {staged} s WHERE s.token = %s AND NOT s.deleted "
-            f"AND NOT EXISTS (SELECT 1 FROM {live} l WHERE l.sourced_id = s.sourced_id)",
-            [*more_params, token],
+    off = f"is_active = %s{', updated_at = %s' if stamped else ''}"
+    off_params: list[Any] = [False, *([stamp] if stamped else [])]
+    # Before the rows inserted ahead are live, so this scan skips them (they are staged anyway).
+    missing = (
+        f"WHERE is_active AND sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "  # noqa: S608 - our own table names
+        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
+    )
+    if complete and _exists(f"FROM {live} {missing}", [token]):
+        deactivated = _execute(
+            f"UPDATE {live} SET {off} {missing}",  # noqa: S608 - our own table names
+            [*off_params, token],
         )
+    else:
+        deactivated = 0
+    made_live = pending_make_live(model=kind.live, token=token) if counts.created else 0
+    if counts.created > made_live:
+        _insert_new(kind, token, now, ahead=None)
+    refs = list(kind.references)
     sets = [f"{_q(c)} = s.{_q(c)}" for c in ("source_hash", "is_active", *kind.columns)]
     sets += [
         f"{_q(r.column)} = {_ref(r)}" for r in [*refs, *([kind.parent] if kind.parent else [])]
@@ -201,6 +277,7 @@ def staged_records_apply(
         _execute(
             f"UPDATE {live} SET {', '.join(sets)} FROM {staged} s "  # noqa: S608
             f"WHERE s.token = %s AND NOT s.deleted AND {live}.sourced_id = s.sourced_id "
+            f"AND {live}.import_pending IS NULL "
             f"AND ({live}.source_hash <> s.source_hash OR {live}.is_active <> s.is_active)",
             [*stamp_params, token],
         )
@@ -212,23 +289,13 @@ def staged_records_apply(
             f"AND {live}.{_q(kind.parent.column)} IS NULL",
             [token],
         )
-    off = f"is_active = %s{', updated_at = %s' if stamped else ''}"
-    off_params: list[Any] = [False, *([stamp] if stamped else [])]
     if counts.deactivated:
         _execute(
             f"UPDATE {live} SET {off} WHERE is_active AND sourced_id IN "  # noqa: S608
             f"(SELECT s.sourced_id FROM {staged} s WHERE s.token = %s AND s.deleted)",
             [*off_params, token],
         )
-    missing = (
-        f"WHERE is_active AND sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "  # noqa: S608 - our own table names
-        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
-    )
-    if complete and _exists(f"FROM {live} {missing}", [token]):
-        counts.deactivated += _execute(
-            f"UPDATE {live} SET {off} {missing}",  # noqa: S608 - our own table names
-            [*off_params, token],
-        )
+    counts.deactivated += deactivated
     return counts
 
 
@@ -305,45 +372,55 @@ def sections_ends_on_apply(
 # ------------------------------------------------------------------ role assignments, guardians
 
 
+def _wanted_roles(staged_roles: type[models.Model], *, users: str = "") -> str:
+    """(user_id, role, org_id, is_primary) of each staged (user, role, org): primary if any of
+    its rows says so. ``users``: a further condition on the person ``u``."""
+    return (
+        f"SELECT u.id AS user_id, s.role AS role, o.id AS org_id, "  # noqa: S608 - our own table names
+        f"(MAX(CASE WHEN s.is_primary THEN 1 ELSE 0 END) = 1) AS is_primary "
+        f"FROM {_table(User)} u JOIN {_table(staged_roles)} s ON s.user_sid = u.sourced_id "
+        f"AND s.token = %s JOIN {_table(Org)} o ON o.sourced_id = s.org_sid "
+        f"WHERE 1 = 1{users} GROUP BY u.id, s.role, o.id"
+    )
+
+
+SAME_ROLE = "r.user_id = a.user_id AND r.role = a.role AND r.org_id = a.org_id"
+
+
+def role_assignments_insert_ahead(
+    *, staged_roles: type[models.Model], token: int, users: tuple[int, int]
+) -> int:
+    """Insert ahead of the apply, inactive and marked with the token, the staged roles not
+    held yet of the people whose ids are in ``users`` (one statement; ADR 17)."""
+    roles = _table(RoleAssignment)
+    wanted = _wanted_roles(staged_roles, users=" AND u.id BETWEEN %s AND %s")
+    return _insert_any(
+        f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active, import_pending)",
+        f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s, %s FROM ({wanted}) a "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {SAME_ROLE})",
+        [False, token, token, *users],
+    )
+
+
 def role_assignments_apply(
     *, staged_roles: type[models.Model], token: int, complete: bool
 ) -> WriteCounts:
-    """Each staged (user, role, org) made active (primary if any row says so); with
-    ``complete`` the roles of imported people that are not staged are deactivated."""
+    """Each staged (user, role, org) made active (primary if any row says so), those inserted
+    ahead made live; with ``complete`` the roles of imported people that are not staged are
+    deactivated."""
     roles, user = _table(RoleAssignment), _table(User)
-    org = _table(Org)
-    wanted = (
-        f"SELECT u.id AS user_id, s.role AS role, o.id AS org_id, "  # noqa: S608 - our own table names
-        f"(MAX(CASE WHEN s.is_primary THEN 1 ELSE 0 END) = 1) AS is_primary "
-        f"FROM {_table(staged_roles)} s JOIN {user} u ON u.sourced_id = s.user_sid "
-        f"JOIN {org} o ON o.sourced_id = s.org_sid WHERE s.token = %s GROUP BY u.id, s.role, o.id"
-    )
-    same = "r.user_id = a.user_id AND r.role = a.role AND r.org_id = a.org_id"
+    wanted = _wanted_roles(staged_roles)
     created, updated, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN r.id IS NOT NULL AND (NOT r.is_active "
         f"OR r.is_primary <> a.is_primary) THEN 1 ELSE 0 END), 0), COUNT(*) "
-        f"FROM ({wanted}) a LEFT JOIN {roles} r ON {same}",
+        f"FROM ({wanted}) a LEFT JOIN {roles} r ON {SAME_ROLE} AND r.import_pending IS NULL",
         [token],
     )[0]
     counts = WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
-    if counts.created:
-        _execute(
-            f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active) "  # noqa: S608
-            f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s FROM ({wanted}) a "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {same})",
-            [True, token],
-        )
-    if counts.updated:
-        _execute(
-            f"UPDATE {roles} SET is_primary = a.is_primary, is_active = %s FROM ({wanted}) a "  # noqa: S608
-            f"WHERE {roles}.user_id = a.user_id AND {roles}.role = a.role "
-            f"AND {roles}.org_id = a.org_id AND (NOT {roles}.is_active "
-            f"OR {roles}.is_primary <> a.is_primary)",
-            [True, token],
-        )
     # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with the
     # grouped sub-query makes PostgreSQL group it again for every role: hours at scale).
+    # Before the roles inserted ahead are live, so it does not look at them.
     missing = (
         f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
         f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
@@ -355,59 +432,91 @@ def role_assignments_apply(
             f"UPDATE {roles} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token],
         )
+    made_live = pending_make_live(model=RoleAssignment, token=token) if counts.created else 0
+    if counts.created > made_live:
+        _execute(
+            f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active) "  # noqa: S608
+            f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s FROM ({wanted}) a "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {SAME_ROLE})",
+            [True, token],
+        )
+    if counts.updated:
+        _execute(
+            f"UPDATE {roles} SET is_primary = a.is_primary, is_active = %s FROM ({wanted}) a "  # noqa: S608
+            f"WHERE {roles}.user_id = a.user_id AND {roles}.role = a.role "
+            f"AND {roles}.org_id = a.org_id AND {roles}.import_pending IS NULL "
+            f"AND (NOT {roles}.is_active OR {roles}.is_primary <> a.is_primary)",
+            [True, token],
+        )
     return counts
 
 
-def guardian_links_apply(
-    *, staged_pairs: type[models.Model], token: int, complete: bool
-) -> WriteCounts:
-    """Links from staged (person, agent) pairs, after the roles are applied: the guardian is
-    whichever of the two holds the guardian role, the child whichever holds the student role.
-    With ``complete`` the links of imported guardians that are not staged are deactivated."""
-    links, user, roles = _table(GuardianLink), _table(User), _table(RoleAssignment)
+def _wanted_links(staged_pairs: type[models.Model], *, ahead: int | None = None) -> str:
+    """(guardian_id, student_id) of each staged (person, agent) pair: the guardian is whichever
+    of the two holds the guardian role, the child whichever holds the student role. ``ahead``:
+    the token of an import whose roles inserted ahead count too (they are made live with the
+    links), and only the pairs whose ids are in a range (two more parameters)."""
+    user, roles = _table(User), _table(RoleAssignment)
+    # The token is our own integer (int() makes sure), so it is spelled in the SQL.
+    held = "r.is_active" if ahead is None else f"(r.is_active OR r.import_pending = {int(ahead)})"
 
     def holds(person: str, role: str) -> str:
         return (
             f"EXISTS (SELECT 1 FROM {roles} r WHERE r.user_id = {person}.id "  # noqa: S608 - our own table names
-            f"AND r.is_active AND r.role = '{role}')"
+            f"AND {held} AND r.role = '{role}')"
         )
 
     pairs = (
         f"FROM {_table(staged_pairs)} p JOIN {user} u ON u.sourced_id = p.user_sourced_id "
         f"JOIN {user} a ON a.sourced_id = p.agent_sourced_id WHERE p.token = %s"
     )
-    wanted = (
+    if ahead is not None:
+        pairs += " AND p.id BETWEEN %s AND %s"
+    return (
         f"SELECT a.id AS guardian_id, u.id AS student_id {pairs} "
         f"AND {holds('u', Role.STUDENT)} AND {holds('a', Role.GUARDIAN)} "
         f"UNION SELECT u.id, a.id {pairs} AND {holds('u', Role.GUARDIAN)} "
         f"AND {holds('a', Role.STUDENT)}"
     )
+
+
+def guardian_links_insert_ahead(
+    *, staged_pairs: type[models.Model], token: int, pairs: tuple[int, int]
+) -> int:
+    """Insert ahead of the apply, inactive and marked with the token, the links of the staged
+    pairs with ids in ``pairs`` that do not exist yet (one statement; ADR 17)."""
+    links = _table(GuardianLink)
+    wanted = _wanted_links(staged_pairs, ahead=token)
+    return _insert_any(
+        f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active, import_pending)",
+        f"SELECT g.guardian_id, g.student_id, '', %s, %s FROM ({wanted}) g "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {links} l WHERE l.guardian_id = g.guardian_id "
+        f"AND l.student_id = g.student_id)",
+        [False, token, token, *pairs, token, *pairs],
+    )
+
+
+def guardian_links_apply(
+    *, staged_pairs: type[models.Model], token: int, complete: bool
+) -> WriteCounts:
+    """Links from staged (person, agent) pairs, after the roles are applied (see
+    ``_wanted_links``), those inserted ahead made live. With ``complete`` the links of
+    imported guardians that are not staged are deactivated."""
+    links, user = _table(GuardianLink), _table(User)
+    wanted = _wanted_links(staged_pairs)
     same = "g.guardian_id = l.guardian_id AND g.student_id = l.student_id"
     created, revived, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN l.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN l.id IS NOT NULL AND NOT l.is_active THEN 1 ELSE 0 END), 0), "
         f"COUNT(*) FROM ({wanted}) g LEFT JOIN {links} l "
-        f"ON l.guardian_id = g.guardian_id AND l.student_id = g.student_id",
+        f"ON {same} AND l.import_pending IS NULL",
         [token, token],
     )[0]
     counts = WriteCounts(int(created), int(revived), 0, int(total) - int(created) - int(revived))
-    if counts.created:
-        _execute(
-            f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active) "  # noqa: S608
-            f"SELECT g.guardian_id, g.student_id, '', %s FROM ({wanted}) g WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {links} l WHERE l.guardian_id = g.guardian_id "
-            f"AND l.student_id = g.student_id)",
-            [True, token, token],
-        )
     # Joins against the wanted links computed once, never a NOT EXISTS correlated with them
-    # (PostgreSQL would compute the UNION again for every link).
+    # (PostgreSQL would compute the UNION again for every link). Before the links inserted
+    # ahead are live, so neither looks at them.
     joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
-    if counts.updated:
-        _execute(
-            f"UPDATE {links} SET is_active = %s WHERE id IN "  # noqa: S608
-            f"(SELECT l.id {joined} WHERE NOT l.is_active AND g.guardian_id IS NOT NULL)",
-            [True, token, token],
-        )
     missing = (
         f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
         f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
@@ -416,6 +525,22 @@ def guardian_links_apply(
         counts.deactivated += _execute(
             f"UPDATE {links} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token, token],
+        )
+    if counts.updated:
+        _execute(
+            f"UPDATE {links} SET is_active = %s WHERE id IN "  # noqa: S608
+            f"(SELECT l.id {joined} WHERE NOT l.is_active AND l.import_pending IS NULL "
+            f"AND g.guardian_id IS NOT NULL)",
+            [True, token, token],
+        )
+    made_live = pending_make_live(model=GuardianLink, token=token) if counts.created else 0
+    if counts.created > made_live:
+        _execute(
+            f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active) "  # noqa: S608
+            f"SELECT g.guardian_id, g.student_id, '', %s FROM ({wanted}) g WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {links} l WHERE l.guardian_id = g.guardian_id "
+            f"AND l.student_id = g.student_id)",
+            [True, token, token],
         )
     return counts
 

@@ -8,8 +8,10 @@ manifest, the students' groups are left as they are). Each is streamed in chunks
 staging tables in its own short transaction, so teachers' score saves go on meanwhile. If any
 file has a problem, ``RosterImportRejected`` lists every problem found (up to ``MAX_ERRORS``)
 and the roster was never touched. Otherwise the mass-deactivation guard looks at what would
-be deactivated, and the difference is applied in one short set-based transaction
-(``apply.py``). Staging rows are removed afterwards, whatever happened.
+be deactivated, the new records are inserted ahead, invisible, in short batches
+(``ahead.py``), and the difference is applied in one short set-based transaction that also
+makes them live (``apply.py``). Staging rows, and rows inserted ahead of an apply that did
+not happen, are removed afterwards, whatever happened.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from masterly.core.audit import record
+from masterly.integrations.oneroster.ahead import insert_ahead
 from masterly.integrations.oneroster.apply import apply_staged
 from masterly.integrations.oneroster.context import ImportContext, ProgressCallback
 from masterly.integrations.oneroster.errors import (
@@ -35,7 +38,7 @@ from masterly.integrations.oneroster.guard import deactivation_guard
 from masterly.integrations.oneroster.keep import people_before_apply, people_keep_active
 from masterly.integrations.oneroster.manifest import Manifest, Mode, read_manifest
 from masterly.integrations.oneroster.source import RosterSource
-from masterly.integrations.oneroster.staging import staging_analyze, staging_clear
+from masterly.integrations.oneroster.staging import KINDS, staging_analyze, staging_clear
 from masterly.integrations.oneroster.steps.courses import ClassStep, CourseStep
 from masterly.integrations.oneroster.steps.demographics import DemographicsStep
 from masterly.integrations.oneroster.steps.enrollments import EnrollmentStep
@@ -113,6 +116,9 @@ def roster_import(
         if not allow_mass_deactivation:
             deactivation_guard(ctx)
         staging_analyze()
+        ahead = time.monotonic()
+        insert_ahead(ctx, KINDS, on_file=current)
+        summary.ahead_seconds = round(time.monotonic() - ahead, 2)
         applying = time.monotonic()
         with transaction.atomic():
             kept = people_before_apply(keep_active)

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 
 from masterly.accounts.models import User
 from masterly.core.bulk import rows_where_in
+from masterly.integrations.oneroster.ahead import pending_clear
 from masterly.integrations.oneroster.models import (
     AgentPair,
     StagedCourse,
@@ -147,7 +148,9 @@ def username_holders(token: int, usernames: Collection[str]) -> dict[str, str | 
 
 
 def staging_clear(token: int) -> None:
-    """Remove every staged row of this import, a batch per short transaction."""
+    """Remove every staged row of this import, and the roster rows it inserted ahead of an
+    apply that did not happen (``ahead.py``), a batch per short transaction."""
+    pending_clear(token)
     for model in SCRATCH:
         rows = model._default_manager.filter(token=token)
         while True:

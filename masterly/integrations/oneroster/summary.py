@@ -25,7 +25,8 @@ class ImportSummary:
     version: str = ""
     dry_run: bool = False
     seconds: float = 0.0
-    apply_seconds: float = 0.0  # of which the apply: the only time the roster is locked
+    apply_seconds: float = 0.0  # of which the apply: the only long hold of the write lock
+    ahead_seconds: float = 0.0  # new records inserted ahead of it, in short batches
     files: list[FileSummary] = field(default_factory=list)
     # People the files would have deactivated but a confirmed import keeps (masterly.keep).
     kept_active: list[str] = field(default_factory=list)
@@ -89,6 +90,7 @@ class ImportSummary:
             dry_run=data.get("dry_run", False),
             seconds=data.get("seconds", 0.0),
             apply_seconds=data.get("apply_seconds", 0.0),
+            ahead_seconds=data.get("ahead_seconds", 0.0),
             files=files,
             kept_active=list(data.get("kept_active", [])),
         )
