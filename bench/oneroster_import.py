@@ -18,8 +18,8 @@ longest the write lock is held (ADR 17); the new records inserted ahead of it in
 batches are timed apart. ``--with-saves`` adds a small tracker (50 students, 10 standards)
 before the import, then imports the same files again into a fresh database while a second
 process saves a score through ``masterly.trackers.services.evidence_record`` every 100 ms; it
-prints the saves' p50/p95, how many failed, and the import's time against the import alone (goal: no
-save fails, at most 25 % slower). It skips the re-import and the baseline.
+prints the saves' p50/p95, how many failed, and the import's time against the import alone
+(goal: no save fails, at most 25 % slower). It skips the re-import and the baseline.
 """
 
 from __future__ import annotations
