@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roster', '0001_initial'),
+        ('roster', '0002_student_groups'),
     ]
 
     operations = [
