@@ -316,6 +316,7 @@ from masterly.assessments.items.models import (  # noqa: E402
     RubricLevel,
     Stimulus,
 )
+from masterly.assessments.responses.models import KeyCorrection, Response  # noqa: E402
 
 __all__ = [
     "Accommodations",
@@ -331,6 +332,8 @@ __all__ = [
     "ItemImage",
     "ItemStandard",
     "ItemVersion",
+    "KeyCorrection",
+    "Response",
     "RubricCriterion",
     "RubricLevel",
     "Source",

@@ -119,7 +119,7 @@ def item_copy(*, actor: User, item: Item) -> Item:
         copy = Item.objects.create(
             owner=actor, scope=Scope.OWN, school=school, district=district, copied_from=source
         )
-        version = _duplicate_version(source, copy, actor)
+        version = duplicate_version(source, copy, actor)
         copy.current = version
         copy.save(update_fields=["current"])
         audit.record(
@@ -338,10 +338,10 @@ def _write_parts(written: Sequence[tuple[ItemVersion, CheckedDraft]]) -> None:
     )
 
 
-def _duplicate_version(source: ItemVersion, item: Item, actor: User) -> ItemVersion:
-    """Version 1 of ``item``: the same content, choices, alignments, rubric and images as
-    ``source``."""
-    version = _copied(source, item_id=item.pk, number=1, created_by_id=actor.pk)
+def duplicate_version(source: ItemVersion, item: Item, actor: User, number: int = 1) -> ItemVersion:
+    """Version ``number`` of ``item``: the same content, choices, alignments, rubric and
+    images as ``source``."""
+    version = _copied(source, item_id=item.pk, number=number, created_by_id=actor.pk)
     version.created_at = timezone.now()
     version.save()
     Choice.objects.bulk_create(_copied(c, version_id=version.pk) for c in source.choices.all())

@@ -1,0 +1,1 @@
+"""Students' responses to the items of an assessment, and the keys they are scored with."""

@@ -1,0 +1,184 @@
+"""Item analysis of an assessment, computed set-based (aggregate queries, whatever the
+number of students): callers check who may see it and choose the students.
+
+Per item: how many answered, the mean points as a percent of the item's points ("percent
+correct"), how often each option was chosen (the key marked), and the discrimination: the
+**point-biserial** correlation between the item's score ``x`` and the rest score ``y`` (the
+student's total without this item), over the students who answered it::
+
+    r = (n·Σxy − Σx·Σy) / √((n·Σx² − (Σx)²) · (n·Σy² − (Σy)²))
+
+For an item scored right or wrong this Pearson correlation is the point-biserial; for a
+rubric item it is the item–rest correlation, read the same way. Leaving the item out of the
+total keeps an item from correlating with itself. It is computed from six sums per item (n,
+Σx, Σx², ΣT, ΣT², ΣxT, with T the whole total: y = T − x) that one query with the per-attempt
+totals as a common table expression gives. No value when either score does not vary.
+
+An item is flagged when its discrimination is negative (the stronger students did worse on
+it: a wrong key, or a trick) or when a wrong option was chosen more often than the key.
+Only first attempts count, and only responses with points (not those waiting for the teacher).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet, Sum
+
+from masterly.assessments.models import Evidence
+from masterly.assessments.responses.keys import PlacedItem, placed_items
+from masterly.assessments.responses.models import Response
+from masterly.assessments.scoring import mask_positions
+
+NEGATIVE = "Negative discrimination: students who did well overall did worse on it. Check its key."
+DISTRACTOR = "A wrong option ({letter}) was chosen more often than the key."
+
+
+@dataclass
+class OptionCount:
+    letter: str
+    content_html: str
+    count: int
+    percent: float
+    is_key: bool
+
+
+@dataclass
+class ItemResult:
+    item: PlacedItem
+    answered: int = 0
+    percent_correct: float | None = None
+    discrimination: float | None = None
+    options: list[OptionCount] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StandardResult:
+    standard_id: int
+    earned: Decimal
+    possible: Decimal
+
+    @property
+    def percent(self) -> float:
+        return float(self.earned * 100 / self.possible) if self.possible else 0.0
+
+
+@dataclass
+class Analysis:
+    students: int
+    items: list[ItemResult]
+    standards: list[StandardResult]
+
+    @property
+    def flagged(self) -> list[ItemResult]:
+        return [result for result in self.items if result.flags]
+
+
+def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> Analysis:
+    """The analysis of ``assessment_id`` over ``students`` (a subquery of user ids; None:
+    everyone who took it). A fixed number of queries."""
+    items = placed_items(assessment_id)
+    base = Response.objects.filter(
+        assessment_item__assessment_id=assessment_id, attempt__number=1, points__isnull=False
+    )
+    evidence = Evidence.objects.filter(
+        assessment_id=assessment_id, attempt__number=1, is_deleted=False
+    )
+    if students is not None:
+        base = base.filter(attempt__student__in=students)
+        evidence = evidence.filter(student__in=students)
+    sums, taken = _sums(base)
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for placement_id, mask, n in (
+        base.filter(choices__isnull=False)
+        .values_list("assessment_item_id", "choices")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        for position in mask_positions(mask):
+            counts[placement_id][position] += n
+    results = [
+        _item_result(item, sums.get(item.placement_id), counts[item.placement_id]) for item in items
+    ]
+    standards = [
+        StandardResult(row["standard_id"], row["earned"], row["possible"])
+        for row in evidence.values("standard_id")
+        .annotate(earned=Sum("points_earned"), possible=Sum("points_possible"))
+        .order_by("standard_id")
+    ]
+    return Analysis(students=taken, items=results, standards=standards)
+
+
+def _sums(base: QuerySet[Response]) -> tuple[dict[int, Sequence[float]], int]:
+    """Per placement: n, Σx, Σx², ΣT, ΣT², ΣxT (one query); and how many attempts."""
+    inner, params = (
+        base.order_by()
+        .values_list("attempt_id", "assessment_item_id", "points")
+        .query.sql_with_params()
+    )
+    sql = f"""
+        WITH r (attempt_id, item_id, x) AS ({inner}),
+             t (attempt_id, total) AS (SELECT attempt_id, SUM(x) FROM r GROUP BY attempt_id)
+        SELECT r.item_id, COUNT(*), SUM(r.x), SUM(r.x * r.x), SUM(t.total),
+               SUM(t.total * t.total), SUM(r.x * t.total), (SELECT COUNT(*) FROM t)
+        FROM r JOIN t ON t.attempt_id = r.attempt_id
+        GROUP BY r.item_id
+    """  # noqa: S608 - the inner query is Django's, compiled with its parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    taken = int(rows[0][7]) if rows else 0
+    return {int(row[0]): [float(value or 0) for value in row[1:7]] for row in rows}, taken
+
+
+def point_biserial(sums: Sequence[float]) -> float | None:
+    """The item–rest correlation from (n, Σx, Σx², ΣT, ΣT², ΣxT); None if a score is constant."""
+    n, sx, sxx, st, stt, sxt = sums
+    sy = st - sx
+    syy = stt - 2 * sxt + sxx
+    sxy = sxt - sxx
+    spread_x = n * sxx - sx * sx
+    spread_y = n * syy - sy * sy
+    if spread_x <= 1e-9 or spread_y <= 1e-9:
+        return None
+    return (n * sxy - sx * sy) / math.sqrt(spread_x * spread_y)
+
+
+def _item_result(
+    item: PlacedItem, sums: Sequence[float] | None, counts: dict[int, int]
+) -> ItemResult:
+    result = ItemResult(item=item)
+    if not sums:
+        return result
+    n = int(sums[0])
+    result.answered = n
+    possible = float(item.key.points)
+    result.percent_correct = 100 * sums[1] / (n * possible) if n and possible else None
+    result.discrimination = point_biserial(sums)
+    choices = list(item.key_version.choices.all())
+    result.options = [
+        OptionCount(
+            letter=choice.letter,
+            content_html=choice.content_html,
+            count=counts.get(choice.position, 0),
+            percent=100 * counts.get(choice.position, 0) / n if n else 0.0,
+            is_key=choice.is_correct,
+        )
+        for choice in choices
+    ]
+    if result.discrimination is not None and result.discrimination < 0:
+        result.flags.append(NEGATIVE)
+    keyed = [option.count for option in result.options if option.is_key]
+    if keyed:
+        beaten = [o for o in result.options if not o.is_key and o.count > min(keyed)]
+        if beaten:
+            top = max(beaten, key=lambda option: option.count)
+            result.flags.append(DISTRACTOR.format(letter=top.letter))
+    return result
