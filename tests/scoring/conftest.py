@@ -105,9 +105,10 @@ def drafts(a: object, b: object) -> list[ItemDraft]:
     ]
 
 
-def add_students(m: Mastery, count: int) -> list[User]:
+def add_students(m: Mastery, count: int, prefix: str = "pupil") -> list[User]:
     students = [
-        f.UserFactory(username=f"pupil{n}", last_name=f"Pupil{n:03d}") for n in range(count)
+        f.UserFactory(username=f"{prefix}{n}", last_name=f"{prefix.title()}{n:03d}")
+        for n in range(count)
     ]
     for student in students:
         f.EnrollmentFactory(user=student, section=m.world.section, role=Enrollment.Role.STUDENT)
