@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from masterly.portals.trackers import colours, scoring_views, settings_views, views
+from masterly.portals.trackers import colours, paper_views, scoring_views, settings_views, views
 
 urlpatterns = [
     re_path(
@@ -62,5 +62,21 @@ urlpatterns = [
         "trackers/<int:tracker_id>/quick-checks/<int:assessment_id>/score/",
         scoring_views.quick_score,
         name="quick_score",
+    ),
+    # Assessments with items: paper scores, item analysis, key corrections.
+    path(
+        "trackers/<int:tracker_id>/assessments/<int:assessment_id>/responses/",
+        paper_views.paper_scores,
+        name="paper_scores",
+    ),
+    path(
+        "trackers/<int:tracker_id>/assessments/<int:assessment_id>/analysis/",
+        paper_views.analysis,
+        name="assessment_analysis",
+    ),
+    path(
+        "trackers/<int:tracker_id>/assessments/<int:assessment_id>/items/<int:placement_id>/key/",
+        paper_views.key_correction,
+        name="key_correction",
     ),
 ]

@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Assessment, AssessmentStandard
+from masterly.assessments.models import Assessment, AssessmentItem, AssessmentStandard
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.colours import colour_class
 from masterly.portals.trackers.settings_forms import QuickCheckForm
@@ -54,6 +55,9 @@ def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
     tracker = tracker_or_404(request.user, tracker_id)
     given = list(
         TrackerAssessment.objects.filter(tracker=tracker)
+        .annotate(
+            has_items=Exists(AssessmentItem.objects.filter(assessment=OuterRef("assessment")))
+        )
         .select_related("assessment", "assessment__created_by")
         .prefetch_related("assessment__standards")
         .order_by("-assessment__assessed_on", "-id")

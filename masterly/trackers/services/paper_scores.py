@@ -2,7 +2,8 @@
 
 Cells are keyed by student and placed item and hold what was typed (read by
 :mod:`masterly.assessments.responses.entry`). Every cell is read first; a bad one is named
-("Row Ava Brown, item 3: 'E' is not a choice; choose A–D.") and nothing is saved. Then, in one
+("Row Ava Brown, item 3: 'E' is not a choice; choose A–D.", under the key
+``"<student id>-<placement id>"``) and nothing is saved. Then, in one
 transaction, each student with an entry gets their first attempt (a paper test is sat once
 here), their responses are saved and scored, and their evidence follows
 (:func:`~.assessment_scoring.attempts_score`).
@@ -68,25 +69,25 @@ def paper_scores_save(
             .values_list("pk", flat=True)
         )
     )
-    errors: list[str] = []
+    errors: dict[str, list[str]] = {}
     read: dict[Cell, tuple[PlacedItem, Answer | None]] = {}
     for (student_id, placement_id), typed in sorted(cells.items()):
         student = students.get(student_id)
         item = items.get(placement_id)
+        where = f"{student_id}-{placement_id}"
         if student is None:
-            errors.append(
+            errors[where] = [
                 f"Student {student_id} is not in this tracker's classes; reload the page."
-            )
-            continue
-        if item is None:
-            errors.append(
+            ]
+        elif item is None:
+            errors[where] = [
                 f"Row {student.sort_name}: no such item in {assessment.title!r}; reload the page."
-            )
-            continue
-        try:
-            read[(student_id, placement_id)] = (item, read_entry(item, typed))
-        except EntryError as problem:
-            errors.append(f"Row {student.sort_name}, item {item.number}: {problem}")
+            ]
+        else:
+            try:
+                read[(student_id, placement_id)] = (item, read_entry(item, typed))
+            except EntryError as problem:
+                errors[where] = [f"Row {student.sort_name}, item {item.number}: {problem}"]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -133,6 +133,23 @@ if (entry) {
   }
 }
 
+// A paper test's score sheet: Enter or ↓ goes down the column, ↑ up; the form saves as a whole.
+for (const sheet of document.querySelectorAll("form[data-column-entry]")) {
+  const columns = new Map();
+  for (const input of sheet.querySelectorAll("input[data-column]:not([readonly])")) {
+    if (!columns.has(input.dataset.column)) columns.set(input.dataset.column, []);
+    columns.get(input.dataset.column).push(input);
+    input.addEventListener("keydown", (event) => {
+      const step = { Enter: 1, ArrowDown: 1, ArrowUp: -1 }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      const column = columns.get(input.dataset.column);
+      const next = column[column.indexOf(input) + step];
+      if (next) { next.focus(); next.select(); }
+    });
+  }
+}
+
 // A recompute in progress (the grid's banner): its bar moves, and the page reloads when the
 // recompute starts or ends, so the levels shown are the new ones. Without a script the banner
 // links to the progress page, which refreshes itself.
