@@ -63,18 +63,13 @@ def build_items_demo(*, framework: Framework, admin: User) -> ItemsDemo:
         ),
         scope=Scope.DISTRICT,
     )
+    codes = {standard.human_coding_scheme: standard for standard in standards}
     writers = [_multiple_choice, _multiple_select, _true_false, _numeric, _short_text, _extended]
-    drafts = [
-        writers[n % len(writers)](
-            rng,
-            standards[(n * 7) % len(standards)],
-            standards[(n * 7 + 3) % len(standards)],
-            n,
-            chart,
-            passage,
-        )
-        for n in range(ITEMS)
-    ]
+    drafts = []
+    for n in range(ITEMS):
+        spread = standards[(n * 7) % len(standards)]
+        about = Topic((n // len(writers)) % 3, codes, spread, chart, passage)
+        drafts.append(writers[n % len(writers)](rng, about, n))
     made = len(services.items_create(actor=admin, drafts=drafts, scope=Scope.DISTRICT))
     return ItemsDemo(made, [f"District item bank: {made} items across grades 6–8."])
 
@@ -105,30 +100,40 @@ def bar_chart_png() -> bytes:
     return out.getvalue()
 
 
-Writer = Callable[[random.Random, Standard, Standard, int, ItemImage, Stimulus], ItemDraft]
+@dataclass(frozen=True)
+class Topic:
+    """What an item is written about: its grade (0: grade 6, 1: 7, 2: 8), the standard its
+    content is about (by code), a standard to write a general item on (``spread``: every
+    standard gets some), and the shared chart and passage."""
+
+    grade: int
+    codes: dict[str, Standard]
+    spread: Standard
+    chart: ItemImage
+    passage: Stimulus
+
+    def standard(self, code: str) -> Standard:
+        """The standard ``code`` (``spread`` if the framework lacks it)."""
+        return self.codes.get(code, self.spread)
+
+
+Writer = Callable[[random.Random, Topic, int], ItemDraft]
 
 
 def _aligned(standard: Standard, points: int = 1) -> tuple[tuple[Standard, Decimal], ...]:
     return ((standard, Decimal(points)),)
 
 
-def _multiple_choice(
-    rng: random.Random,
-    standard: Standard,
-    _other: Standard,
-    n: int,
-    chart: ItemImage,
-    passage: Stimulus,
-) -> ItemDraft:
+def _multiple_choice(rng: random.Random, about: Topic, n: int) -> ItemDraft:
     if n % 24 == 0:
         return ItemDraft(
             interaction="multiple_choice",
             stem=(
                 f'<p>How many more dogs than fish do the students own?</p><p><img src="'
-                f'/assessments/images/{chart.pk}/" alt="{chart.alt_text}"></p>'
+                f'/assessments/images/{about.chart.pk}/" alt="{about.chart.alt_text}"></p>'
             ),
             dok=2,
-            standards=_aligned(standard),
+            standards=_aligned(about.standard("6.SP.B.5")),
             choices=(
                 ChoiceDraft("5", is_correct=True),
                 ChoiceDraft("11", rationale="Added the two bars.", dropped_when_reduced=True),
@@ -141,24 +146,48 @@ def _multiple_choice(
             interaction="multiple_choice",
             stem="How many lemons does Maya need for 5 pitchers?",
             dok=1,
-            stimulus=passage,
-            standards=_aligned(standard),
+            stimulus=about.passage,
+            standards=_aligned(about.standard("6.RP.A.3")),
             choices=(
                 ChoiceDraft("30", is_correct=True),
                 ChoiceDraft("11", rationale="Added 6 and 5.", dropped_when_reduced=True),
                 ChoiceDraft("40", rationale="Used the 8 cups a pitcher fills."),
             ),
         )
-    a, b = rng.randint(2, 9), rng.randint(2, 9)
-    whole = b * rng.randint(2, 6)
-    right = whole * a // b if whole * a % b == 0 else None
-    key = Decimal(whole * a) / b
-    answer = str(right) if right is not None else f"{key:.2f}"
+    return (_unit_rate, _fraction_of, _slope)[about.grade](rng, about)
+
+
+def _unit_rate(rng: random.Random, about: Topic) -> ItemDraft:
+    rate, hours, later = rng.randint(35, 65), rng.randint(2, 4), rng.randint(5, 9)
     return ItemDraft(
         interaction="multiple_choice",
-        stem=f"<p>What is \\(\\frac{{{a}}}{{{b}}}\\) of {whole}?</p>",
+        stem=(
+            f"<p>A car travels {rate * hours} miles in {hours} hours at a constant speed. "
+            f"How far does it travel in {later} hours?</p>"
+        ),
+        dok=2,
+        standards=_aligned(about.standard("6.RP.A.3")),
+        choices=(
+            ChoiceDraft(f"{rate * later} miles", is_correct=True),
+            ChoiceDraft(f"{rate * hours + later} miles", rationale="Added the hours."),
+            ChoiceDraft(
+                f"{rate} miles", rationale="Gave the unit rate.", dropped_when_reduced=True
+            ),
+            ChoiceDraft(f"{rate * hours * later} miles", rationale="Multiplied by the hours."),
+        ),
+    )
+
+
+def _fraction_of(rng: random.Random, about: Topic) -> ItemDraft:
+    a, b = rng.randint(2, 9), rng.randint(2, 9)
+    whole = b * rng.randint(2, 6)
+    key = Decimal(whole * a) / b
+    answer = f"{key:.0f}" if key == key.to_integral_value() else f"{key:.2f}"
+    return ItemDraft(
+        interaction="multiple_choice",
+        stem=f"<p>What is \\(\\frac{{{a}}}{{{b}}} \\times {whole}\\)?</p>",
         dok=1,
-        standards=_aligned(standard),
+        standards=_aligned(about.standard("7.NS.A.2")),
         choices=(
             ChoiceDraft(answer, is_correct=True),
             ChoiceDraft(str(whole * a), rationale="Multiplied by the numerator only."),
@@ -172,15 +201,74 @@ def _multiple_choice(
     )
 
 
-def _multiple_select(
-    rng: random.Random, standard: Standard, _other: Standard, n: int, _c: ItemImage, _p: Stimulus
-) -> ItemDraft:
-    a, b = rng.randint(2, 9), rng.randint(2, 9)
+def _slope(rng: random.Random, about: Topic) -> ItemDraft:
+    x1, y1 = rng.randint(-4, 2), rng.randint(-4, 4)
+    run = rng.randint(2, 4)
+    rise = rng.choice([r for r in range(1, 9) if r != run])
+    x2, y2 = x1 + run, y1 + rise * (1 if rng.random() < 0.7 else -1)
+    slope = Decimal(y2 - y1) / run
+    shown = f"{slope:.0f}" if slope == slope.to_integral_value() else f"{slope:.2f}"
+    upside = Decimal(run) / (y2 - y1)
+    return ItemDraft(
+        interaction="multiple_choice",
+        stem=(
+            f"<p>What is the slope of the line through \\(({x1}, {y1})\\) and "
+            f"\\(({x2}, {y2})\\)?</p>"
+        ),
+        dok=1,
+        standards=_aligned(about.standard("8.F.B.4")),
+        choices=(
+            ChoiceDraft(shown, is_correct=True),
+            ChoiceDraft(f"{upside:.2f}", rationale="Divided the run by the rise."),
+            ChoiceDraft(str(y2 - y1), rationale="Gave the rise only.", dropped_when_reduced=True),
+            ChoiceDraft(
+                str(x2 + y2) if str(x2 + y2) not in {shown, str(y2 - y1)} else str(x2 + y2 + 10),
+                rationale="Added the second point's coordinates.",
+            ),
+        ),
+    )
+
+
+def _multiple_select(rng: random.Random, about: Topic, n: int) -> ItemDraft:
+    a, b, c = rng.randint(2, 9), rng.randint(2, 9), rng.randint(2, 9)
+    if about.grade == 1:
+        return ItemDraft(
+            interaction="multiple_select",
+            stem=f"<p>Select every expression equivalent to \\({a}(x + {b})\\).</p>",
+            dok=2,
+            standards=_aligned(about.standard("7.EE.A.1"), 2),
+            choices=(
+                ChoiceDraft(f"\\({a}x + {a * b}\\)", is_correct=True),
+                ChoiceDraft(f"\\({a}({b} + x)\\)", is_correct=True),
+                ChoiceDraft(f"\\({a}x + {b}\\)", rationale="Multiplied only the first term."),
+                ChoiceDraft(
+                    f"\\({a + b}x\\)", rationale="Added the numbers.", dropped_when_reduced=True
+                ),
+            ),
+        )
+    if about.grade == 2:
+        square = rng.choice([4, 9, 16, 25, 36, 49])
+        return ItemDraft(
+            interaction="multiple_select",
+            stem="<p>Select every irrational number.</p>",
+            dok=2,
+            standards=_aligned(about.standard("8.NS.A.1"), 2),
+            choices=(
+                ChoiceDraft(f"\\(\\sqrt{{{c * c + 1}}}\\)", is_correct=True),
+                ChoiceDraft("\\(\\pi\\)", is_correct=True),
+                ChoiceDraft(f"\\(\\sqrt{{{square}}}\\)", rationale="A perfect square's root."),
+                ChoiceDraft(
+                    f"\\(\\frac{{{a}}}{{{b}}}\\)",
+                    rationale="A fraction is rational.",
+                    dropped_when_reduced=True,
+                ),
+            ),
+        )
     return ItemDraft(
         interaction="multiple_select",
         stem=f"<p>Select every expression equal to \\({a} \\times {b}\\).</p>",
         dok=2,
-        standards=_aligned(standard, 2),
+        standards=_aligned(about.standard("6.EE.A.3"), 2),
         choices=(
             ChoiceDraft(f"\\({b} \\times {a}\\)", is_correct=True),
             ChoiceDraft(f"\\({a * b}\\)", is_correct=True),
@@ -192,75 +280,106 @@ def _multiple_select(
     )
 
 
-def _true_false(
-    rng: random.Random, standard: Standard, _other: Standard, n: int, _c: ItemImage, _p: Stimulus
-) -> ItemDraft:
+def _true_false(rng: random.Random, about: Topic, n: int) -> ItemDraft:
     a, b = rng.randint(2, 12), rng.randint(2, 12)
     true = n % 4 != 2
-    shown = a + b if true else a + b + 1
+    if about.grade == 1:
+        product = a * b if true else -a * b
+        stem = f"<p>True or false: \\((-{a}) \\times (-{b}) = {product}\\).</p>"
+        code = "7.NS.A.2"
+    elif about.grade == 2:
+        b = b if (a, b) != (2, 2) else 3  # 2 + 2 = 2 × 2 would make the "false" one true
+        shown = a + b if true else a * b
+        stem = f"<p>True or false: \\(3^{{{a}}} \\times 3^{{{b}}} = 3^{{{shown}}}\\).</p>"
+        code = "8.EE.A.1"
+    else:
+        value = b if true else b + 1
+        stem = f"<p>True or false: \\(x = {value}\\) is a solution of \\(x + {a} = {a + b}\\).</p>"
+        code = "6.EE.B.5"
     return ItemDraft(
         interaction="true_false",
-        stem=f"<p>True or false: \\({a} + {b} = {shown}\\).</p>",
+        stem=stem,
         dok=1,
-        standards=_aligned(standard),
+        standards=_aligned(about.standard(code)),
         choices=(ChoiceDraft("True", is_correct=true), ChoiceDraft("False", is_correct=not true)),
     )
 
 
-def _numeric(
-    rng: random.Random, standard: Standard, _other: Standard, n: int, _c: ItemImage, _p: Stimulus
-) -> ItemDraft:
+def _numeric(rng: random.Random, about: Topic, n: int) -> ItemDraft:
     if n % 12 == 3:
         return ItemDraft(
             interaction="numeric",
             stem="How much money does Maya take in when she sells two full pitchers?",
             dok=2,
-            stimulus=_p,
-            standards=_aligned(standard, 2),
+            stimulus=about.passage,
+            standards=_aligned(about.standard("6.RP.A.3"), 2),
             numeric_answer=Decimal("12"),
         )
     a, b = rng.randint(3, 40), rng.randint(3, 9)
+    if about.grade == 0:
+        return ItemDraft(
+            interaction="numeric",
+            stem=f"<p>Solve \\(x + {b} = {a + b}\\).</p>",
+            dok=1,
+            standards=_aligned(about.standard("6.EE.B.7")),
+            numeric_answer=Decimal(a),
+        )
+    if about.grade == 2:
+        x = rng.randint(-6, 9)
+        return ItemDraft(
+            interaction="numeric",
+            stem=f"<p>Solve \\({b}x - {a} = {b * x - a}\\).</p>",
+            dok=2,
+            standards=_aligned(about.standard("8.EE.C.7")),
+            numeric_answer=Decimal(x),
+        )
     return ItemDraft(
         interaction="numeric",
-        stem=f"<p>Find \\({a} \\div {b}\\), to the nearest hundredth.</p>",
+        stem=f"<p>Write \\(\\frac{{{a}}}{{{b}}}\\) as a decimal, to the nearest hundredth.</p>",
         dok=1,
-        standards=_aligned(standard),
+        standards=_aligned(about.standard("7.NS.A.2")),
         numeric_answer=(Decimal(a) / b).quantize(Decimal("0.01")),
         numeric_tolerance=Decimal("0.01"),
     )
 
 
-def _short_text(
-    rng: random.Random, standard: Standard, _other: Standard, n: int, _c: ItemImage, _p: Stimulus
-) -> ItemDraft:
+def _short_text(rng: random.Random, about: Topic, n: int) -> ItemDraft:
     if n % 2:
         return ItemDraft(
             interaction="short_text",
-            stem=f"<p>In your own words, what does {standard.label} ask you to do?</p>",
+            stem=f"<p>In your own words, what does {about.spread.label} ask you to do?</p>",
             dok=2,
-            standards=_aligned(standard, 2),
+            standards=_aligned(about.spread, 2),
             teacher_scored=True,
         )
-    a, b = rng.randint(2, 9), rng.randint(2, 9)
+    a, b, c = rng.randint(2, 9), rng.randint(2, 9), rng.randint(2, 9)
+    if about.grade == 1:
+        return ItemDraft(
+            interaction="short_text",
+            stem=f"<p>Name the property shown: \\({a}({b} + {c}) = {a * b} + {a * c}\\).</p>",
+            dok=1,
+            standards=_aligned(about.standard("7.EE.A.1")),
+            accepted_answers=("distributive", "distributive property"),
+        )
     return ItemDraft(
         interaction="short_text",
         stem=f"<p>Name the property shown: \\({a} + {b} = {b} + {a}\\).</p>",
         dok=1,
-        standards=_aligned(standard),
+        standards=_aligned(about.standard("6.EE.A.3")),
         accepted_answers=("commutative", "commutative property"),
     )
 
 
-def _extended(
-    rng: random.Random, standard: Standard, other: Standard, n: int, _c: ItemImage, _p: Stimulus
-) -> ItemDraft:
+def _extended(rng: random.Random, about: Topic, n: int) -> ItemDraft:
     levels = (
         ("Not yet", Decimal(0)),
         ("Partly", Decimal(1)),
         ("Mostly", Decimal(2)),
         ("Fully", Decimal(3)),
     )
+    standard = about.spread
     statement = standard.full_statement.split(". ")[0].rstrip(".")
+    # Both rows judge the same standard: solving it, and explaining the solution.
     return ItemDraft(
         interaction="extended",
         stem=(
@@ -270,8 +389,6 @@ def _extended(
         dok=3 if n % 4 else 4,
         criteria=(
             CriterionDraft("Solves the problem correctly", standard, levels),
-            CriterionDraft(
-                "Explains the reasoning", other if other != standard else standard, levels[:3]
-            ),
+            CriterionDraft("Explains the reasoning", standard, levels[:3]),
         ),
     )

@@ -24,6 +24,7 @@ from masterly.assessments.models import (
     Attempt,
     Evidence,
     EvidenceRevision,
+    Response,
 )
 from masterly.demo.trackers import (
     MapUnit,
@@ -38,6 +39,7 @@ from masterly.standards.models import CurriculumMap
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import RecomputeRun, Rollup, Tracker, TrackerAssessment
 from masterly.trackers.rollups import run_recompute
+from masterly.trackers.selectors.item_analysis import item_analysis
 from masterly.trackers.selectors.tracker_list import tracker_list
 from masterly.trackers.verify import verify
 
@@ -152,13 +154,17 @@ def test_scores_are_hand_entered_quick_checks_with_some_retakes(district: str) -
     (tracker,) = current("teacher")
     teacher = tracker.owner
     students = tracker_students(tracker.pk)
-    evidence = Evidence.objects.filter(student__in=students, assessed_on__gte=TERM_STARTS)
+    evidence = Evidence.objects.filter(
+        student__in=students, assessed_on__gte=TERM_STARTS, assessment__kind="quick_check"
+    )
 
     assert set(evidence.values_list("source", flat=True)) == {"manual"}
     assert set(evidence.values_list("entered_by", flat=True)) == {teacher.pk}
     quick_checks = Assessment.objects.filter(evidence__in=evidence).distinct()
     assert quick_checks.count() >= 5
-    given = TrackerAssessment.objects.filter(tracker=tracker).values_list("assessment", flat=True)
+    given = TrackerAssessment.objects.filter(
+        tracker=tracker, assessment__kind="quick_check"
+    ).values_list("assessment", flat=True)
     assert set(given) == set(quick_checks.values_list("pk", flat=True))  # listed in the tracker
     assert set(quick_checks.values_list("kind", "created_by")) == {("quick_check", teacher.pk)}
     for assessment in quick_checks:
@@ -231,7 +237,9 @@ def test_building_again_with_the_same_today_gives_the_same_scores(district: str)
     (tracker,) = current("teacher")
     first = snapshot(tracker)
     # Remove this year's tracker of ``teacher`` and everything it wrote, then build again.
-    assessments = Assessment.objects.filter(created_by=tracker.owner, assessed_on__gte=TERM_STARTS)
+    assessments = Assessment.objects.filter(
+        created_by=tracker.owner, assessed_on__gte=TERM_STARTS, kind="quick_check"
+    )
     evidence = Evidence.objects.filter(assessment__in=assessments)
     tracker.delete()
     EvidenceRevision.objects.filter(evidence__in=evidence).delete()
@@ -256,6 +264,59 @@ def test_building_again_keeps_every_tracker(district: str) -> None:
     assert again.made == [] and again.kept == 13
     assert Evidence.objects.count() == evidence
     assert again.lines == ["Trackers: none created; 13 trackers already there, kept."]
+
+
+# ------------------------------------------------------------------ assessment results
+
+
+@pytest.mark.parametrize("grade", [6, 7, 8])
+def test_each_course_has_a_common_assessment_and_a_benchmark_taken_by_its_classes(
+    district: str, grade: int
+) -> None:
+    common = Assessment.objects.get(title=f"Math {grade}: common assessment 1")
+    benchmark = Assessment.objects.get(title=f"Math {grade}: fall benchmark")
+    assert (common.kind, benchmark.kind) == ("common", "benchmark")
+    trackers = [t for t in current() if t.name.startswith(f"Grade {grade} ")]
+    assert set(common.trackers_given.values_list("tracker", flat=True)) == {t.pk for t in trackers}
+    students = {s for t in trackers for s in tracker_students(t.pk).values_list("user", flat=True)}
+    for assessment in (common, benchmark):
+        attempts = Attempt.objects.filter(assessment=assessment)
+        assert 0.8 * len(students) < attempts.count() <= len(students)
+        items = assessment.items.count()
+        assert Response.objects.filter(attempt__in=attempts).count() == attempts.count() * items
+        # One piece of evidence per standard per attempt, every one through the service.
+        evidence = Evidence.objects.filter(assessment=assessment)
+        per_attempt = evidence.values("attempt", "standard").distinct().count()
+        assert per_attempt == evidence.count() == attempts.count() * assessment.standards.count()
+        assert EvidenceRevision.objects.filter(evidence__in=evidence).count() == evidence.count()
+    assert f"Math {grade}: common assessment 1: 10 items" in district
+
+
+def test_better_students_score_better(district: str) -> None:
+    common = Assessment.objects.get(title="Math 6: common assessment 1")
+    by_profile: dict[str, list[float]] = {}
+    for student_key, earned, possible in Evidence.objects.filter(assessment=common).values_list(
+        "student__sourced_id", "points_earned", "points_possible"
+    ):
+        by_profile.setdefault(student_profile(student_key).name, []).append(
+            float(earned / possible)
+        )
+    mean = {name: sum(v) / len(v) for name, v in by_profile.items()}
+    assert mean["strong"] > mean["typical"] > mean["struggling"]
+
+
+def test_the_item_analysis_flags_the_common_assessments_flawed_key(district: str) -> None:
+    (tracker,) = current("teacher")
+    common = Assessment.objects.get(title="Math 6: common assessment 1")
+    analysis = item_analysis(tracker.owner, tracker, common)
+    flagged = [r for r in analysis.items if r.flags]
+    mine = [r for r in analysis.items if r.item.key_version.item.owner_id == tracker.owner_id]
+    assert len(mine) == 1 and mine[0] in flagged
+    assert mine[0].discrimination is not None and mine[0].discrimination < 0
+    assert any("wrong option" in flag for flag in mine[0].flags)
+    assert len(flagged) <= 3
+    others = [r.discrimination for r in analysis.items if r not in mine and r.discrimination]
+    assert sum(others) / len(others) > 0.2  # the other items tell strong from weak students
 
 
 # ------------------------------------------------------------------ the generator alone

@@ -17,6 +17,7 @@ from masterly.assessments.models import Assessment, AssessmentStandard, Attempt
 from masterly.assessments.responses.entry import Answer, Scored
 from masterly.assessments.responses.models import KeyCorrection, Response
 from masterly.core import audit
+from masterly.core.bulk import insert_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,10 @@ def responses_write(*, actor: User | None, writes: Sequence[ResponseWrite]) -> i
             assessment_item_id__in={w.placement_id for w in writes},
         )
     }
-    new, changed, gone = [], [], []
+    existing_attempt = {row.pk: row.attempt_id for row in existing.values()}
+    new: list[dict[str, object]] = []
+    changed: list[Response] = []
+    gone: list[int] = []
     for write in writes:
         row = existing.get((write.attempt_id, write.placement_id))
         if write.answer is None:
@@ -53,14 +57,14 @@ def responses_write(*, actor: User | None, writes: Sequence[ResponseWrite]) -> i
         values = _values(write)
         if row is None:
             new.append(
-                Response(
-                    attempt_id=write.attempt_id,
-                    assessment_item_id=write.placement_id,
-                    scored_by=actor,
-                    scored_at=now,
-                    updated_at=now,
+                {
+                    "attempt_id": write.attempt_id,
+                    "assessment_item_id": write.placement_id,
+                    "scored_by_id": actor.pk if actor is not None else None,
+                    "scored_at": now,
+                    "updated_at": now,
                     **values,
-                )
+                }
             )
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
@@ -69,16 +73,13 @@ def responses_write(*, actor: User | None, writes: Sequence[ResponseWrite]) -> i
             changed.append(row)
     fields = [*_values(writes[0]).keys(), "scored_by", "scored_at", "updated_at"]
     with transaction.atomic():
-        Response.objects.bulk_create(new)
+        insert_rows(Response, new)  # a class's answers: thousands of rows, no ORM per row
         Response.objects.bulk_update(changed, fields)
         Response.objects.filter(pk__in=gone).delete()
         touched = sorted(
-            {r.attempt_id for r in [*new, *changed]}
-            | {
-                w.attempt_id
-                for w in writes
-                if w.answer is None and (w.attempt_id, w.placement_id) in existing
-            }
+            {int(str(row["attempt_id"])) for row in new}
+            | {row.attempt_id for row in changed}
+            | {existing_attempt[pk] for pk in gone}
         )
         audit.record_many(
             actor=actor,

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from django.db import transaction
 
@@ -28,6 +29,15 @@ from masterly.trackers.services.evidence import (
     evidence_record_many,
     evidence_restore,
 )
+
+
+class AnsweredItem(Protocol):
+    """What scoring reads of a response (a :class:`Response`, or a row of its values)."""
+
+    attempt_id: int
+    assessment_item_id: int
+    points: Decimal | None
+    levels: list[int] | None
 
 
 @dataclass
@@ -45,7 +55,7 @@ class ScoringSummary:
 
 
 def attempt_points(
-    items: Sequence[PlacedItem], responses: Iterable[Response]
+    items: Sequence[PlacedItem], responses: Iterable[AnsweredItem]
 ) -> dict[int, dict[int, tuple[Decimal, Decimal]]]:
     """Each attempt's (earned, possible) per standard id, only the standards whose every
     item has points (pure: the responses are given)."""
@@ -95,15 +105,20 @@ def attempts_score(
     attempts: Sequence[Attempt],
     reason: str,
     source: str = Source.MANUAL,
+    items: Sequence[PlacedItem] | None = None,
 ) -> ScoringSummary:
     """Bring the evidence of ``attempts`` in line with their responses (in one transaction):
-    a score per standard recorded, changed (a revision giving ``reason``) or removed."""
+    a score per standard recorded, changed (a revision giving ``reason``) or removed.
+    ``items``: the assessment's :func:`placed_items`, when the caller has them already."""
     summary = ScoringSummary()
     if not attempts:
         return summary
-    items = placed_items(assessment.pk)
+    items = placed_items(assessment.pk) if items is None else items
     with transaction.atomic():
-        responses = Response.objects.filter(attempt__in=[a.pk for a in attempts])
+        # Plain rows (a class's answers: no model instance each).
+        responses = Response.objects.filter(attempt__in=[a.pk for a in attempts]).values_list(
+            "attempt_id", "assessment_item_id", "points", "levels", named=True
+        )
         wanted = attempt_points(items, responses)
         current = {
             (row.attempt_id, row.standard_id): row

@@ -30,6 +30,7 @@ from masterly.assessments.responses.entry import (
     score_answer,
 )
 from masterly.assessments.responses.keys import PlacedItem, placed_items
+from masterly.core import audit
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerAssessment
 from masterly.trackers.selectors.trackers import can_score_tracker
@@ -50,6 +51,21 @@ def check_scorer(actor: User | None, tracker: Tracker, assessment: Assessment) -
         raise ValidationError(f"{assessment.title!r} is not given in {tracker.name!r}.")
 
 
+def assessment_give(*, actor: User | None, tracker: Tracker, assessment: Assessment) -> None:
+    """List ``assessment`` in ``tracker`` (its scores count there; once), with an audit row."""
+    if not can_score_tracker(actor, tracker):
+        raise PermissionDenied("Only the tracker's owner and collaborators add assessments.")
+    check_not_archived(tracker)
+    _, made = TrackerAssessment.objects.get_or_create(tracker=tracker, assessment=assessment)
+    if made:
+        audit.record(
+            actor=actor,
+            action="tracker.assessment_given",
+            target=tracker,
+            summary=f"{assessment.title!r} given in {tracker.name!r}",
+        )
+
+
 def paper_scores_save(
     *,
     actor: User | None,
@@ -60,7 +76,8 @@ def paper_scores_save(
 ) -> ScoringSummary:
     """Save the typed cells (only those given: a cell not sent is left as it is)."""
     check_scorer(actor, tracker, assessment)
-    items = {item.placement_id: item for item in placed_items(assessment.pk)}
+    placed = placed_items(assessment.pk)
+    items = {item.placement_id: item for item in placed}
     student_ids = {student for student, _ in cells}
     students = User.objects.in_bulk(
         list(
@@ -113,6 +130,7 @@ def paper_scores_save(
             assessment=assessment,
             attempts=list(attempts.values()),
             reason=PAPER_REASON,
+            items=placed,
         )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from masterly.demo import build_demo
 from masterly.demo.items import build_items_demo
+from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
     demo_exists,
@@ -145,7 +146,12 @@ class Command(BaseCommand):
         for line in build_trackers_demo(today=today).lines:
             self.stdout.write(line)
 
-        # 4. The leaders' dashboards: their counts, built now (after every step that adds
+        # 4. Results: per course a common assessment and a benchmark already taken on paper,
+        #    scored into the trackers (one item's key wrong, for the item analysis to flag).
+        for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 5. The leaders' dashboards: their counts, built now (after every step that adds
         #    scores or students' groups) so a leader's first look shows the figures.
         Tracker.objects.update(counts_stale=True)
         self.stdout.write(f"Dashboard counts built for {rebuild_stale()} trackers.")
