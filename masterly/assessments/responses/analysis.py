@@ -11,8 +11,9 @@ student's total without this item), over the students who answered it::
 For an item scored right or wrong this Pearson correlation is the point-biserial; for a
 rubric item it is the item–rest correlation, read the same way. Leaving the item out of the
 total keeps an item from correlating with itself. It is computed from six sums per item (n,
-Σx, Σx², ΣT, ΣT², ΣxT, with T the whole total: y = T − x) that one query with the per-attempt
-totals as a common table expression gives. No value when either score does not vary.
+Σx, Σx², ΣT, ΣT², ΣxT, with T the whole total: y = T − x) that one pass over the responses gives,
+the totals as a window sum per attempt, grouped by item and options chosen (so the same pass
+counts the options). No value when either score does not vary.
 
 An item is flagged when its discrimination is negative (the stronger students did worse on
 it: a wrong key, or a trick) or when a wrong option was chosen more often than the key.
@@ -29,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from masterly.assessments.models import Evidence
 from masterly.assessments.responses.keys import PlacedItem, placed_items
@@ -83,10 +84,13 @@ class Analysis:
 
 def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> Analysis:
     """The analysis of ``assessment_id`` over ``students`` (a subquery of user ids; None:
-    everyone who took it). A fixed number of queries."""
+    everyone who took it). A fixed number of queries: the items, one pass over the responses,
+    one over the evidence."""
     items = placed_items(assessment_id)
     base = Response.objects.filter(
-        assessment_item__assessment_id=assessment_id, attempt__number=1, points__isnull=False
+        assessment_item__in=[item.placement_id for item in items],
+        attempt__number=1,
+        points__isnull=False,
     )
     evidence = Evidence.objects.filter(
         assessment_id=assessment_id, attempt__number=1, is_deleted=False
@@ -94,16 +98,16 @@ def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> A
     if students is not None:
         base = base.filter(attempt__student__in=students)
         evidence = evidence.filter(student__in=students)
-    sums, taken = _sums(base)
+    sums: dict[int, list[float]] = {}
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for placement_id, mask, n in (
-        base.filter(choices__isnull=False)
-        .values_list("assessment_item_id", "choices")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        for position in mask_positions(mask):
-            counts[placement_id][position] += n
+    taken = 0
+    for placement_id, mask, firsts, *group in _groups(base):
+        taken += firsts
+        total = sums.setdefault(placement_id, [0.0] * 6)
+        for index, value in enumerate(group):
+            total[index] += float(value or 0)
+        for position in mask_positions(mask or 0):
+            counts[placement_id][position] += int(group[0])
     results = [
         _item_result(item, sums.get(item.placement_id), counts[item.placement_id]) for item in items
     ]
@@ -116,26 +120,31 @@ def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> A
     return Analysis(students=taken, items=results, standards=standards)
 
 
-def _sums(base: QuerySet[Response]) -> tuple[dict[int, Sequence[float]], int]:
-    """Per placement: n, Σx, Σx², ΣT, ΣT², ΣxT (one query); and how many attempts."""
+def _groups(base: QuerySet[Response]) -> list[tuple[Any, ...]]:
+    """One pass over the responses: per (placement, options chosen), the attempts counted
+    first there, then n, Σx, Σx², ΣT, ΣT², ΣxT (T: the attempt's total, a window sum). The
+    groups are few (items × distinct answers); the caller adds up each item's."""
     inner, params = (
         base.order_by()
-        .values_list("attempt_id", "assessment_item_id", "points")
+        .values_list("attempt_id", "assessment_item_id", "choices", "points")
         .query.sql_with_params()
     )
     sql = f"""
-        WITH r (attempt_id, item_id, x) AS ({inner}),
-             t (attempt_id, total) AS (SELECT attempt_id, SUM(x) FROM r GROUP BY attempt_id)
-        SELECT r.item_id, COUNT(*), SUM(r.x), SUM(r.x * r.x), SUM(t.total),
-               SUM(t.total * t.total), SUM(r.x * t.total), (SELECT COUNT(*) FROM t)
-        FROM r JOIN t ON t.attempt_id = r.attempt_id
-        GROUP BY r.item_id
+        WITH r (attempt_id, item_id, choices, x) AS ({inner})
+        SELECT item_id, choices, SUM(first), COUNT(*), SUM(x), SUM(x * x), SUM(t), SUM(t * t),
+               SUM(x * t)
+        FROM (
+            SELECT r.item_id, r.choices, r.x,
+                   SUM(r.x) OVER (PARTITION BY r.attempt_id) AS t,
+                   CASE WHEN ROW_NUMBER() OVER (PARTITION BY r.attempt_id) = 1
+                        THEN 1 ELSE 0 END AS first
+            FROM r
+        ) AS scored
+        GROUP BY item_id, choices
     """  # noqa: S608 - the inner query is Django's, compiled with its parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    taken = int(rows[0][7]) if rows else 0
-    return {int(row[0]): [float(value or 0) for value in row[1:7]] for row in rows}, taken
+        return cursor.fetchall()
 
 
 def point_biserial(sums: Sequence[float]) -> float | None:
