@@ -205,7 +205,7 @@ def _answers(
         ability = profile.start + profile.gain / 2 + rng.gauss(0, 0.06)
         for item in items:
             easiness = (hash_unit(f"{seed}:{item.placement_id}") - 0.5) * 0.4
-            chance = 1 / (1 + math.exp(-8 * (ability + easiness - 0.55)))
+            chance = 1 / (1 + math.exp(-8 * (ability + easiness - 0.45)))
             right = rng.random() < chance
             cells[(student.pk, item.placement_id)] = _typed(
                 rng, item, right, ability, truly_right.get(item.placement_id)

@@ -16,9 +16,11 @@ from django.urls import reverse
 from masterly.integrations.case.models import CaseImportRun
 from masterly.integrations.oneroster.models import ImportRun
 from masterly.trackers import services
+from masterly.trackers.services.paper_scores import paper_scores_save
 from masterly.trackers.services.scoring import quick_check_create
 from tests.browser.conftest import policy_violations
 from tests.browser.test_browser_sign_in import sign_in
+from tests.scoring.conftest import make_paper
 from tests.tracker_pages import conftest as tracker_pages
 from tests.tracker_pages.conftest import DAY, Pages
 
@@ -96,6 +98,14 @@ def school_year(pages: Pages) -> Pages:
         standards=[pages.ratio_1, pages.ratio_2],
         points_possible=4,
     )
+    # A paper test with a student's answers: its score sheet, item analysis and key pages.
+    paper, placements = make_paper(world.teacher, pages.tracker, pages.ratio_1, pages.ratio_2)
+    paper_scores_save(
+        actor=world.teacher,
+        tracker=pages.tracker,
+        assessment=paper,
+        cells={(world.student.pk, p.pk): "-" for p in placements},
+    )
     ImportRun.objects.create(filename="district.zip", status=ImportRun.Status.SUCCEEDED)
     CaseImportRun.objects.create(
         source_name="standards.json", status=CaseImportRun.Status.SUCCEEDED
@@ -129,6 +139,8 @@ def test_every_page_of_each_role_passes_the_policy(
     if persona == "teacher":
         tracker = "/trackers/N/"
         assert {tracker, tracker + "cells/N/N/", tracker + "quick-checks/N/"} <= set(routes)
+        paper = tracker + "assessments/N/"
+        assert {paper + "responses/", paper + "analysis/", paper + "items/N/key/"} <= set(routes)
         assert tracker + "recompute/N/" in routes
     if persona == "admin":
         assert {"/admin/", "/oneroster/runs/N/", "/admin/accounts/user/N/change/"} <= set(routes)

@@ -26,7 +26,9 @@ from masterly.assessments.items.drafts import ChoiceDraft, CriterionDraft, ItemD
 from masterly.assessments.items.models import AssessmentItem, Scope
 from masterly.assessments.models import Assessment
 from masterly.roster.models import Enrollment
-from masterly.trackers.models import TrackerAssessment
+from masterly.standards.models import Standard
+from masterly.trackers.models import Tracker
+from masterly.trackers.services.paper_scores import assessment_give
 from tests import factories as f
 from tests.assessment_factories import DAY, Mastery, mastery  # noqa: F401 - a fixture
 
@@ -41,7 +43,7 @@ class Paper:
         return (student.pk, self.placements[number - 1].pk)
 
 
-def drafts(a: object, b: object) -> list[ItemDraft]:
+def drafts(a: Standard, b: Standard) -> list[ItemDraft]:
     one, two = Decimal(1), Decimal(2)
     levels = (("Not yet", Decimal(0)), ("Partly", one), ("Fully", two))
     return [
@@ -115,17 +117,24 @@ def add_students(m: Mastery, count: int, prefix: str = "pupil") -> list[User]:
     return students
 
 
-@pytest.fixture
-def paper(mastery: Mastery) -> Paper:  # noqa: F811
-    teacher = mastery.world.teacher
-    items = item_writes.items_create(
-        actor=teacher, drafts=drafts(mastery.standard_a, mastery.standard_b), scope=Scope.OWN
-    )
+def make_paper(
+    teacher: User, tracker: Tracker, a: Standard, b: Standard
+) -> tuple[Assessment, list[AssessmentItem]]:
+    """The seven items above, placed in a paper test given in ``tracker``."""
+    items = item_writes.items_create(actor=teacher, drafts=drafts(a, b), scope=Scope.OWN)
     assessment = assessment_writes.assessment_create(
         actor=teacher, title="Unit 1 test", kind=Assessment.Kind.PAPER, assessed_on=DAY
     )
     placements = assessment_writes.assessment_items_place(
         actor=teacher, assessment=assessment, versions=[item.current for item in items]
     )
-    TrackerAssessment.objects.create(tracker=mastery.tracker, assessment=assessment)
+    assessment_give(actor=teacher, tracker=tracker, assessment=assessment)
+    return assessment, placements
+
+
+@pytest.fixture
+def paper(mastery: Mastery) -> Paper:  # noqa: F811
+    assessment, placements = make_paper(
+        mastery.world.teacher, mastery.tracker, mastery.standard_a, mastery.standard_b
+    )
     return Paper(mastery, assessment, placements)
