@@ -40,7 +40,7 @@ def test_the_sheet_saves_every_answer_as_a_plain_form(client: Client, paper: Pap
     assert response.status_code == 302
     assert Evidence.objects.filter(assessment=paper.assessment).count() == 2
     page = client.get(url(paper, "paper_scores")).content.decode()
-    assert 'value="AB"' in page and 'value="2 1"' in page
+    assert 'value="AB"' in page and 'value="2 1"' in page and 'value="T"' in page
     assert "6.RP.A.2: 5/6" in page
 
 

@@ -106,6 +106,8 @@ def typed_text(item: PlacedItem, answer: Answer, points: Decimal | None) -> str:
     if answer.omitted:
         return OMITTED
     if answer.choices is not None:
+        if item.key.interaction == InteractionType.TRUE_FALSE:
+            return "T" if answer.choices == 1 else "F"
         return "".join(chr(ord("A") + p) for p in mask_positions(answer.choices))
     if answer.number is not None:
         return f"{answer.number.normalize():f}"
