@@ -168,10 +168,12 @@ def test_without_if_empty_a_real_district_is_never_touched(world):
 
 def test_the_demo_is_built_in_bulk_not_row_by_row():
     # What keeps the demo fast is a bounded number of queries, not one per person or score
-    # (600 students, their guardians and enrollments, 17,000 scores): counted, not timed.
+    # (600 students, their guardians and enrollments, 17,000 scores, and each course's two
+    # paper tests: some 40 queries per tracker and test, whatever its class size, about 1,000
+    # in all): counted, not timed.
     with CaptureQueriesContext(connection) as queries:
         demo(if_empty=True)
-    assert len(queries) < 4_500, f"{len(queries)} queries: something writes row by row"
+    assert len(queries) < 5_500, f"{len(queries)} queries: something writes row by row"
     assert Org.objects.count() == 3
     assert GuardianLink.objects.exists()
 
