@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_item_bank'),
+        ('assessments', '0004_composition'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
