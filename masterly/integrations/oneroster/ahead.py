@@ -54,6 +54,11 @@ PENDING: tuple[type[models.Model], ...] = (
 )
 
 
+# Kinds that insert no records of their own: a student's groups are only memberships of
+# students already live or made live with them, written by the short apply itself.
+APPLIED_ONLY = frozenset({"demographics"})
+
+
 def _ranges(rows: models.QuerySet[Any]) -> list[tuple[int, int]]:
     """Consecutive id ranges of ``AHEAD_BATCH`` covering ``rows`` (one query)."""
     edges = rows.aggregate(low=Min("pk"), high=Max("pk"))
@@ -70,6 +75,8 @@ def insert_ahead(ctx: ImportContext, kinds: dict[str, StagedKind], *, on_file: l
     token = ctx.token
     inserted = 0
     for kind, entry in ctx.applies:
+        if kind in APPLIED_ONLY:
+            continue
         on_file.append(entry.file.split(":")[0])
         if kind == "role":
             batches = _ranges(User.objects.all())
