@@ -68,6 +68,13 @@ def mark_stale(tracker_ids: Collection[int]) -> None:
         )
 
 
+def mark_all_stale() -> None:
+    """Note that every tracker's counts may be wrong: a roster or program flags import changed
+    who is enrolled where or who is in which group, which every count is split by (one
+    ``UPDATE``, in the caller's transaction; the dashboards queue the rebuild)."""
+    Tracker.objects.filter(counts_stale=False).update(counts_stale=True)
+
+
 def rebuild_stale(tracker_ids: Iterable[int] | None = None) -> int:
     """Rebuild the counts of every stale tracker (of ``tracker_ids`` if given); returns how
     many were rebuilt."""

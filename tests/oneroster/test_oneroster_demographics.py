@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from masterly.accounts.models import User
 from masterly.integrations.oneroster import context
 from masterly.integrations.oneroster.errors import RosterImportRejected
-from masterly.roster.models import StudentGroupMembership
+from masterly.roster.models import Section, StudentGroupMembership
+from masterly.trackers.models import Tracker
+from tests.assessment_factories import StandardFactory, make_tracker
 from tests.oneroster.builders import district, snapshot, with_demographics
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +156,20 @@ def test_a_student_repeated_in_a_later_chunk_is_named(import_set, before, monkey
         "person's demographics go on one row: remove the repeated row."
     ]
     assert snapshot() == before
+
+
+def test_an_import_that_changes_groups_marks_the_dashboards_counts_stale(import_set):
+    # Every dashboard count is split by enrollment and group: an import that changes either
+    # sends every tracker's counts to be rebuilt; the same files again change nothing.
+    roster = with_demographics(district(), demographics(st1={"sex": "female"}))
+    import_set(roster)
+    tracker = make_tracker(
+        User.objects.get(sourced_id="t1"), [Section.objects.first()], [StandardFactory()]
+    )
+    Tracker.objects.update(counts_stale=False)
+
+    import_set(roster)
+    assert not Tracker.objects.get(pk=tracker.pk).counts_stale
+
+    import_set(with_demographics(district(), demographics(st1={"sex": "male"})))
+    assert Tracker.objects.get(pk=tracker.pk).counts_stale

@@ -10,11 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from masterly.accounts.models import User
 from masterly.core.models import AuditEvent
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.integrations.oneroster.programs import AUDIT_ACTION, programs_import
 from masterly.integrations.oneroster.source import FileSource
-from masterly.roster.models import StudentGroupMembership
+from masterly.roster.models import Section, StudentGroupMembership
+from masterly.trackers.models import Tracker
+from tests.assessment_factories import StandardFactory, make_tracker
 from tests.oneroster.builders import district, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,17 @@ def test_an_empty_student_id_and_a_file_that_is_not_text_are_named(before):
         )
     assert "not UTF-8 text" in str(refusal.value.errors[0])
     assert unchanged(before)
+
+
+def test_a_change_of_programs_marks_the_dashboards_counts_stale_and_no_change_does_not(roster):
+    # The dashboards split every count by group: a file that moves a student between groups
+    # must send every tracker's counts to be rebuilt; one that changes nothing must not.
+    teacher = User.objects.get(sourced_id="t1")
+    tracker = make_tracker(teacher, [Section.objects.first()], [StandardFactory()])
+    Tracker.objects.update(counts_stale=False)
+
+    run(HEADER + "st1,,,,\n")  # empty cells: nothing changes
+    assert not Tracker.objects.get(pk=tracker.pk).counts_stale
+
+    run(HEADER + "st1,yes,,,\n")
+    assert Tracker.objects.get(pk=tracker.pk).counts_stale

@@ -23,6 +23,7 @@ from masterly.roster.services import (
     staged_records_apply,
     student_groups_apply,
 )
+from masterly.trackers.dashboard_counts import mark_all_stale
 
 
 def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
@@ -54,6 +55,8 @@ def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
                     staged_sections=StagedSection, staged_terms=StagedSectionTerm, token=token
                 )
         entry.counts.add(counts)
+    if any(entry.changes for _kind, entry in ctx.applies):
+        mark_all_stale()  # the dashboards' counts are split by enrollment and group
     if any(kind in {"session", "section"} and entry.changes for kind, entry in ctx.applies):
         sections_ends_on_apply(
             staged_sections=StagedSection, staged_sessions=StagedSession, token=token

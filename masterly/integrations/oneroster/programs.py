@@ -39,6 +39,7 @@ from masterly.integrations.oneroster.source import RosterSource
 from masterly.roster.groups import group_label
 from masterly.roster.models import Role, StudentGroupMembership
 from masterly.roster.services import WriteCounts, student_group_set
+from masterly.trackers.dashboard_counts import mark_all_stale
 
 AUDIT_ACTION = "roster.programs_import"
 # Column → group, in the file's column order.
@@ -146,6 +147,8 @@ def programs_import(
                 add=decisions.add[group],
                 remove=decisions.remove[group],
             )
+        if any(c.created + c.updated + c.deactivated for c in summary.groups.values()):
+            mark_all_stale()  # the dashboards' counts by group follow on their next rebuild
         record(
             actor=actor,
             action=AUDIT_ACTION,
