@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
+from masterly.core.headers import holds_no_student_data
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
@@ -29,6 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if role is None:
         return render(request, "portals/no_role.html")
     return redirect(HOME_URL_NAMES[role])
+
+
+@holds_no_student_data
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("masterly/favicon.svg"))
 
 
 def about(request: HttpRequest) -> HttpResponse:
