@@ -31,7 +31,9 @@ from masterly.assessments.models import Assessment
 from masterly.assessments.responses.keys import PlacedItem, placed_items
 from masterly.demo.rosters import SEED
 from masterly.demo.standards import course_grade
+from masterly.demo.story import score_shifts
 from masterly.demo.trackers import school_day, student_profile
+from masterly.roster.models import Section
 from masterly.standards.models import Standard
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerSection, TrackerStandard
@@ -61,6 +63,10 @@ FLAWED = {
 class ResultsDemo:
     lines: list[str]
     seconds: float = 0.0
+
+
+# The story's climb is over by the time these tests are taken (late in the term).
+STORY_SPAN_DAYS = 90
 
 
 def build_results_demo(*, today: datetime.date) -> ResultsDemo:
@@ -134,7 +140,7 @@ def _course_results(
         taken = 0
         for tracker in trackers:
             assessment_give(actor=tracker.owner, tracker=tracker, assessment=assessment)
-            cells = _answers(tracker, items, truly_right, f"{title}:{tracker.pk}")
+            cells = _answers(tracker, items, truly_right, f"{title}:{tracker.pk}", on)
             taken += len({student for student, _ in cells})
             paper_scores_save(
                 actor=tracker.owner,
@@ -191,11 +197,39 @@ def _flawed_item(author: User, grade: int) -> ItemVersion | None:
 
 
 def _answers(
-    tracker: Tracker, items: list[PlacedItem], truly_right: dict[int, int], seed: str
+    tracker: Tracker,
+    items: list[PlacedItem],
+    truly_right: dict[int, int],
+    seed: str,
+    on: datetime.date,
 ) -> dict[tuple[int, int], str]:
-    """What each student of ``tracker`` answered (absent students have no row)."""
+    """What each student of ``tracker`` answered (absent students have no row), their
+    ability moved by the demo's story on each item's standard, as their quick checks are."""
     cells: dict[tuple[int, int], str] = {}
-    students = User.objects.filter(pk__in=tracker_students(tracker.pk)).order_by("pk")
+    students = list(User.objects.filter(pk__in=tracker_students(tracker.pk)).order_by("pk"))
+    standard_of = {
+        item.placement_id: (
+            item.alignments[0][0] if item.alignments else item.criterion_standards[0]
+        )
+        for item in items
+        if item.alignments or item.criterion_standards
+    }
+    shifts = score_shifts(
+        sections=list(
+            Section.objects.filter(
+                pk__in=TrackerSection.objects.filter(tracker=tracker).values("section")
+            )
+        ),
+        students=[student.pk for student in students],
+        teacher=tracker.owner.sourced_id or "",
+        codes=dict(
+            Standard.objects.filter(pk__in=set(standard_of.values())).values_list(
+                "pk", "human_coding_scheme"
+            )
+        ),
+        starts=on - datetime.timedelta(days=STORY_SPAN_DAYS),
+        until=on,
+    )
     for student in students:
         key = student.sourced_id or str(student.pk)
         profile = student_profile(key)
@@ -203,9 +237,12 @@ def _answers(
         if rng.random() < profile.absent:
             continue
         ability = profile.start + profile.gain / 2 + rng.gauss(0, 0.06)
+        shift = shifts[student.pk]
         for item in items:
             easiness = (hash_unit(f"{seed}:{item.placement_id}") - 0.5) * 0.4
-            chance = 1 / (1 + math.exp(-8 * (ability + easiness - 0.45)))
+            standard = standard_of.get(item.placement_id)
+            moved = ability + (shift(standard, on) if standard is not None else 0.0)
+            chance = 1 / (1 + math.exp(-8 * (moved + easiness - 0.45)))
             right = rng.random() < chance
             cells[(student.pk, item.placement_id)] = _typed(
                 rng, item, right, ability, truly_right.get(item.placement_id)

@@ -86,7 +86,17 @@ def test_the_analysis_reads_the_same_queries_for_a_small_and_a_large_class(
         assert client.get(url(paper, "assessment_analysis")).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["other_teacher", "leader", "student", "parent"])
+def test_a_leader_reads_the_sheet_but_cannot_save_it(client: Client, paper: Paper) -> None:
+    # Leaders see their school's trackers read-only (issue 15): the sheet without its form.
+    as_user(client, paper.m.world.leader)
+    page = client.get(url(paper, "paper_scores"))
+    assert page.status_code == 200
+    assert "Save scores" not in page.content.decode()
+    assert client.post(url(paper, "paper_scores"), sheet_post(paper, row(RIGHT))).status_code == 403
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["other_teacher", "student", "parent"])
 def test_only_scorers_open_the_sheet(client: Client, paper: Paper, who: str) -> None:
     as_user(client, getattr(paper.m.world, who))
     assert client.get(url(paper, "paper_scores")).status_code == 404

@@ -80,6 +80,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit and search.is_bound and search.is_valid():
         results = bank.bank_page(user, search.filters(), request.GET.get("page"))
     parts = selectors.composition(assessment)
+    placed_items = {p.version.item_id for part in parts for p in part.placed}
     return render(
         request,
         "portals/assessments/composer.html",
@@ -91,7 +92,12 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "search": search,
             "results": results,
-            "placed_items": {p.version.item_id for part in parts for p in part.placed},
+            "placed_items": placed_items,
+            # A reader (a leader, a co-teacher) may not see every item in the bank: those
+            # are named, not linked, so no link leads to a "not found".
+            "linkable_items": set(
+                bank.visible_items(user).filter(pk__in=placed_items).values_list("pk", flat=True)
+            ),
             "total_points": sum((p.points for part in parts for p in part.placed), Decimal(0)),
         },
         status=400 if form.errors else 200,
