@@ -220,6 +220,14 @@ SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
     "google": {"SCOPE": ["profile", "email"]},
     "clever": {},
 }
+# A provider configured in the environment (GOOGLE_CLIENT_ID/SECRET, CLEVER_…); one set up as
+# a SocialApp in the admin shows its button as well.
+for _provider, (_client_id, _secret) in SOCIAL_APPS.items():
+    if _client_id and _secret:
+        SOCIALACCOUNT_PROVIDERS[_provider]["APP"] = {"client_id": _client_id, "secret": _secret}
+# Google and Clever sign in only to accounts the roster has; they never create one.
+SOCIALACCOUNT_ADAPTER = "masterly.portals.social_sign_in.SchoolSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # django-tasks: the database queue needs no extra server; Redis (RQ) for scale.
