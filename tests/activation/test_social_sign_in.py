@@ -175,3 +175,15 @@ def test_buttons_follow_the_configured_providers(client: Client, db: None) -> No
 def test_no_button_without_a_configured_provider(client: Client, db: None) -> None:
     html = client.get("/accounts/login/").content.decode()
     assert "Sign in with" not in html
+
+
+def test_staff_with_two_factor_still_give_their_code(
+    client: Client, world: World, provider: Provider
+) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(world.teacher, generate_totp_secret())
+    _google(provider, world.teacher.email)
+    response = _flow(client, "google")
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
+    assert _signed_in_as(client) is None  # not until the code is given
