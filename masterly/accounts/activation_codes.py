@@ -19,7 +19,7 @@ _HASH_SALT = "masterly.accounts.activation_code"
 
 
 def new_code() -> str:
-    """A fresh random code, grouped for reading: ``K7QX-M4RT-W9HP``."""
+    """A fresh random code, grouped for reading: ``K7CX-M4RT-W9HP``."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     return format_code(raw)
 

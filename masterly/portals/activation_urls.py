@@ -1,36 +1,9 @@
 from django.urls import path
 
-from masterly.portals.activation import letter_views, views
+from masterly.portals.activation import views
 
 urlpatterns = [
     path("activate/", views.activate, name="activate"),
     path("activate/sign-in/", views.activate_choose, name="activate_choose"),
     path("activate/email/<str:token>/", views.activate_from_email, name="activate_email"),
-    path("activation/letters/", letter_views.letter_schools, name="activation_schools"),
-    path(
-        "activation/letters/<int:school_id>/",
-        letter_views.school_guardians_page,
-        name="activation_school",
-    ),
-    path(
-        "activation/letters/<int:school_id>/generate/",
-        letter_views.letters_generate,
-        name="activation_letters_generate",
-    ),
-    path(
-        "activation/letters/<int:school_id>/guardians/<int:guardian_id>/letter/",
-        letter_views.guardian_letter,
-        name="activation_guardian_letter",
-    ),
-    path(
-        "activation/letters/<int:school_id>/guardians/<int:guardian_id>/email/",
-        letter_views.guardian_email,
-        name="activation_guardian_email",
-    ),
-    path("activation/letters/runs/<str:run_id>/", letter_views.letters_run, name="activation_run"),
-    path(
-        "activation/letters/runs/<str:run_id>/download/",
-        letter_views.letters_download,
-        name="activation_run_download",
-    ),
 ]

@@ -23,7 +23,7 @@ from django_tasks import task
 
 from masterly.accounts.models import User
 from masterly.reports.pdf import PdfUnavailable, render_pdf
-from masterly.roster.activation import activation_codes_issue
+from masterly.roster.activation import activation_codes_issue, guardian_language
 from masterly.roster.guardian_selectors import guardian_rows, school_guardians
 from masterly.roster.models import Org
 
@@ -32,20 +32,13 @@ RUN_SECONDS = 24 * 3600  # how long a run's progress and file are offered
 _CACHE_PREFIX = "masterly:activation-letters:"
 
 
-def letter_language(guardian: User) -> str:
-    """The guardian's language from the roster where Masterly has it, else the default."""
-    wanted = (guardian.preferred_language or "").lower().split("-")[0]
-    known = {code for code, _name in settings.LANGUAGES}
-    return wanted if wanted in known else settings.LANGUAGE_CODE
-
-
 def letters_html(
     school: Org, guardians: list[User], codes: dict[int, str], *, activate_url: str
 ) -> str:
     """The letters of ``guardians`` (each with its code) as one HTML document, one page each."""
     pages = []
     for row in guardian_rows(guardians):
-        language = letter_language(row.guardian)
+        language = guardian_language(row.guardian)
         with translation.override(language):
             pages.append(
                 render_to_string(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -30,6 +31,29 @@ CODE_REFUSED = _(
     "This activation code is not valid or has expired. Check it against your letter, or ask "
     "your child's school for a new one."
 )
+
+
+EMAIL_SALT = "masterly.activation.email"
+
+
+def email_token(code: ActivationCode) -> str:
+    """The signed token of an activation email's link (valid as long as its code)."""
+    return signing.dumps(code.pk, salt=EMAIL_SALT)
+
+
+def code_id_from_email_token(token: str) -> int | None:
+    max_age = datetime.timedelta(days=settings.ACTIVATION_CODE_DAYS)
+    try:
+        return int(signing.loads(token, salt=EMAIL_SALT, max_age=max_age))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def guardian_language(guardian: User) -> str:
+    """The guardian's language from the roster where Masterly has it, else the default."""
+    wanted = (guardian.preferred_language or "").lower().split("-")[0]
+    known = {code for code, _name in settings.LANGUAGES}
+    return wanted if wanted in known else settings.LANGUAGE_CODE
 
 
 def activatable_guardians() -> QuerySet[User]:

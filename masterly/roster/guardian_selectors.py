@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -24,7 +25,7 @@ def letter_school_or_404(user: AnyUser, school_id: int | str) -> Org:
         raise Http404("No such school.") from None
 
 
-def _students_at(school: Org) -> list[QuerySet[object, object]]:
+def _students_at(school: Org) -> list[QuerySet[Any, Any]]:
     by_role = RoleAssignment.objects.filter(role=Role.STUDENT, is_active=True, org=school)
     by_enrollment = Enrollment.objects.filter(
         role=Enrollment.Role.STUDENT, is_active=True, section__school=school

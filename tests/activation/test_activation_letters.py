@@ -167,3 +167,38 @@ def test_an_activation_email_leads_to_activation(client: Client, world: World) -
 def test_a_forged_email_link_is_refused(client: Client, db: None) -> None:
     response = client.get("/activate/email/not-a-signed-token/")
     assert response.status_code == 400 and "not valid or has expired" in response.content.decode()
+
+
+def test_the_letters_pdf_has_one_page_per_guardian(world: World) -> None:
+    """Also written to /tmp/masterly-shots/ for people to look at (pdftoppm)."""
+    from pathlib import Path
+
+    from weasyprint import HTML
+
+    from masterly.reports.pdf_fetcher import ORIGIN, MasterlyFetcher
+
+    world.other_parent.preferred_language = "es"
+    world.other_parent.save(update_fields=["preferred_language"])
+    guardians = [world.parent, world.other_parent]
+    pdf = activation_letters.letters_pdf(
+        world.school, guardians, created_by=world.leader, activate_url="https://m.example/activate/"
+    )
+    shots = Path("/tmp/masterly-shots")  # noqa: S108 - outside the repository on purpose
+    shots.mkdir(parents=True, exist_ok=True)
+    (shots / "activation-letters.pdf").write_bytes(pdf)
+    codes = {guardian.pk: "AAAA-CCCC-EEEE" for guardian in guardians}
+    html = activation_letters.letters_html(
+        world.school, guardians, codes, activate_url="https://m.example/activate/"
+    )
+    document = HTML(
+        string=html, base_url=ORIGIN + "/", url_fetcher=MasterlyFetcher(item_image=None)
+    )
+    assert len(document.render().pages) == 2
+
+
+@pytest.mark.parametrize(("who", "home"), [("leader", "/leader/"), ("admin", "/district/")])
+def test_overseers_home_pages_lead_to_the_letters(
+    client: Client, world: World, who: str, home: str
+) -> None:
+    _as(client, getattr(world, who))
+    assert "/activation/letters/" in client.get(home).content.decode()

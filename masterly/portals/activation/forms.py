@@ -14,7 +14,7 @@ class CodeForm(forms.Form):
         label=_("Activation code"),
         max_length=40,
         help_text=_(
-            "The code on your letter, such as K7QX-M4RT-W9HP. Capitals and dashes do not matter."
+            "The code on your letter, such as K7CX-M4RT-W9HP. Capitals and dashes do not matter."
         ),
     )
 
@@ -36,7 +36,7 @@ class ChooseSignInForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("email") and not data.get("username") and not self.errors:
             raise forms.ValidationError(
                 _("Give an email address or a username: you will sign in with it."),

@@ -3,19 +3,14 @@ then chooses the username or email and password they will sign in with."""
 
 from __future__ import annotations
 
-import datetime
-
 from allauth.core.internal import ratelimit
-from django.conf import settings
 from django.contrib.auth import login
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from masterly.accounts.models import ActivationCode
 from masterly.portals.activation.forms import ChooseSignInForm, CodeForm
 from masterly.portals.roles import choose_role
 from masterly.roster.activation import (
@@ -23,19 +18,14 @@ from masterly.roster.activation import (
     activation_code_by_id,
     activation_code_find,
     activation_complete,
+    code_id_from_email_token,
 )
 from masterly.roster.models import Role
 
 SESSION_CODE = "masterly_activation_code"
 SESSION_EMAIL_VERIFIED = "masterly_activation_email"  # the roster email the link went to
-EMAIL_SALT = "masterly.activation.email"
 RATE_APP, RATE_ACTION = "allauth.account", "activation_code"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def email_token(code: ActivationCode) -> str:
-    """The signed token of an activation email's link (valid as long as its code)."""
-    return signing.dumps(code.pk, salt=EMAIL_SALT)
 
 
 def _paused_message() -> str:
@@ -72,11 +62,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def activate_from_email(request: HttpRequest, token: str) -> HttpResponse:
-    max_age = datetime.timedelta(days=settings.ACTIVATION_CODE_DAYS)
-    try:
-        code_id = signing.loads(token, salt=EMAIL_SALT, max_age=max_age)
-    except signing.BadSignature:
-        code_id = None
+    code_id = code_id_from_email_token(token)
     code = activation_code_by_id(code_id) if code_id is not None else None
     if code is None:
         form = CodeForm()

@@ -9,9 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from masterly.accounts.models import ActivationCode, User
-from masterly.portals.activation.views import email_token
-from masterly.reports.activation_letters import letter_language
-from masterly.roster.activation import activation_codes_issue
+from masterly.roster.activation import activation_codes_issue, email_token, guardian_language
 from masterly.roster.guardian_selectors import guardian_rows
 from masterly.roster.models import Org
 
@@ -22,7 +20,7 @@ def send_activation_email(*, school: Org, guardian: User, sent_by: User, site_ur
     code = ActivationCode.objects.filter(guardian=guardian).latest("pk")
     link = site_url + reverse("activate_email", args=[email_token(code)])
     (row,) = guardian_rows([guardian])
-    language = letter_language(guardian)
+    language = guardian_language(guardian)
     with translation.override(language):
         context = {
             "school": school,

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from masterly.accounts.models import User
-from masterly.portals.activation.emails import send_activation_email
 from masterly.reports import activation_letters
+from masterly.reports.activation_emails import send_activation_email
 from masterly.reports.pdf import PdfUnavailable
 from masterly.roster.access import held_roles, visible_schools
 from masterly.roster.guardian_selectors import (
