@@ -65,9 +65,8 @@ def activate_from_email(request: HttpRequest, token: str) -> HttpResponse:
     code_id = code_id_from_email_token(token)
     code = activation_code_by_id(code_id) if code_id is not None else None
     if code is None:
-        form = CodeForm()
-        form.add_error(None, str(CODE_REFUSED))
-        return render(request, "activation/activate.html", {"form": form}, status=400)
+        context = {"form": CodeForm(), "refusal": CODE_REFUSED}
+        return render(request, "activation/activate.html", context, status=400)
     request.session[SESSION_CODE] = code.pk
     request.session[SESSION_EMAIL_VERIFIED] = code.guardian.email
     return redirect("activate_choose")
