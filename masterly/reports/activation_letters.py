@@ -124,6 +124,7 @@ def activation_letters_make(run_id: str, not_activated_only: bool, activate_url:
     ids = list(
         school_guardians(school, not_activated_only=not_activated_only).values_list("pk", flat=True)
     )
+    position = {pk: n for n, pk in enumerate(ids)}
     run.status, run.total = "running", len(ids)
     run_save(run)
     path = run_path(run_id)
@@ -132,7 +133,7 @@ def activation_letters_make(run_id: str, not_activated_only: bool, activate_url:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for start in range(0, len(ids), LETTERS_PER_PDF):
                 batch = list(User.objects.filter(pk__in=ids[start : start + LETTERS_PER_PDF]))
-                batch.sort(key=lambda user: ids.index(user.pk))
+                batch.sort(key=lambda user: position[user.pk])  # by name, as listed
                 pdf = letters_pdf(school, batch, created_by=owner, activate_url=activate_url)
                 last = start + len(batch)
                 archive.writestr(f"letters-{start + 1:04d}-{last:04d}.pdf", pdf)
