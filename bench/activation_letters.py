@@ -18,6 +18,8 @@ from pathlib import Path
 
 from case_import import bench_database
 
+UNUSABLE = "!"  # an unusable password, as the roster import gives
+
 
 def resident_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
@@ -38,11 +40,11 @@ def main() -> None:
         school = Org.objects.create(sourced_id="s1", name="Cedar Ridge Middle", type="school")
         owner = User.objects.create(username="leader")
         students = User.objects.bulk_create(
-            User(username=f"st{n}", first_name="Child", last_name=f"{n:04d}", password="!")
+            User(username=f"st{n}", first_name="Child", last_name=f"{n:04d}", password=UNUSABLE)
             for n in range(args.guardians)
         )
         guardians = User.objects.bulk_create(
-            User(username=f"g{n}", first_name="Guardian", last_name=f"{n:04d}", password="!")
+            User(username=f"g{n}", first_name="Guardian", last_name=f"{n:04d}", password=UNUSABLE)
             for n in range(args.guardians)
         )
         RoleAssignment.objects.bulk_create(
