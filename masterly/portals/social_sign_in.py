@@ -37,6 +37,8 @@ class SchoolSocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        if sociallogin.state.get("process") == "connect":
+            return  # a signed-in person links a provider to their own account (allauth's page)
         if sociallogin.is_existing:
             if not account_still_reachable(sociallogin.user):
                 self._refuse(request, sociallogin)

@@ -187,3 +187,19 @@ def test_staff_with_two_factor_still_give_their_code(
     response = _flow(client, "google")
     assert response.redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
     assert _signed_in_as(client) is None  # not until the code is given
+
+
+def test_a_signed_in_person_links_google_to_their_own_account_only(
+    client: Client, world: World, provider: Provider
+) -> None:
+    client.force_login(world.teacher)
+    _google(provider, world.other_teacher.email)  # someone else's roster address
+    start = client.post("/accounts/google/login/?process=connect")
+    opener = build_opener(_NoRedirect)
+    try:
+        opener.open(start.url)
+    except Exception as redirect:
+        back = redirect.headers["Location"]  # type: ignore[attr-defined]
+    client.get("/" + back.split("://", 1)[1].split("/", 1)[1], follow=True)
+    assert SocialAccount.objects.get(provider="google").user == world.teacher
+    assert _signed_in_as(client) == world.teacher.pk
