@@ -84,6 +84,7 @@ class SignInLimits:
     failures_per_address: int
     window_minutes: int
     trusted_proxy_count: int
+    activation_codes_per_address: int = 20
 
     def allauth_rate_limits(self) -> dict[str, str]:
         """allauth's ACCOUNT_RATE_LIMITS entries (masterly/accounts/sign_in_limits.py)."""
@@ -94,6 +95,10 @@ class SignInLimits:
             "login_failed_address": f"{self.failures_per_address}/{window}/ip",
         }
 
+    def activation_rate_limit(self) -> str:
+        """Activation codes one address may type within the window (right or wrong)."""
+        return f"{self.activation_codes_per_address}/{self.window_minutes}m/ip"
+
 
 def sign_in_limits() -> SignInLimits:
     return SignInLimits(
@@ -103,6 +108,9 @@ def sign_in_limits() -> SignInLimits:
         ),
         window_minutes=env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 10, minimum=1, maximum=24 * 60),
         trusted_proxy_count=env_int("SIGNIN_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10),
+        activation_codes_per_address=env_int(
+            "ACTIVATION_CODES_PER_ADDRESS", 20, minimum=1, maximum=100_000
+        ),
     )
 
 

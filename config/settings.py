@@ -93,6 +93,17 @@ try:
     # too little to judge mastery on it.
     BLUEPRINT_MIN_ITEMS = env_int("BLUEPRINT_MIN_ITEMS", 3, minimum=1, maximum=100)
     BLUEPRINT_MIN_POINTS = env_int("BLUEPRINT_MIN_POINTS", 3, minimum=1, maximum=10_000)
+    # A guardian's activation code works for this many days (README, "Activation").
+    ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 60, minimum=1, maximum=730)
+    # Sign in with Google / Clever: a provider's button shows once its id and secret are set
+    # here or as a SocialApp in the admin (masterly/portals/social_sign_in.py).
+    SOCIAL_APPS = {
+        provider: (
+            env_str(f"{provider.upper()}_CLIENT_ID"),
+            env_str(f"{provider.upper()}_CLIENT_SECRET"),
+        )
+        for provider in ("google", "clever")
+    }
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None
@@ -194,6 +205,8 @@ ACCOUNT_ADAPTER = "masterly.accounts.adapter.SchoolAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     **SIGN_IN_LIMITS.allauth_rate_limits(),
     "reset_password": "20/m/ip,5/m/key",
+    # /activate/: codes typed from one address (masterly/portals/activation/views.py).
+    "activation_code": SIGN_IN_LIMITS.activation_rate_limit(),
 }
 # Behind N reverse proxies of your own, the client's address is the Nth from the right in
 # X-Forwarded-For; with none (the default) it is the connection's address.
@@ -207,6 +220,14 @@ SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {
     "google": {"SCOPE": ["profile", "email"]},
     "clever": {},
 }
+# A provider configured in the environment (GOOGLE_CLIENT_ID/SECRET, CLEVER_…); one set up as
+# a SocialApp in the admin shows its button as well.
+for _provider, (_client_id, _secret) in SOCIAL_APPS.items():
+    if _client_id and _secret:
+        SOCIALACCOUNT_PROVIDERS[_provider]["APP"] = {"client_id": _client_id, "secret": _secret}
+# Google and Clever sign in only to accounts the roster has; they never create one.
+SOCIALACCOUNT_ADAPTER = "masterly.portals.social_sign_in.SchoolSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # django-tasks: the database queue needs no extra server; Redis (RQ) for scale.

@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("masterly.reports.urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.policy_urls")),
+    path("", include("masterly.portals.activation_urls")),
+    path("", include("masterly.reports.activation_urls")),
     path("", include("masterly.portals.urls")),
 ]

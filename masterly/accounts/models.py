@@ -21,6 +21,9 @@ class User(AbstractUser):
     # The token of the roster import that inserted this person ahead of its apply (inactive
     # until that apply makes them live, ADR 17); NULL for everyone else.
     import_pending = models.BigIntegerField(null=True, blank=True, editable=False)
+    # When the person chose their own username, email and password (a guardian's activation):
+    # roster re-imports keep those from then on.
+    sign_in_chosen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -38,3 +41,28 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class ActivationCode(models.Model):
+    """A one-time code a guardian types at /activate/ to choose their own sign-in.
+
+    Only a keyed hash of the code is stored (``masterly.accounts.activation_codes``): a copy of
+    the database gives nobody a code to use. A code is usable while it is neither used, revoked
+    nor past ``expires_at``; issuing a new one revokes the guardian's earlier codes.
+    """
+
+    guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["guardian", "used_at", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"activation code {self.pk} of {self.guardian_id}"

@@ -72,6 +72,9 @@ class StagedKind:
     references: tuple[Reference, ...] = ()
     # A reference to the same table (an org's parent): set once every row of it exists.
     parent: Reference | None = None
+    # Columns a person owns once they chose their own sign-in (``User.sign_in_chosen_at``):
+    # an update leaves them as the person set them.
+    kept_once_chosen: tuple[str, ...] = ()
 
 
 def _q(name: str) -> str:
@@ -237,6 +240,16 @@ def pending_remove(*, model: type[models.Model], token: int, limit: int) -> int:
     )
 
 
+def _column_value(kind: StagedKind, live: str, column: str) -> str:
+    """The staged value of ``column``, or the live one where the person chose it."""
+    if column not in kind.kept_once_chosen:
+        return f"s.{_q(column)}"
+    return (
+        f"CASE WHEN {live}.{_q('sign_in_chosen_at')} IS NULL THEN s.{_q(column)} "
+        f"ELSE {live}.{_q(column)} END"
+    )
+
+
 def staged_records_apply(
     *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool
 ) -> WriteCounts:
@@ -265,7 +278,10 @@ def staged_records_apply(
     if counts.created > made_live:
         _insert_new(kind, token, now, ahead=None)
     refs = list(kind.references)
-    sets = [f"{_q(c)} = s.{_q(c)}" for c in ("source_hash", "is_active", *kind.columns)]
+    sets = [
+        f"{_q(c)} = {_column_value(kind, live, c)}"
+        for c in ("source_hash", "is_active", *kind.columns)
+    ]
     sets += [
         f"{_q(r.column)} = {_ref(r)}" for r in [*refs, *([kind.parent] if kind.parent else [])]
     ]

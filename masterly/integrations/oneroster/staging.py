@@ -74,6 +74,7 @@ KINDS: dict[str, StagedKind] = {
             "identifier",
             "grades",
         ),
+        kept_once_chosen=("username", "email"),  # a guardian's own sign-in (activation)
     ),
     "enrollment": StagedKind(
         live=Enrollment,
@@ -93,6 +94,7 @@ SCRATCH: tuple[type[models.Model], ...] = (
     StagedGroup,
 )
 CLEAR_BATCH = 20_000
+CHOSEN_BATCH = 500  # usernames per query: well below SQLite's limit of bound values
 
 
 def _staged(
@@ -145,6 +147,19 @@ def username_holders(token: int, usernames: Collection[str]) -> dict[str, str | 
     )
     holders.update(_staged(StagedUser, token, "username", usernames, "username", "sourced_id"))
     return holders
+
+
+def chosen_usernames(usernames: Collection[str]) -> dict[str, str | None]:
+    """username → sourcedId of the person who chose it at activation (a guardian's own
+    sign-in): a roster row never takes it from them."""
+    names = sorted(usernames)
+    chosen: dict[str, str | None] = {}
+    for start in range(0, len(names), CHOSEN_BATCH):
+        rows = User.objects.filter(
+            username__in=names[start : start + CHOSEN_BATCH], sign_in_chosen_at__isnull=False
+        ).values_list("username", "sourced_id")
+        chosen.update(rows)
+    return chosen
 
 
 def staging_clear(token: int) -> None:

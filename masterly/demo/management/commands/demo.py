@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
+from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
@@ -156,6 +157,10 @@ class Command(BaseCommand):
         Tracker.objects.update(counts_stale=True)
         self.stdout.write(f"Dashboard counts built for {rebuild_stale()} trackers.")
 
+        # 6. Guardians' activation: the demo parent has activated, another waits with a code.
+        for line in build_activation_demo():
+            self.stdout.write(line)
+
         mark_demo_finished()
         self.stdout.write(
             self.style.SUCCESS(f"Demo district ready in {time.monotonic() - started:.1f} s.")
@@ -165,3 +170,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nSign in with any of these (password: {PASSWORD}):")
         for username, who in SIGN_INS:
             self.stdout.write(f"  {username:<8} {who}")
+        if waiting := activation_line():
+            self.stdout.write(f"Guardians' activation: {waiting}")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from masterly.demo.activation import activation_line
 from masterly.demo.management.commands.demo import SIGN_INS
 from masterly.demo.rosters import PASSWORD
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password: {PASSWORD}):")
         for username, who in SIGN_INS:
             self.stdout.write(f"  {username:<8} {who}")
+        if waiting := activation_line():
+            self.stdout.write(f"Guardians' activation: {waiting}")
         self.stdout.write(
             f"The task worker is running too ({settings.WORKER_CONCURRENCY} tasks at once). "
             "Press Ctrl+C to stop both.\n"

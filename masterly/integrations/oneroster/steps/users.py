@@ -8,7 +8,7 @@ from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import ImportContext, row_hash
 from masterly.integrations.oneroster.models import AgentPair
 from masterly.integrations.oneroster.rows import UserRow, UserRowV11
-from masterly.integrations.oneroster.staging import org_types, username_holders
+from masterly.integrations.oneroster.staging import chosen_usernames, org_types, username_holders
 from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, StagedRow
 from masterly.integrations.oneroster.steps.roles import RoleKey, RoleWriter, masterly_role
 
@@ -18,6 +18,7 @@ class UserRefs:
     holders: dict[str, str | None]  # username → sourcedId of whoever has it now
     orgs: dict[str, tuple[str, str]] = field(default_factory=dict)  # 1.1: → (sid, type)
     in_chunk: dict[str, int] = field(default_factory=dict)  # username → first line here
+    chosen: dict[str, str | None] = field(default_factory=dict)  # chosen at activation → sid
 
 
 class UserStep(SourcedFileStep[UserRow]):
@@ -36,7 +37,12 @@ class UserStep(SourcedFileStep[UserRow]):
 
     def lookup(self, rows: list[tuple[int, UserRow]]) -> UserRefs:
         usernames = {row.username or row.sourced_id for _, row in rows}
-        refs = UserRefs(holders=username_holders(self.ctx.token, usernames))
+        holders = username_holders(self.ctx.token, usernames)
+        refs = UserRefs(
+            holders=holders,
+            # Only names someone has now can be someone's chosen one.
+            chosen=chosen_usernames(usernames & holders.keys()),
+        )
         if self.v11:
             orgs = {org for _, row in rows for org in row.org_sourced_ids}  # type: ignore[attr-defined]
             refs.orgs = org_types(self.ctx.token, orgs)
@@ -44,6 +50,10 @@ class UserStep(SourcedFileStep[UserRow]):
 
     def record(self, line: int, row: UserRow, refs: UserRefs) -> StagedRow | None:
         username = row.username or row.sourced_id  # OneRoster allows an empty username
+        if refs.chosen.get(username, row.sourced_id) != row.sourced_id:
+            # A guardian chose this name at activation: it stays theirs, and this person is
+            # known by their sourcedId instead of the whole import being refused over it.
+            username = row.sourced_id
         ok = self.username_free(line, row, username, refs)
         if isinstance(row, UserRowV11):
             for org in row.org_sourced_ids:
