@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("masterly.reports.urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.policy_urls")),
+    path("", include("masterly.portals.reassessment_urls")),
     path("", include("masterly.portals.urls")),
 ]
