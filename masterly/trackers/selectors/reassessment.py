@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -26,7 +27,7 @@ from masterly.trackers.selectors.trackers import AnyUser
 DECIDED_SHOWN = 50
 
 
-def _student_sections(user: User) -> QuerySet[Enrollment]:
+def _student_sections(user: User) -> QuerySet[Enrollment, Any]:
     return Enrollment.objects.filter(
         user=user, role=Enrollment.Role.STUDENT, is_active=True, section__is_active=True
     ).values("section")
