@@ -24,8 +24,9 @@ Waiting = tuple[Paper, Response, Response]
 def scores(paper: Paper) -> dict[str, tuple[Decimal, Decimal]]:
     return {
         e.standard.human_coding_scheme: (e.points_earned, e.points_possible)
-        for e in Evidence.objects.filter(assessment=paper.assessment, is_deleted=False)
-        .select_related("standard")
+        for e in Evidence.objects.filter(
+            assessment=paper.assessment, is_deleted=False
+        ).select_related("standard")
     }
 
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
+from masterly.assessments.items.models import AssessmentItem
 from masterly.assessments.models import Assessment, AssessmentStandard
 from masterly.roster.models import Enrollment
 from masterly.trackers.assignments import Assignment, AssignmentSection
@@ -113,17 +114,35 @@ def tracker_requests(
         key=lambda row: (row.decided_at or row.created_at, row.pk),
         reverse=True,
     )[:DECIDED_SHOWN]
+    standards_of = assessment_standards(tracker)
+    given = Assessment.objects.in_bulk(list(standards_of))
     covering: dict[int, list[Assessment]] = defaultdict(list)
-    standards_of: dict[int, set[int]] = defaultdict(set)
-    given = TrackerAssessment.objects.filter(tracker=tracker).values("assessment")
-    for alignment in (
-        AssessmentStandard.objects.filter(assessment__in=given)
-        .select_related("assessment")
-        .order_by("-assessment__assessed_on", "assessment__title", "assessment_id")
-    ):
-        covering[alignment.standard_id].append(alignment.assessment)
-        standards_of[alignment.assessment_id].add(alignment.standard_id)
+    for assessment in sorted(given.values(), key=lambda a: (-a.assessed_on.toordinal(), a.title)):
+        for standard_id in standards_of[assessment.pk]:
+            covering[standard_id].append(assessment)
     return [_with_options(row, covering, standards_of) for row in pending], decided
+
+
+def assessment_standards(tracker: Tracker) -> dict[int, set[int]]:
+    """The standards each of the tracker's assessments covers: its alignments, and those of
+    the items placed in it and of their rubrics' criteria (three queries)."""
+    given = TrackerAssessment.objects.filter(tracker=tracker).values("assessment")
+    found: dict[int, set[int]] = {pk: set() for pk in given.values_list("assessment", flat=True)}
+    for rows in (
+        AssessmentStandard.objects.filter(assessment__in=given).values_list(
+            "assessment_id", "standard_id"
+        ),
+        AssessmentItem.objects.filter(assessment__in=given).values_list(
+            "assessment_id", "item_version__alignments__standard_id"
+        ),
+        AssessmentItem.objects.filter(assessment__in=given).values_list(
+            "assessment_id", "item_version__criteria__standard_id"
+        ),
+    ):
+        for assessment_id, standard_id in rows:
+            if standard_id is not None:
+                found[assessment_id].add(standard_id)
+    return found
 
 
 def _with_options(

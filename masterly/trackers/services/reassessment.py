@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Assessment, AssessmentStandard
+from masterly.assessments.models import Assessment
 from masterly.core import audit
 from masterly.roster.models import Enrollment
 from masterly.standards.models import Standard
@@ -31,6 +31,7 @@ from masterly.trackers.reassessment import (
     ReassessmentRequest,
     RequestStatus,
 )
+from masterly.trackers.selectors.reassessment import assessment_standards
 from masterly.trackers.selectors.trackers import can_score_tracker
 from masterly.trackers.services.checks import check_not_archived
 
@@ -136,15 +137,14 @@ def attempts_grant(
 
 
 def covering_assessments(tracker: Tracker, standards: Sequence[int]) -> list[Assessment]:
-    """The tracker's assessments aligned to every one of ``standards`` (one query)."""
-    given = Assessment.objects.filter(
-        pk__in=TrackerAssessment.objects.filter(tracker=tracker).values("assessment")
+    """The tracker's assessments that cover every one of ``standards``."""
+    covered = assessment_standards(tracker)
+    wanted = set(standards)
+    return list(
+        Assessment.objects.filter(
+            pk__in=[pk for pk, theirs in covered.items() if wanted <= theirs]
+        ).order_by("-assessed_on", "title", "pk")
     )
-    for standard_id in standards:
-        given = given.filter(
-            pk__in=AssessmentStandard.objects.filter(standard_id=standard_id).values("assessment")
-        )
-    return list(given.order_by("-assessed_on", "title", "pk"))
 
 
 def is_tracker_student(student: User, tracker: Tracker) -> bool:
@@ -170,11 +170,7 @@ def _granted_assessment(request: ReassessmentRequest, chosen: Assessment | None)
         original = request.assignment.assessment  # type: ignore[union-attr]
         if chosen is None or chosen.pk == original.pk:
             return original
-        wanted = list(
-            AssessmentStandard.objects.filter(assessment=original).values_list(
-                "standard_id", flat=True
-            )
-        )
+        wanted = sorted(assessment_standards(request.tracker).get(original.pk, set()))
     else:
         if chosen is None:
             raise ValidationError({"assessment": _("Choose the assessment to try again.")})
