@@ -15,8 +15,10 @@ import pytest
 from masterly.accounts.models import User
 from masterly.assessments.models import Attempt, Response
 from tests.assessment_factories import Mastery, mastery  # noqa: F401 - a fixture
+from tests.browser.conftest import browser, page  # noqa: F401 - fixtures for the browser tests
 from tests.scoring.conftest import Paper, make_paper, paper  # noqa: F401 - fixtures
 from tests.scoring.test_paper_scores import RIGHT, row, save
+from tests.tracker_pages.conftest import pages  # noqa: F401 - a fixture
 
 SHORT_ANSWER = "A ratio compares two quantities <b>by division</b>."
 ESSAY = "3 : 4 means three for every four."

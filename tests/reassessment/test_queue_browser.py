@@ -13,15 +13,13 @@ from masterly.assessments.models import Evidence
 from masterly.trackers.models import AttemptGrant, ReassessmentRequest, RequestStatus, Rollup
 from masterly.trackers.services.reassessment import reassessment_request
 from tests.assessment_factories import Mastery
-from tests.browser.conftest import (  # noqa: F401 - the fixtures of browser tests
+from tests.browser.conftest import (  # noqa: F401 - the autouse fixture of browser tests
     _browser_test_setup,
-    browser,
-    page,
     screenshot,
 )
 from tests.reassessment.conftest import queued
 from tests.scoring.conftest import Paper, make_paper
-from tests.tracker_pages.conftest import Pages, pages  # noqa: F401 - a fixture
+from tests.tracker_pages.conftest import Pages
 from tests.tracker_pages.test_tracker_pages_browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -29,7 +27,9 @@ pytestmark = pytest.mark.browser
 
 def a_paper(pages: Pages) -> Paper:
     world = pages.world
-    m = Mastery(world, pages.ratio_1, pages.ratio_2, pages.expressions, pages.tracker, pages.tracker)
+    m = Mastery(
+        world, pages.ratio_1, pages.ratio_2, pages.expressions, pages.tracker, pages.tracker
+    )
     assessment, placements = make_paper(world.teacher, pages.tracker, pages.ratio_1, pages.ratio_2)
     return Paper(m, assessment, placements)
 
@@ -65,7 +65,10 @@ def test_teacher_scores_the_queue_by_keyboard_and_approves_a_request(
     screenshot(page, "scoring-queue-cell")
 
     asked = reassessment_request(
-        student=student, tracker=tracker, reason="I practised with the tutor.", standard=pages.ratio_1
+        student=student,
+        tracker=tracker,
+        reason="I practised with the tutor.",
+        standard=pages.ratio_1,
     )
     page.goto(reverse("tracker_grid", args=[tracker.pk]))
     page.get_by_role("link", name="1 reassessment request", exact=True).click()
@@ -88,7 +91,9 @@ def test_student_asks_for_a_reassessment(page: Any, pages: Pages) -> None:
     page.get_by_role("link", name="Ask to try again").first.click()
     page.get_by_role("heading", level=1, name="Ask to try again").wait_for()
     assert_accessible(page)
-    page.get_by_label("What you want to try again").select_option(label="6.RP.A.1")
+    page.get_by_label("What you want to try again").select_option(
+        value=f"standard-{pages.ratio_1.pk}"
+    )
     page.get_by_label("Why (a sentence or two)").fill("I redid the practice set.")
     screenshot(page, "reassessment-new")
     page.get_by_role("button", name="Send the request").click()

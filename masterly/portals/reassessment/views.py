@@ -79,11 +79,7 @@ def reassessment_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
         {
             "tracker": tracker,
             "standard_options": [
-                (
-                    f"standard-{t.standard_id}",
-                    t.standard.human_coding_scheme or t.standard.identifier,
-                )
-                for t in targets.standards
+                (f"standard-{t.standard_id}", t.standard) for t in targets.standards
             ],
             "assignment_options": [
                 (f"assignment-{a.pk}", a.assessment.title) for a in targets.assignments
