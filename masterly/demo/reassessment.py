@@ -22,6 +22,7 @@ from masterly.assessments.models import Assessment
 from masterly.assessments.responses import services as response_writes
 from masterly.assessments.responses.entry import Answer, Scored
 from masterly.assessments.responses.keys import placed_items
+from masterly.standards.models import Standard
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import ReassessmentRequest, Tracker, TrackerStandard
 from masterly.trackers.selectors.reassessment import student_trackers
@@ -71,7 +72,7 @@ def build_reassessment_demo(*, today: datetime.date) -> ReassessmentDemo:
     return ReassessmentDemo(lines)
 
 
-def _exit_ticket(teacher: User, tracker: Tracker, standard: object, today: datetime.date) -> str:
+def _exit_ticket(teacher: User, tracker: Tracker, standard: Standard, today: datetime.date) -> str:
     if Assessment.objects.filter(title=EXIT_TICKET, created_by=teacher).exists():
         return f"{EXIT_TICKET}: already there."
     with transaction.atomic():
@@ -82,7 +83,7 @@ def _exit_ticket(teacher: User, tracker: Tracker, standard: object, today: datet
                     interaction="short_text",
                     stem="In your own words, what does a ratio tell you? Give an example.",
                     dok=2,
-                    standards=((standard, Decimal(2)),),  # type: ignore[arg-type]
+                    standards=((standard, Decimal(2)),),
                     teacher_scored=True,
                 )
             ],
@@ -91,6 +92,8 @@ def _exit_ticket(teacher: User, tracker: Tracker, standard: object, today: datet
         assessment = assessment_writes.assessment_create(
             actor=teacher, title=EXIT_TICKET, kind=Assessment.Kind.QUICK_CHECK, assessed_on=today
         )
+        if item.current is None:  # items_create sets it
+            raise RuntimeError("the exit ticket's item has no version")
         assessment_writes.assessment_items_place(
             actor=teacher, assessment=assessment, versions=[item.current]
         )
