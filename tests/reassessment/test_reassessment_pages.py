@@ -269,3 +269,22 @@ def test_a_group_gets_one_more_attempt_from_the_reteach_groups(paper: Paper) -> 
     assert done.status_code == 302
     assert AttemptGrant.objects.get().student == student
     assert AttemptGrant.objects.get().assessment == paper.assessment
+
+
+def test_the_requests_page_reads_the_same_queries_for_few_and_many_requests(
+    paper: Paper, django_assert_num_queries: Any
+) -> None:
+    client = client_for(paper, "teacher")
+    url = reverse("tracker_reassessments", args=[paper.m.tracker.pk])
+    ask(paper)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for student in add_students(paper.m, 15):
+        for standard in (paper.m.standard_a, paper.m.standard_b):
+            reassessment_request(
+                student=student, tracker=paper.m.tracker, reason="again", standard=standard
+            )
+    with django_assert_num_queries(len(few)):
+        page = client.get(url)
+    assert page.content.decode().count('name="action" value="approve"') == 31
