@@ -90,7 +90,7 @@ def _exit_ticket(teacher: User, tracker: Tracker, standard: Standard, today: dat
             scope=Scope.OWN,
         )
         assessment = assessment_writes.assessment_create(
-            actor=teacher, title=EXIT_TICKET, kind=Assessment.Kind.QUICK_CHECK, assessed_on=today
+            actor=teacher, title=EXIT_TICKET, kind=Assessment.Kind.PAPER, assessed_on=today
         )
         if item.current is None:  # items_create sets it
             raise RuntimeError("the exit ticket's item has no version")
