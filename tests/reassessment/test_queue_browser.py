@@ -48,6 +48,12 @@ def test_teacher_scores_the_queue_by_keyboard_and_approves_a_request(
     page.get_by_role("heading", level=1, name="Scoring queue").wait_for()
     assert_accessible(page)
     screenshot(page, "scoring-queue")
+    # ↓ goes to the next answer (the rubric), "p" back to the one before.
+    assert page.evaluate("document.activeElement.name") == "points"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.name") == "level-0"
+    page.keyboard.press("p")
+    assert page.evaluate("document.activeElement.name") == "points"
     # The short answer's points box has the cursor: type, Enter; the rubric comes up next.
     page.keyboard.type("2")
     page.keyboard.press("Enter")
