@@ -215,7 +215,10 @@ def test_the_teacher_approves_from_the_list(paper: Paper) -> None:
     page = client.get(reverse("tracker_reassessments", args=[paper.m.tracker.pk])).content.decode()
     assert "I redid the practice." in page and "Unit 1 test" in page
     decide = reverse("tracker_reassessment_decide", args=[paper.m.tracker.pk, asked.pk])
-    client.post(decide, {"action": "approve", "assessment": paper.assessment.pk})
+    done = client.post(
+        decide, {"action": "approve", "assessment": paper.assessment.pk}, follow=True
+    )
+    assert "is not assigned to the" in done.content.decode()  # no assignment of it yet
     asked.refresh_from_db()
     assert asked.status == RequestStatus.APPROVED
     assert AttemptGrant.objects.get().request == asked

@@ -261,3 +261,22 @@ def test_attempt_two_is_new_evidence_and_the_method_uses_both(paper: Paper) -> N
     result = cell_result(paper.m.shared, paper.m.world.student, paper.m.standard_a)
     assert len(result.evidence) == 2
     assert result.score == result.maximum
+
+
+def test_a_collaborator_decides_and_an_assignment_request_offers_its_own_test(
+    paper: Paper,
+) -> None:
+    from masterly.trackers.services.sharing import collaborator_add
+
+    world = paper.m.world
+    collaborator_add(actor=world.teacher, tracker=paper.m.tracker, teacher=world.other_teacher)
+    assignment = assign(paper)
+    asked = ask(paper, assignment=assignment)
+    ((row,), _decided) = tracker_requests(world.other_teacher, paper.m.tracker)
+    assert [a.pk for a in row.options] == [paper.assessment.pk]
+    grant = reassessment_approve(actor=world.other_teacher, request=asked)
+    assert (grant.assessment, grant.assignment, grant.granted_by) == (
+        paper.assessment,
+        assignment,
+        world.other_teacher,
+    )

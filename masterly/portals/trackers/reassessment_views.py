@@ -61,13 +61,22 @@ def reassessment_decide(request: HttpRequest, tracker_id: int, request_id: int) 
             reassessment_decline(actor=_user(request), request=asked, note=note)
             messages.success(request, _("Declined; the student sees your note."))
         else:
-            reassessment_approve(
+            grant = reassessment_approve(
                 actor=_user(request),
                 request=asked,
                 assessment=_assessment(tracker.pk, request.POST.get("assessment", "")),
                 note=note,
             )
             messages.success(request, _("Approved: the student has one more attempt."))
+            if grant.assignment_id is None:
+                messages.warning(
+                    request,
+                    _(
+                        "“%(title)s” is not assigned to the student's class yet: assign it "
+                        "so they can take it online."
+                    )
+                    % {"title": grant.assessment.title},
+                )
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
     return redirect("tracker_reassessments", tracker.pk)
