@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("masterly.portals.policy_urls")),
     path("", include("masterly.portals.activation_urls")),
     path("", include("masterly.reports.activation_urls")),
+    path("", include("masterly.portals.reassessment_urls")),
     path("", include("masterly.portals.urls")),
 ]

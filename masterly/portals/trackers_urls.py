@@ -2,7 +2,15 @@
 
 from django.urls import path, re_path
 
-from masterly.portals.trackers import colours, paper_views, scoring_views, settings_views, views
+from masterly.portals.trackers import (
+    colours,
+    paper_views,
+    queue_views,
+    reassessment_views,
+    scoring_views,
+    settings_views,
+    views,
+)
 
 urlpatterns = [
     re_path(
@@ -78,5 +86,26 @@ urlpatterns = [
         "trackers/<int:tracker_id>/assessments/<int:assessment_id>/items/<int:placement_id>/key/",
         paper_views.key_correction,
         name="key_correction",
+    ),
+    # The scoring queue, reassessment requests and one more attempt for a group.
+    path(
+        "trackers/<int:tracker_id>/scoring-queue/",
+        queue_views.scoring_queue,
+        name="scoring_queue",
+    ),
+    path(
+        "trackers/<int:tracker_id>/reassessments/",
+        reassessment_views.reassessment_list,
+        name="tracker_reassessments",
+    ),
+    path(
+        "trackers/<int:tracker_id>/reassessments/<int:request_id>/",
+        reassessment_views.reassessment_decide,
+        name="tracker_reassessment_decide",
+    ),
+    path(
+        "trackers/<int:tracker_id>/attempts/grant/",
+        reassessment_views.attempts_grant_group,
+        name="tracker_grant_attempts",
     ),
 ]

@@ -548,17 +548,27 @@ from masterly.trackers.assignments import (  # noqa: E402
     Visibility,
 )
 
+# Reassessment requests and attempt grants (their own module, like assignments).
+from masterly.trackers.reassessment import (  # noqa: E402
+    AttemptGrant,
+    ReassessmentRequest,
+    RequestStatus,
+)
+
 __all__ = [
     "PORTAL_DEFAULTS",
     "PORTAL_FIELDS",
     "Assignment",
     "AssignmentSection",
+    "AttemptGrant",
     "Excusal",
     "GroupLevelCount",
     "Override",
     "PolicyRun",
     "PortalShow",
+    "ReassessmentRequest",
     "RecomputeRun",
+    "RequestStatus",
     "Rollup",
     "SchoolLevelCount",
     "SettingsPolicy",

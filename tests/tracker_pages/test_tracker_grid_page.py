@@ -17,9 +17,9 @@ from masterly.trackers.services import display
 from tests import factories as f
 from tests.tracker_pages.conftest import Pages
 
-GRID_QUERIES = 10  # session, user, roles (nav), tracker, its latest recompute, sections,
-# standards, students (marked chosen or pinned), rollups, assessment counts… whatever the
-# number of students or standards
+GRID_QUERIES = 12  # session, user, roles (nav), tracker, its latest recompute, sections,
+# standards, students (marked chosen or pinned), rollups, assessment counts, answers waiting
+# in the scoring queue, reassessment requests… whatever the number of students or standards
 
 
 def grid_url(pages: Pages, **query: object) -> str:

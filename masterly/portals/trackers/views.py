@@ -33,6 +33,8 @@ from masterly.trackers.models import RecomputeRun, Tracker
 from masterly.trackers.selectors import cells
 from masterly.trackers.selectors import grid as grids
 from masterly.trackers.selectors import tracker_list as listing
+from masterly.trackers.selectors.reassessment import pending_request_count
+from masterly.trackers.selectors.scoring_queue import pending_count
 from masterly.trackers.selectors.students import cell_student_or_404
 from masterly.trackers.selectors.trackers import (
     can_manage_tracker,
@@ -190,17 +192,17 @@ def tracker_grid(request: HttpRequest, tracker_id: int) -> HttpResponse:
     grid = _grid(request, tracker)
     is_owner = can_manage_tracker(request.user, tracker)
     can_score = is_owner or can_score_tracker(request.user, tracker)
-    return render(
-        request,
-        "portals/trackers/grid.html",
-        grid_context(
-            tracker,
-            grid,
-            is_owner=is_owner,
-            can_score=can_score,
-            recompute=latest_recompute(tracker),
-        ),
+    context = grid_context(
+        tracker,
+        grid,
+        is_owner=is_owner,
+        can_score=can_score,
+        recompute=latest_recompute(tracker),
     )
+    if can_score:  # what waits for the tracker's teachers: answers to score, requests
+        context["pending_answers"] = pending_count(request.user, tracker)
+        context["pending_requests"] = pending_request_count(request.user, tracker)
+    return render(request, "portals/trackers/grid.html", context)
 
 
 @require_GET
@@ -233,6 +235,7 @@ def reteach_groups(request: HttpRequest, tracker_id: int, standard_id: int) -> H
             "grid": grid,
             "placement": placement,
             "groups": groups,
+            "can_grant": not tracker.is_archived and can_score_tracker(request.user, tracker),
             **recompute_context(recompute, pending=first_levels_pending(tracker, recompute)),
         },
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from masterly.demo import build_demo
 from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
+from masterly.demo.reassessment import build_reassessment_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
@@ -150,6 +151,11 @@ class Command(BaseCommand):
         # 4. Results: per course a common assessment and a benchmark already taken on paper,
         #    scored into the trackers (one item's key wrong, for the item analysis to flag).
         for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 4b. The scoring queue and reassessment: written answers waiting for the demo
+        #     teacher, and a pending reassessment request from the demo student.
+        for line in build_reassessment_demo(today=today).lines:
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
