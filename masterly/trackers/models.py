@@ -547,6 +547,11 @@ from masterly.trackers.assignments import (  # noqa: E402
     Excusal,
     Visibility,
 )
+from masterly.trackers.notes import (  # noqa: E402
+    NotePreference,
+    ParentNote,
+    ParentNoteRevision,
+)
 
 __all__ = [
     "PORTAL_DEFAULTS",
@@ -555,7 +560,10 @@ __all__ = [
     "AssignmentSection",
     "Excusal",
     "GroupLevelCount",
+    "NotePreference",
     "Override",
+    "ParentNote",
+    "ParentNoteRevision",
     "PolicyRun",
     "PortalShow",
     "RecomputeRun",
