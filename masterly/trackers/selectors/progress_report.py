@@ -378,9 +378,7 @@ def term_or_404(terms: list[AcademicSession], term_id: int | str) -> AcademicSes
     raise Http404("No such term.")
 
 
-def term_report(
-    subject: ReportSubject, term: AcademicSession, today: datetime.date
-) -> TermReport:
+def term_report(subject: ReportSubject, term: AcademicSession, today: datetime.date) -> TermReport:
     """Every shown standard assessed in the term, with the level it stood at by the term's end
     (or today, while the term runs), and the overview of the tracker's standards then (three
     queries)."""

@@ -1,0 +1,40 @@
+"""The family and student Reports pages (the paths the Mastery View links to)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path
+
+from masterly.reports.progress import views
+
+FAMILY = "family/<int:student_id>/trackers/<int:tracker_id>/"
+STUDENT = "student/trackers/<int:tracker_id>/"
+
+
+def _both(route: str, view: Any, name: str, **kwargs: Any) -> list[URLPattern]:
+    return [
+        path(FAMILY + route, view, {"portal": views.FAMILY, **kwargs}, name=f"family_{name}"),
+        path(STUDENT + route, view, {"portal": views.STUDENT, **kwargs}, name=f"student_{name}"),
+    ]
+
+
+urlpatterns = [
+    *_both("reports/", views.current, "report_current"),
+    *_both("reports/print/", views.current, "report_current_print", printing=True),
+    *_both("reports/timeline/", views.timeline, "report_timeline"),
+    *_both("reports/timeline/print/", views.timeline, "report_timeline_print", printing=True),
+    *_both("reports/terms/", views.terms, "report_terms"),
+    *_both("reports/terms/<int:term_id>/print/", views.term_print, "report_term_print"),
+    *_both("reports/terms/<int:term_id>/report.pdf", views.term_pdf, "report_term_pdf"),
+    # Notes to Parents: families only (students see no notes; the view answers 404 to them).
+    path(
+        FAMILY + "notes/", views.notes, {"portal": views.FAMILY}, name="family_report_notes"
+    ),
+    path(
+        FAMILY + "notes/print/",
+        views.notes,
+        {"portal": views.FAMILY, "printing": True},
+        name="family_report_notes_print",
+    ),
+]
