@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("masterly.portals.assessments_urls")),
     path("", include("masterly.reports.urls")),
     path("", include("masterly.reports.progress.urls")),
+    path("", include("masterly.portals.notes_urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.policy_urls")),
     path("", include("masterly.portals.urls")),

@@ -32,6 +32,4 @@ def term_report_pdf(report: TermReport, *, language: str | None = None) -> bytes
 
 def term_report_filename(report: TermReport) -> str:
     subject = report.subject
-    return (
-        f"{subject.student.display_name} - {subject.tracker.name} - {report.term.title}.pdf"
-    )
+    return f"{subject.student.display_name} - {subject.tracker.name} - {report.term.title}.pdf"

@@ -28,9 +28,7 @@ urlpatterns = [
     *_both("reports/terms/<int:term_id>/print/", views.term_print, "report_term_print"),
     *_both("reports/terms/<int:term_id>/report.pdf", views.term_pdf, "report_term_pdf"),
     # Notes to Parents: families only (students see no notes; the view answers 404 to them).
-    path(
-        FAMILY + "notes/", views.notes, {"portal": views.FAMILY}, name="family_report_notes"
-    ),
+    path(FAMILY + "notes/", views.notes, {"portal": views.FAMILY}, name="family_report_notes"),
     path(
         FAMILY + "notes/print/",
         views.notes,

@@ -101,9 +101,7 @@ def current(
     printing: bool = False,
 ) -> HttpResponse:
     subject = _subject(request, portal, tracker_id, student_id)
-    return _page(
-        request, subject, "current", printing, report=reports.current_progress(subject)
-    )
+    return _page(request, subject, "current", printing, report=reports.current_progress(subject))
 
 
 @login_required

@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 
-from tests.assessment_factories import Mastery
-from tests.assessment_factories import mastery  # noqa: F401 - a fixture
+from tests.assessment_factories import (
+    Mastery,
+    mastery,  # noqa: F401 - a fixture
+)
 
 SEPTEMBER = datetime.date(2026, 9, 10)
 OCTOBER = datetime.date(2026, 10, 20)
