@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
-from masterly.reports.progress import views
+from masterly.reports.progress import batch_views, views
 
 FAMILY = "family/<int:student_id>/trackers/<int:tracker_id>/"
 STUDENT = "student/trackers/<int:tracker_id>/"
@@ -34,5 +34,17 @@ urlpatterns = [
         views.notes,
         {"portal": views.FAMILY, "printing": True},
         name="family_report_notes_print",
+    ),
+    # A school's term reports in one zip (leaders and district admins).
+    path("reports/term-reports/", batch_views.batch_index, name="term_report_batches"),
+    path(
+        "reports/term-reports/<int:batch_id>/",
+        batch_views.batch_page,
+        name="term_report_batch",
+    ),
+    path(
+        "reports/term-reports/<int:batch_id>/download/",
+        batch_views.batch_download,
+        name="term_report_batch_download",
     ),
 ]
