@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION_SIZE = 25
@@ -64,7 +65,7 @@ def setup_django() -> Path:
     return folder
 
 
-def build(students: int, seed: int = 7) -> dict[str, object]:
+def build(students: int, seed: int = 7) -> dict[str, Any]:
     from masterly.accounts.models import User
     from masterly.roster.models import (
         AcademicSession,
@@ -189,7 +190,10 @@ def main() -> None:
     placement = TrackerSection.objects.select_related("tracker", "section__school").first()
     if placement is None:
         raise SystemExit("no tracker was built")
-    student = placement.section.enrollments.filter(role="student").first().user  # type: ignore[union-attr]
+    enrollment = placement.section.enrollments.filter(role="student").first()
+    if enrollment is None:
+        raise SystemExit("no student was built")
+    student = enrollment.user
     subject = ReportSubject(
         student=student,
         tracker=placement.tracker,
@@ -201,10 +205,10 @@ def main() -> None:
     term = data["term"]
 
     def pdf() -> int:
-        return len(term_report_pdf(term_report(subject, term, today)))  # type: ignore[arg-type]
+        return len(term_report_pdf(term_report(subject, term, today)))
 
     def html() -> int:
-        return len(term_report_html(term_report(subject, term, today), for_pdf=True, links={}))  # type: ignore[arg-type]
+        return len(term_report_html(term_report(subject, term, today), for_pdf=True, links={}))
 
     pdf()  # warm: WeasyPrint's import, fonts
     pdf_times: list[float] = []
@@ -224,7 +228,7 @@ def main() -> None:
     batch = batch_request(
         actor=data["leader"],
         school_id=data["school"].pk,
-        term_id=term.pk,  # type: ignore[attr-defined]
+        term_id=term.pk,
     )
     samples: list[tuple[int, float]] = []
     stop = threading.Event()
