@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TermReportBatch(models.Model):
@@ -18,10 +19,10 @@ class TermReportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for the worker"
-        RUNNING = "running", "Making the reports"
-        DONE = "done", "Ready to download"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Making the reports")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Failed")
 
     school = models.ForeignKey("roster.Org", on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey("roster.AcademicSession", on_delete=models.PROTECT, related_name="+")
