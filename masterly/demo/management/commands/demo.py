@@ -153,7 +153,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
         # 4b. Notes from teachers to the demo parent; the leader's school's term reports.
-        for line in build_notes_demo(today=today).lines:
+        for line in build_notes_demo().lines:
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
