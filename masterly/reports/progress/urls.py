@@ -20,19 +20,30 @@ def _both(route: str, view: Any, name: str, **kwargs: Any) -> list[URLPattern]:
 
 
 urlpatterns = [
-    *_both("reports/", views.current, "report_current"),
-    *_both("reports/print/", views.current, "report_current_print", printing=True),
-    *_both("reports/timeline/", views.timeline, "report_timeline"),
-    *_both("reports/timeline/print/", views.timeline, "report_timeline_print", printing=True),
+    *_both("reports/", views.tab, "report_current", tab="current"),
+    *_both("reports/print/", views.tab, "report_current_print", tab="current", printing=True),
+    *_both("reports/timeline/", views.tab, "report_timeline", tab="timeline"),
+    *_both(
+        "reports/timeline/print/",
+        views.tab,
+        "report_timeline_print",
+        tab="timeline",
+        printing=True,
+    ),
     *_both("reports/terms/", views.terms, "report_terms"),
     *_both("reports/terms/<int:term_id>/print/", views.term_print, "report_term_print"),
     *_both("reports/terms/<int:term_id>/report.pdf", views.term_pdf, "report_term_pdf"),
     # Notes to Parents: families only (students see no notes; the view answers 404 to them).
-    path(FAMILY + "notes/", views.notes, {"portal": views.FAMILY}, name="family_report_notes"),
+    path(
+        FAMILY + "notes/",
+        views.tab,
+        {"portal": views.FAMILY, "tab": "notes"},
+        name="family_report_notes",
+    ),
     path(
         FAMILY + "notes/print/",
-        views.notes,
-        {"portal": views.FAMILY, "printing": True},
+        views.tab,
+        {"portal": views.FAMILY, "tab": "notes", "printing": True},
         name="family_report_notes_print",
     ),
     # A school's term reports in one zip (leaders and district admins).

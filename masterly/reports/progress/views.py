@@ -28,7 +28,6 @@ from masterly.trackers.selectors.notes import family_notes
 
 FAMILY = "family"
 STUDENT = "student"
-TABS = ("current", "timeline", "notes", "terms")
 
 
 def _subject(
@@ -92,51 +91,39 @@ def _page(
     return render(request, template, context)
 
 
-@login_required
-def current(
-    request: HttpRequest,
-    portal: str,
-    tracker_id: int,
-    student_id: int | None = None,
-    printing: bool = False,
-) -> HttpResponse:
-    subject = _subject(request, portal, tracker_id, student_id)
-    return _page(request, subject, "current", printing, report=reports.current_progress(subject))
+def _current(subject: reports.ReportSubject) -> dict[str, Any]:
+    return {"report": reports.current_progress(subject)}
 
 
-@login_required
-def timeline(
-    request: HttpRequest,
-    portal: str,
-    tracker_id: int,
-    student_id: int | None = None,
-    printing: bool = False,
-) -> HttpResponse:
-    subject = _subject(request, portal, tracker_id, student_id)
+def _timeline(subject: reports.ReportSubject) -> dict[str, Any]:
     terms = reports.class_terms(subject)
     report = reports.progress_timeline(subject, terms, timezone.localdate())
     chart = timeline_svg(report, label=_("Level of each standard at each date"))
-    return _page(request, subject, "timeline", printing, report=report, chart=chart)
+    return {"report": report, "chart": chart}
+
+
+def _notes(subject: reports.ReportSubject) -> dict[str, Any]:
+    if not subject.for_family:  # notes are to families (ADR 27)
+        raise Http404("No such page.")
+    return {"notes": family_notes(subject.tracker, subject.student)}
+
+
+TAB_CONTENT = {"current": _current, "timeline": _timeline, "notes": _notes}
 
 
 @login_required
-def notes(
+def tab(
     request: HttpRequest,
     portal: str,
+    tab: str,
     tracker_id: int,
     student_id: int | None = None,
     printing: bool = False,
 ) -> HttpResponse:
+    """A printable tab (Current Progress, Progress Timeline, Notes to Parents), or its print
+    view."""
     subject = _subject(request, portal, tracker_id, student_id)
-    if not subject.for_family:  # notes are to families (docs/decisions, ADR "reports")
-        raise Http404("No such page.")
-    return _page(
-        request,
-        subject,
-        "notes",
-        printing,
-        notes=family_notes(subject.tracker, subject.student),
-    )
+    return _page(request, subject, tab, printing, **TAB_CONTENT[tab](subject))
 
 
 @login_required
