@@ -9,6 +9,7 @@ template), so what a tracker's portal settings hide stays hidden in the batch to
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 import unicodedata
@@ -28,7 +29,8 @@ from masterly.accounts.models import User
 from masterly.core import audit
 from masterly.reports.models import TermReportBatch
 from masterly.reports.pdf import PdfUnavailable
-from masterly.reports.progress.documents import term_report_filename, term_report_pdf
+from masterly.reports.pdf_pool import DEFAULT_PROCESSES, pdfs_in_order
+from masterly.reports.progress.documents import term_report_filename, term_report_html
 from masterly.roster import access
 from masterly.roster.models import AcademicSession, Enrollment, Org, SectionTerm
 from masterly.trackers.models import TrackerSection
@@ -154,9 +156,10 @@ def _zip_name(subject: ReportSubject, filename: str) -> str:
     )
 
 
-def run_batch(batch_id: int) -> TermReportBatch:
+def run_batch(batch_id: int, *, processes: int = DEFAULT_PROCESSES) -> TermReportBatch:
     """Make a queued batch's reports into its zip (safe to call twice: only a queued batch
-    runs). The total counts a student once per tracker of each of their classes."""
+    runs), the PDFs on ``processes`` cores. The total counts a student once per tracker of
+    each of their classes."""
     batch = TermReportBatch.objects.select_related("school", "term").get(pk=batch_id)
     claimed = TermReportBatch.objects.filter(
         pk=batch.pk, status=TermReportBatch.Status.QUEUED
@@ -172,15 +175,12 @@ def run_batch(batch_id: int) -> TermReportBatch:
     done = 0
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            seen: set[str] = set()
-            for subject in _subjects(batch):
-                report = term_report(subject, batch.term, today)
-                entry = _unique(_zip_name(subject, term_report_filename(report)), seen)
-                archive.writestr(entry, term_report_pdf(report))
+            for entry, pdf in pdfs_in_order(_pages(batch, today), processes=processes):
+                archive.writestr(entry, pdf)
                 done += 1
                 TermReportBatch.objects.filter(pk=batch.pk).update(done=done)
         partial.rename(final)
-    except (PdfUnavailable, OSError, zipfile.BadZipFile) as error:
+    except Exception as error:  # any failure ends the batch, said on its page
         partial.unlink(missing_ok=True)
         logger.exception("term reports batch %s failed", batch.pk)
         message = error.message if isinstance(error, PdfUnavailable) else str(error)
@@ -188,6 +188,15 @@ def run_batch(batch_id: int) -> TermReportBatch:
         return TermReportBatch.objects.get(pk=batch.pk)
     _finish(batch, TermReportBatch.Status.DONE, file_name=name, total=done)
     return TermReportBatch.objects.get(pk=batch.pk)
+
+
+def _pages(batch: TermReportBatch, today: datetime.date) -> Iterator[tuple[str, str]]:
+    """Each report's name in the zip and its HTML (rendered here, in the active language)."""
+    seen: set[str] = set()
+    for subject in _subjects(batch):
+        report = term_report(subject, batch.term, today)
+        entry = _unique(_zip_name(subject, term_report_filename(report)), seen)
+        yield entry, term_report_html(report, for_pdf=True, links={})
 
 
 def _placements(batch: TermReportBatch) -> QuerySet[TrackerSection]:

@@ -112,3 +112,21 @@ def test_a_term_of_another_school_is_refused(scored: Mastery) -> None:
 def test_anonymous_is_sent_to_sign_in(scored: Mastery) -> None:
     response = Client().get(reverse("term_report_batches"))
     assert response.status_code == 302
+
+
+def test_a_failure_ends_the_batch_with_its_reason_and_leaves_no_file(
+    scored: Mastery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masterly.reports.pdf import PdfUnavailable
+
+    def unavailable(*args: object, **kwargs: object) -> object:
+        raise PdfUnavailable("Install Pango.")
+
+    monkeypatch.setattr(term_batches, "pdfs_in_order", unavailable)
+    term = scored.world.section.terms.get()
+    batch = term_batches.batch_request(
+        actor=scored.world.leader, school_id=scored.world.school.pk, term_id=term.pk
+    )
+    finished = term_batches.run_batch(batch.pk)
+    assert (finished.status, finished.error) == ("failed", "Install Pango.")
+    assert list(term_batches.batch_folder().iterdir()) == []
