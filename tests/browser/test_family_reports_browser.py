@@ -96,3 +96,15 @@ def test_a_teacher_writes_a_note_and_a_leader_asks_for_term_reports(
     page.wait_for_load_state()
     screenshot(page, "leader-term-reports")
     assert_no_serious_violations(page)
+
+
+def test_a_student_reads_their_own_reports_without_notes(page: Any, scored: Mastery) -> None:
+    sign_in(page, "student")
+    page.goto(reverse("student_report_current", kwargs={"tracker_id": scored.tracker.pk}))
+    assert page.get_by_role("heading", level=1).inner_text() == "My reports"
+    assert page.get_by_role("link", name="Notes to Parents").count() == 0
+    screenshot(page, "student-reports-current")
+    assert_no_serious_violations(page)
+    page.get_by_role("link", name="Progress Timeline").click()
+    page.wait_for_load_state()
+    assert_no_serious_violations(page)
