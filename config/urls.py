@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("masterly.portals.items_urls")),
     path("", include("masterly.portals.assessments_urls")),
     path("", include("masterly.reports.urls")),
+    path("", include("masterly.reports.progress.urls")),
+    path("", include("masterly.portals.notes_urls")),
     path("", include("masterly.portals.trackers_urls")),
     path("", include("masterly.portals.policy_urls")),
     path("", include("masterly.portals.activation_urls")),

@@ -547,6 +547,11 @@ from masterly.trackers.assignments import (  # noqa: E402
     Excusal,
     Visibility,
 )
+from masterly.trackers.notes import (  # noqa: E402
+    NotePreference,
+    ParentNote,
+    ParentNoteRevision,
+)
 
 # Reassessment requests and attempt grants (their own module, like assignments).
 from masterly.trackers.reassessment import (  # noqa: E402
@@ -563,7 +568,10 @@ __all__ = [
     "AttemptGrant",
     "Excusal",
     "GroupLevelCount",
+    "NotePreference",
     "Override",
+    "ParentNote",
+    "ParentNoteRevision",
     "PolicyRun",
     "PortalShow",
     "ReassessmentRequest",

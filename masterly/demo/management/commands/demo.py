@@ -18,6 +18,7 @@ from masterly.demo import build_demo
 from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.reassessment import build_reassessment_demo
+from masterly.demo.notes import build_notes_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
@@ -156,6 +157,10 @@ class Command(BaseCommand):
         # 4b. The scoring queue and reassessment: written answers waiting for the demo
         #     teacher, and a pending reassessment request from the demo student.
         for line in build_reassessment_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 4c. Notes from teachers to the demo parent; the leader's school's term reports.
+        for line in build_notes_demo().lines:
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds

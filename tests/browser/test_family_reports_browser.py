@@ -1,0 +1,110 @@
+"""A parent opens their child's Reports in a real browser: each tab, a print view with its
+Print button, the term PDF downloaded; the teacher writes the note the parent reads; a
+leader asks for the school's term reports. axe finds nothing serious on any of these pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from masterly.trackers.services import notes
+from tests.assessment_factories import Mastery
+from tests.browser.conftest import screenshot
+from tests.browser.test_browser_sign_in import assert_no_serious_violations, sign_in
+from tests.reports.progress.conftest import mastery as mastery
+from tests.reports.progress.conftest import scored as scored
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_parent_reads_every_reports_tab_prints_and_downloads_the_term_pdf(
+    page: Any, scored: Mastery
+) -> None:
+    world = scored.world
+    notes.note_write(
+        actor=world.teacher,
+        tracker=scored.tracker,
+        student=world.student,
+        text="Great progress on ratios.\nKeep practising at home.",
+    )
+    sign_in(page, "parent")
+    page.goto(
+        reverse(
+            "family_report_current",
+            kwargs={"student_id": world.student.pk, "tracker_id": scored.tracker.pk},
+        )
+    )
+    assert page.get_by_role("link", name="Current Progress").get_attribute("aria-current") == "page"
+    assert "6.RP.A.1" in page.get_by_role("table").nth(1).inner_text()
+    screenshot(page, "family-reports-current")
+    assert_no_serious_violations(page)
+
+    page.get_by_role("link", name="Progress Timeline").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("img", name="Level of each standard at each date").is_visible()
+    screenshot(page, "family-reports-timeline")
+    assert_no_serious_violations(page)
+
+    page.get_by_role("link", name="Print").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Print").is_visible()
+    assert world.school.name in page.inner_text("body")
+    screenshot(page, "family-reports-timeline-print")
+    assert_no_serious_violations(page)
+    page.go_back()
+
+    page.get_by_role("link", name="Notes to Parents").click()
+    page.wait_for_load_state()
+    assert "Keep practising at home." in page.inner_text("main")
+    screenshot(page, "family-reports-notes")
+    assert_no_serious_violations(page)
+
+    page.get_by_role("link", name="Progress Reports").click()
+    page.wait_for_load_state()
+    screenshot(page, "family-reports-terms")
+    assert_no_serious_violations(page)
+    with page.expect_download(timeout=120_000) as download:  # WeasyPrint, on a loaded machine
+        page.get_by_role("link", name="Download Progress Report").click(no_wait_after=True)
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    page.get_by_role("link", name="Print view").click()
+    page.wait_for_load_state()
+    assert "Standards-based progress report" in page.inner_text("h1")
+    screenshot(page, "family-reports-term-print")
+    assert_no_serious_violations(page)
+
+
+def test_a_teacher_writes_a_note_and_a_leader_asks_for_term_reports(
+    page: Any, scored: Mastery
+) -> None:
+    sign_in(page, "teacher")
+    page.goto(reverse("tracker_parent_notes", kwargs={"tracker_id": scored.tracker.pk}))
+    page.get_by_label("To").select_option(label=f"Every family in {scored.world.section.title}")
+    page.get_by_label("Note").fill("Field trip on Friday.")
+    page.get_by_role("button", name="Send the note").click()
+    page.wait_for_load_state()
+    assert "Your note is sent." in page.inner_text("main")
+    screenshot(page, "teacher-parent-notes")
+    assert_no_serious_violations(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    sign_in(page, "leader")
+    page.get_by_role("link", name="Term progress reports").click()
+    page.wait_for_load_state()
+    screenshot(page, "leader-term-reports")
+    assert_no_serious_violations(page)
+
+
+def test_a_student_reads_their_own_reports_without_notes(page: Any, scored: Mastery) -> None:
+    sign_in(page, "student")
+    page.goto(reverse("student_report_current", kwargs={"tracker_id": scored.tracker.pk}))
+    assert page.get_by_role("heading", level=1).inner_text() == "My reports"
+    assert page.get_by_role("link", name="Notes to Parents").count() == 0
+    screenshot(page, "student-reports-current")
+    assert_no_serious_violations(page)
+    page.get_by_role("link", name="Progress Timeline").click()
+    page.wait_for_load_state()
+    assert_no_serious_violations(page)

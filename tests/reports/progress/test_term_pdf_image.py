@@ -1,0 +1,68 @@
+"""The term PDF as a family downloads it, turned into an image with pdftoppm (Poppler): it
+has pages and ink; the PNG is kept under the test's folder for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from tests.assessment_factories import Mastery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+def test_the_term_pdf_downloads_and_renders_to_an_image(scored: Mastery, tmp_path: Path) -> None:
+    framework = scored.standard_a.framework
+    framework.creator = "CCSSO"
+    framework.save(update_fields=["creator"])
+    client = Client()
+    client.force_login(scored.world.parent)
+    term = scored.world.section.terms.get()
+    response = client.get(
+        reverse(
+            "family_report_term_pdf",
+            kwargs={
+                "student_id": scored.world.student.pk,
+                "tracker_id": scored.tracker.pk,
+                "term_id": term.pk,
+            },
+        )
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages, "pdftoppm made no image"
+    with Image.open(pages[0]) as image:
+        assert image.width > 300 and image.height > 300
+        grey = image.convert("L")
+        assert grey.getextrema()[0] < 100, "the first page has no dark ink"
+    text = (
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        if shutil.which("pdftotext")
+        else ""
+    )
+    if text:
+        assert scored.world.school.name in text
+        assert text.count("Common Core State Standards are") == 1
+        assert "6.RP.A.1" in text and "6.RP.A.3" not in text  # not assessed in the term
