@@ -17,8 +17,8 @@ from django.utils import timezone
 from masterly.demo import build_demo
 from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
-from masterly.demo.reassessment import build_reassessment_demo
 from masterly.demo.notes import build_notes_demo
+from masterly.demo.reassessment import build_reassessment_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
