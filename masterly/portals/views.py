@@ -14,6 +14,9 @@ from masterly.core.headers import holds_no_student_data
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
+from masterly.trackers.selectors.grid import Swatch
+from masterly.trackers.selectors.student_assignments import student_home_assignments
+from masterly.trackers.selectors.student_mastery import TrackerSummary, student_trackers
 from masterly.trackers.selectors.tracker_list import tracker_list
 
 
@@ -66,15 +69,41 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def student_home(request: HttpRequest) -> HttpResponse:
     act_as(request, Role.STUDENT)
-    sections = selectors.sections_for_role(_user(request), Role.STUDENT)
-    return render(request, "portals/student_home.html", {"sections": sections})
+    user = _user(request)
+    sections = selectors.sections_for_role(user, Role.STUDENT)
+    trackers = student_trackers([user])[user.pk]
+    context = {
+        "sections": sections,
+        "trackers": trackers,
+        "swatches": _swatches(trackers),
+        "assignments": student_home_assignments(user),
+    }
+    return render(request, "portals/student_home.html", context)
 
 
 @login_required
 def family_home(request: HttpRequest) -> HttpResponse:
+    """One child at a time (``?child=``, the first by default): Current Classes as trackers,
+    Archived Classes (``?tab=archived``)."""
     act_as(request, Role.GUARDIAN)
     children = selectors.children_with_sections(_user(request))
-    return render(request, "portals/family_home.html", {"children": children})
+    asked = request.GET.get("child", "")
+    chosen = next(
+        (c for c in children if str(c.child.pk) == asked), children[0] if children else None
+    )
+    trackers = student_trackers([chosen.child])[chosen.child.pk] if chosen else []
+    context = {
+        "children": children,
+        "chosen": chosen,
+        "tab": "archived" if request.GET.get("tab") == "archived" else "current",
+        "trackers": trackers,
+        "swatches": _swatches(trackers),
+    }
+    return render(request, "portals/family_home.html", context)
+
+
+def _swatches(trackers: list[TrackerSummary]) -> list[Swatch]:
+    return [count.swatch for summary in trackers for count in summary.counts]
 
 
 @login_required
