@@ -31,8 +31,9 @@ for (const button of document.querySelectorAll("[data-expand]")) {
   });
 }
 
-// The assessment page's Print button (hidden by nothing: without JavaScript, the browser's
+// The assessment page's Print button, shown only with JavaScript (without it, the browser's
 // own Print command prints the same page).
 for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
