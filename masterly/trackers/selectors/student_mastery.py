@@ -22,11 +22,11 @@ from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence
-from masterly.mastery import Evidence as EngineEvidence
 from masterly.mastery import Level, MasteryResult, Scale, calculate
 from masterly.roster import access
 from masterly.roster.models import Enrollment, Role
 from masterly.trackers.models import PortalShow, Rollup, Tracker, TrackerSection, TrackerStandard
+from masterly.trackers.selectors.cells import engine_evidence
 from masterly.trackers.selectors.grid import DEFAULT_COLOUR_MODE, Swatch, swatches
 from masterly.trackers.selectors.next_steps import NextSteps, next_steps
 from masterly.trackers.selectors.student_assignments import (
@@ -274,24 +274,7 @@ def _standard(
 ) -> StandardMastery:
     scale = tracker.mastery_scale()
     show = tracker.portal_scores != PortalShow.NEVER
-    result = (
-        calculate(
-            [
-                EngineEvidence(
-                    row.points_earned,
-                    row.points_possible,
-                    assessed_on=row.assessed_on,
-                    entered_at=row.entered_at,
-                    entry_order=row.pk,
-                    label=row.assessment.title if row.assessment else "",
-                )
-                for row in rows
-            ],
-            tracker.policy(),
-        )
-        if rows
-        else None
-    )
+    result = calculate([engine_evidence(row) for row in rows], tracker.policy()) if rows else None
     lines = []
     for index, row in enumerate(rows):
         shown = _scores_shown(tracker, hidden_assessments, row)
