@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from masterly.demo import build_demo
 from masterly.demo.items import build_items_demo
+from masterly.demo.portal_mastery import build_portal_mastery_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
@@ -149,6 +150,9 @@ class Command(BaseCommand):
         # 4. Results: per course a common assessment and a benchmark already taken on paper,
         #    scored into the trackers (one item's key wrong, for the item analysis to flag).
         for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+        # 4b. The demo student's paper tests, open to students and families in the Mastery View.
+        for line in build_portal_mastery_demo(today=today):
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds

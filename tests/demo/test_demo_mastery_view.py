@@ -1,0 +1,60 @@
+"""The demo student and parent walk the Mastery View: their classes, a view with levels and
+scores, a paper test open to them with its answer key and item analysis, and a benchmark whose
+page says why it is not shown yet. The district is built once for the module (rolled back)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from masterly.accounts.models import User
+from masterly.trackers.assignments import Assignment
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def district(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("demo", today=TODAY, stdout=out, stderr=io.StringIO())
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_demo_student_and_parent_see_the_mastery_view(district: str) -> None:
+    assert "paper tests open to families" in district
+    student = User.objects.get(username="student")
+    parent = User.objects.get(username="parent")
+    common = Assignment.objects.filter(show_assessment="now").select_related("tracker").first()
+    assert common is not None
+    tracker = common.tracker
+    as_student, as_parent = Client(), Client()
+    as_student.force_login(student)
+    as_parent.force_login(parent)
+    home = as_student.get("/student/").content.decode()
+    assert f'href="/student/trackers/{tracker.pk}/"' in home
+    html = as_parent.get(f"/family/{student.pk}/trackers/{tracker.pk}/?expand=all").content.decode()
+    assert "standards assessed" in html and "How is this calculated?" in html
+    assert f"assessments/{common.pk}/" in html
+    page = as_parent.get(f"/family/{student.pk}/trackers/{tracker.pk}/assessments/{common.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Answer Key" in text and "Item Analysis" in text and 'class="item-stem"' in text
+    key = as_parent.get(
+        f"/family/{student.pk}/trackers/{tracker.pk}/assessments/{common.pk}/?tab=key"
+    ).content.decode()
+    assert "right answer" in key
+    analysis = as_student.get(
+        f"/student/trackers/{tracker.pk}/assessments/{common.pk}/?tab=analysis"
+    ).content.decode()
+    assert "<h2>Item Analysis</h2>" in analysis and "Percent correct" in analysis
