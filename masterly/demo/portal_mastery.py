@@ -1,8 +1,9 @@
-"""The demo's Mastery View: the demo student's common assessments, given on paper (see
-``results.py``), are assigned after the fact with the assessment, its answer key and its item
-analysis open to students and families, so the demo student and parent can follow the Parent
-Portal guide's Assessment, Answer Key and Item Analysis steps. Their benchmarks keep the
-default ("once every student has finished"), so the page also shows why a tab is absent.
+"""The demo's Mastery View: the demo student's common assessments and benchmarks, given on
+paper (see ``results.py``), are assigned after the fact with the assessment, its answer key
+and its item analysis open to students and families, so the demo student and parent can
+follow the Parent Portal guide's Assessment, Answer Key and Item Analysis steps. A common
+assessment's answer key waits for every student to finish (the default the teacher sees), so
+its page also says why a tab is absent.
 """
 
 from __future__ import annotations
@@ -43,9 +44,8 @@ def build_portal_mastery_demo(*, today: datetime.date) -> list[str]:
         ).exclude(pk__in=Assignment.objects.filter(tracker=tracker).values("assessment"))
         for assessment in given:
             common = assessment.kind == Assessment.Kind.COMMON
-            shown = Visibility.NOW if common else ""
             try:
-                assign(tracker, assessment, start, shown, common)
+                assign(tracker, assessment, start, common)
             except PermissionDenied:  # an assessment its teacher may not assign: left alone
                 continue
             made += 1
@@ -53,7 +53,7 @@ def build_portal_mastery_demo(*, today: datetime.date) -> list[str]:
 
 
 def assign(
-    tracker: Tracker, assessment: Assessment, start: datetime.datetime, shown: str, common: bool
+    tracker: Tracker, assessment: Assessment, start: datetime.datetime, common: bool
 ) -> None:
     assignment_create(
         actor=tracker.owner,
@@ -63,8 +63,8 @@ def assign(
         terms=AssignmentTerms(
             opens_at=start - WINDOW[0],
             closes_at=start - WINDOW[1],
-            show_assessment=shown,
-            show_answer_key=shown,
-            show_item_analysis=Visibility.AFTER_CLOSE if common else "",
+            show_assessment=Visibility.NOW,
+            show_answer_key=Visibility.AFTER_ALL if common else Visibility.NOW,
+            show_item_analysis=Visibility.AFTER_CLOSE,
         ),
     )
