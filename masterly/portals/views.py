@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
 from masterly.core.headers import holds_no_student_data
+from masterly.portals.mastery.views import route_or_none
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
@@ -77,6 +78,8 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "trackers": trackers,
         "swatches": _swatches(trackers),
         "assignments": student_home_assignments(user),
+        # Online taking is its own part of the portal: linked once its route exists.
+        "take_ready": route_or_none("/take/assignments/1/") is not None,
     }
     return render(request, "portals/student_home.html", context)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from masterly.accounts.models import User
 from masterly.assessments.composition.selectors import composition
@@ -26,6 +27,17 @@ from masterly.trackers.selectors.student_mastery import (
 )
 
 TABS = ("assessment", "key", "analysis")
+
+
+def route_or_none(path: str) -> str | None:
+    """``path`` if a route answers it, else None: the reports, notes and online-taking pages
+    are built beside these (other parts of the portals), and a button to a page that does
+    not exist yet is left out rather than shown broken."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
 
 
 def _frame(request: HttpRequest, role: Role, student_id: int | None) -> tuple[int, str]:
@@ -67,6 +79,8 @@ def _mastery_page(
         "meanings": level_meanings(mastery.scale),
         "method_rule": method_rule(mastery.tracker),
         "teacher_emails": ",".join(t.email for t in mastery.teachers if t.email),
+        "reports_url": route_or_none(_base(mastery, audience) + "reports/"),
+        "notes_url": route_or_none(_base(mastery, audience) + "notes/"),
     }
     return render(request, "portals/mastery/mastery_view.html", context)
 
