@@ -90,8 +90,10 @@ def test_student_walks_the_mastery_view(page: Any, mastery: Mastery) -> None:
 
 
 def test_parent_walks_it_without_javascript(
-    browser: Any, live_server: Any, mastery: Mastery
+    browser: Any, live_server: Any, mastery: Mastery, settings: Any
 ) -> None:
+    # Stand-ins for the reports and notes pages, built beside this view.
+    settings.ROOT_URLCONF = "tests.portals.mastery_stub_urls"
     story(mastery)
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 1280, "height": 800}
@@ -108,6 +110,7 @@ def test_parent_walks_it_without_javascript(
         w = mastery.world
         assert page.url.endswith(family_url(w.student, mastery.tracker))
         assert page.get_by_role("link", name="Parent Notes").is_visible()
+        assert page.get_by_role("link", name="View Reports").is_visible()
         assert (
             page.get_by_role("link", name="Email Teacher")
             .get_attribute("href")
