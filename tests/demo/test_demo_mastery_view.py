@@ -1,35 +1,18 @@
 """The demo student and parent walk the Mastery View: their classes, a view with levels and
-scores, a paper test open to them with its answer key and item analysis, and a benchmark whose
-page says why it is not shown yet. The district is built once for the module (rolled back)."""
+scores, and a paper test open to them with its answer key and item analysis. The district is
+built once for the module (rolled back)."""
 
 from __future__ import annotations
 
-import datetime
-import io
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence
 from masterly.trackers.assignments import Assignment
+from tests.demo.test_demo_story import district as district  # the demo, built once per module
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def district(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", today=TODAY, stdout=out, stderr=io.StringIO())
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def test_demo_student_and_parent_see_the_mastery_view(district: str) -> None:

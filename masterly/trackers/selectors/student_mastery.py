@@ -313,8 +313,8 @@ def student_mastery(
 ) -> StudentMastery:
     """The Mastery View of one student in one tracker, as ``user`` in ``role`` may see it.
 
-    Eleven queries whatever the size of the tracker: the student, the tracker, its
-    standards, the student's rollups and evidence, the teachers, the assignments (four) and
+    Twelve queries whatever the size of the tracker: the student, the tracker, its
+    standards, the student's rollups and evidence, the teachers, the assignments (five) and
     the learning progressions.
     """
     student = mastery_student_or_404(user, student_id, role)
