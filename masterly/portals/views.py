@@ -76,6 +76,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     context = {
         "sections": sections,
         "trackers": trackers,
+        "archived_trackers": student_trackers([user], archived=True)[user.pk],
         "swatches": _swatches(trackers),
         "assignments": student_home_assignments(user),
         # Online taking is its own part of the portal: linked once its route exists.
@@ -94,11 +95,16 @@ def family_home(request: HttpRequest) -> HttpResponse:
     chosen = next(
         (c for c in children if str(c.child.pk) == asked), children[0] if children else None
     )
-    trackers = student_trackers([chosen.child])[chosen.child.pk] if chosen else []
+    tab = "archived" if request.GET.get("tab") == "archived" else "current"
+    trackers = (
+        student_trackers([chosen.child], archived=tab == "archived")[chosen.child.pk]
+        if chosen
+        else []
+    )
     context = {
         "children": children,
         "chosen": chosen,
-        "tab": "archived" if request.GET.get("tab") == "archived" else "current",
+        "tab": tab,
         "trackers": trackers,
         "swatches": _swatches(trackers),
     }

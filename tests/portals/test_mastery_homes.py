@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from masterly.assessments.models import Attempt
+from masterly.roster.models import Section
 from masterly.trackers.models import Tracker
 from tests import factories as f
 from tests.assessment_factories import AssessmentFactory, Mastery
@@ -32,11 +33,21 @@ def test_student_home_shows_trackers_with_percent_and_levels(mastery: Mastery) -
     assert "M: Mastery · NM: Near Mastery · R: Remediation · NS: Not assessed yet" in html
 
 
-def test_archived_trackers_are_not_current(mastery: Mastery) -> None:
+def test_archived_trackers_and_ended_classes_are_not_current(mastery: Mastery) -> None:
+    w = mastery.world
     Tracker.objects.filter(pk=mastery.shared.pk).update(is_archived=True)
-    html = get(mastery.world.student, "/student/")
-    assert f'href="{student_url(mastery.shared)}"' not in html
-    assert f'href="{student_url(mastery.tracker)}"' in html
+    html = get(w.student, "/student/")
+    current, archived = html.split("<h2>Archived classes</h2>")
+    assert f'href="{student_url(mastery.shared)}"' not in current
+    assert f'href="{student_url(mastery.shared)}"' in archived  # still opens its view
+    assert f'href="{student_url(mastery.tracker)}"' in current
+    # A class that has ended: its tracker moves to the archived classes too.
+    Section.objects.filter(pk=w.section.pk).update(ends_on=datetime.date(2020, 6, 1))
+    html = get(w.parent, f"/family/?child={w.student.pk}")
+    assert f'href="{family_url(w.student, mastery.tracker)}"' not in html
+    html = get(w.parent, f"/family/?child={w.student.pk}&tab=archived")
+    assert f'href="{family_url(w.student, mastery.tracker)}"' in html
+    assert get(w.parent, family_url(w.student, mastery.tracker))  # and the view still opens
 
 
 def test_student_home_lists_open_upcoming_and_finished_assessments(mastery: Mastery) -> None:
@@ -85,7 +96,7 @@ def test_family_tracker_view_current_archived_and_child_picker(mastery: Mastery)
     assert "Choose a child" not in html  # one child: no picker
     # A second child (another school): the picker, one child at a time.
     f.GuardianLinkFactory(guardian=w.parent, student=w.other_student)
-    html = get(w.parent, "/family/")
+    html = get(w.parent, f"/family/?child={w.student.pk}")
     assert "Choose a child" in html
     assert f'href="{family_url(w.student, mastery.tracker)}"' in html
     html = get(w.parent, f"/family/?child={w.other_student.pk}")

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence
@@ -85,21 +86,31 @@ def _summary(
     return TrackerSummary(tracker, len(standard_ids), assessed, counts)
 
 
-def student_trackers(students: list[User]) -> dict[int, list[TrackerSummary]]:
-    """Each student's current trackers (not archived) with their percent of standards
-    assessed and level counts: three queries for any number of students and trackers.
+def _pairs(ids: list[int], *, current: bool) -> set[tuple[int, int]]:
+    rows = _student_trackers(ids)
+    if current:
+        on = timezone.localdate()
+        rows = rows.filter(Q(section__ends_on__isnull=True) | Q(section__ends_on__gte=on)).filter(
+            tracker__is_archived=False
+        )
+    return set(rows.values_list("section__enrollments__user_id", "tracker_id").distinct())
+
+
+def student_trackers(
+    students: list[User], *, archived: bool = False
+) -> dict[int, list[TrackerSummary]]:
+    """Each student's current trackers (not archived, with a class that has not ended), or
+    with ``archived`` the others, with their percent of standards assessed and level counts:
+    three queries (four for the archived) for any number of students and trackers.
 
     The caller has the students from ``roster.access`` (the home pages' selectors).
     """
     ids = [student.pk for student in students]
     if not ids:
         return {}
-    pairs = list(
-        _student_trackers(ids)
-        .filter(tracker__is_archived=False)
-        .values_list("section__enrollments__user_id", "tracker_id")
-        .distinct()
-    )
+    pairs = _pairs(ids, current=True)
+    if archived:
+        pairs = _pairs(ids, current=False) - pairs
     tracker_ids = {tracker_id for _, tracker_id in pairs}
     trackers = {t.pk: t for t in Tracker.objects.filter(pk__in=tracker_ids).select_related("owner")}
     standards: dict[int, list[int]] = defaultdict(list)
