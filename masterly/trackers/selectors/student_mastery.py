@@ -172,6 +172,11 @@ class StandardMastery:
     def assessed(self) -> bool:
         return bool(self.evidence) or self.is_overridden
 
+    @property
+    def pk(self) -> int:
+        """The standard's id (includes that take a standard read ``standard.pk``)."""
+        return self.standard_id
+
 
 @dataclass
 class LevelTab:
