@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from masterly.portals import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("district/", views.district_home, name="district_home"),
     path("classes/<int:section_id>/", views.section_detail, name="section_detail"),
     path("students/<int:student_id>/", views.student_detail, name="student_detail"),
+    path("", include("masterly.portals.mastery.urls")),
 ]

@@ -11,9 +11,13 @@ from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
 from masterly.core.headers import holds_no_student_data
+from masterly.portals.mastery.views import route_or_none
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role
+from masterly.trackers.selectors.grid import Swatch
+from masterly.trackers.selectors.student_assignments import student_home_assignments
+from masterly.trackers.selectors.student_mastery import TrackerSummary, student_trackers
 from masterly.trackers.selectors.tracker_list import tracker_list
 
 
@@ -66,15 +70,49 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def student_home(request: HttpRequest) -> HttpResponse:
     act_as(request, Role.STUDENT)
-    sections = selectors.sections_for_role(_user(request), Role.STUDENT)
-    return render(request, "portals/student_home.html", {"sections": sections})
+    user = _user(request)
+    sections = selectors.sections_for_role(user, Role.STUDENT)
+    trackers = student_trackers([user])[user.pk]
+    context = {
+        "sections": sections,
+        "trackers": trackers,
+        "archived_trackers": student_trackers([user], archived=True)[user.pk],
+        "swatches": _swatches(trackers),
+        "assignments": student_home_assignments(user),
+        # Online taking is its own part of the portal: linked once its route exists.
+        "take_ready": route_or_none("/take/assignments/1/") is not None,
+    }
+    return render(request, "portals/student_home.html", context)
 
 
 @login_required
 def family_home(request: HttpRequest) -> HttpResponse:
+    """One child at a time (``?child=``, the first by default): Current Classes as trackers,
+    Archived Classes (``?tab=archived``)."""
     act_as(request, Role.GUARDIAN)
     children = selectors.children_with_sections(_user(request))
-    return render(request, "portals/family_home.html", {"children": children})
+    asked = request.GET.get("child", "")
+    chosen = next(
+        (c for c in children if str(c.child.pk) == asked), children[0] if children else None
+    )
+    tab = "archived" if request.GET.get("tab") == "archived" else "current"
+    trackers = (
+        student_trackers([chosen.child], archived=tab == "archived")[chosen.child.pk]
+        if chosen
+        else []
+    )
+    context = {
+        "children": children,
+        "chosen": chosen,
+        "tab": tab,
+        "trackers": trackers,
+        "swatches": _swatches(trackers),
+    }
+    return render(request, "portals/family_home.html", context)
+
+
+def _swatches(trackers: list[TrackerSummary]) -> list[Swatch]:
+    return [count.swatch for summary in trackers for count in summary.counts]
 
 
 @login_required

@@ -115,7 +115,7 @@ def test_family_home_lists_each_child_with_classes_and_email_teacher(world: Worl
     assert reverse("student_detail", args=[world.student.pk]) in html
     assert "Math 6 - Period 1" in html
     assert f"mailto:{world.teacher.email}" in html
-    assert "Archived classes (1)" in html
+    assert "Archived Classes (1)" in html  # a tab: ?tab=archived lists them
     assert world.other_student.display_name not in html
 
 
@@ -124,9 +124,11 @@ def test_family_home_with_two_children(world: World) -> None:
     f.RoleAssignmentFactory(user=sibling, role=Role.STUDENT, org=world.school_b)
     enroll(world.school_b_section, sibling)
     f.GuardianLinkFactory(guardian=world.parent, student=sibling)
-    html = page(world, "parent", reverse("family_home"))
-    assert world.student.display_name in html and sibling.display_name in html
-    assert "Math 6 - B" in html
+    html = page(world, "parent", reverse("family_home") + f"?child={world.student.pk}")
+    assert world.student.display_name in html and sibling.display_name in html  # the picker
+    assert "Math 6 - B" not in html  # one child at a time
+    html = page(world, "parent", reverse("family_home") + f"?child={sibling.pk}")
+    assert "Math 6 - B" in html and "Math 6 - Period 1" not in html
 
 
 def test_family_home_empty_state(world: World) -> None:
@@ -234,8 +236,8 @@ PAGE_QUERIES = {
     # terms + teachers (leader), schools + role counts + section counts (admin), section +
     # terms + teachers + students (section page), student + sections + terms + teachers.
     ("teacher", "home"): 7,  # + the teacher's trackers
-    ("student", "home"): 6,
-    ("parent", "home"): 7,
+    ("student", "home"): 10,  # + current and past trackers (more when some) and assignments
+    ("parent", "home"): 8,  # + the chosen child's trackers
     ("leader", "home"): 8,
     ("admin", "home"): 6,
     ("teacher", "section"): 7,

@@ -49,23 +49,26 @@ def active_override(
     )
 
 
+def engine_evidence(row: Evidence) -> EngineEvidence:
+    """An evidence row (with its assessment read) as the engine's evidence, named by its
+    assessment's title."""
+    return EngineEvidence(
+        row.points_earned,
+        row.points_possible,
+        assessed_on=row.assessed_on,
+        entered_at=row.entered_at,
+        entry_order=row.pk,
+        label=row.assessment.title if row.assessment else "",
+    )
+
+
 def cell_result(tracker: Tracker, student: User | int, standard: Standard | int) -> MasteryResult:
     """The explained calculation of one cell (the drill-down): evidence, steps, override.
 
     Two queries. Uses the slow, explained engine path: what it says is what the stored
     rollup holds (``masterly rollups verify`` checks exactly that).
     """
-    evidence = [
-        EngineEvidence(
-            row.points_earned,
-            row.points_possible,
-            assessed_on=row.assessed_on,
-            entered_at=row.entered_at,
-            entry_order=row.pk,
-            label=row.assessment.title if row.assessment else "",
-        )
-        for row in cell_evidence(student, standard)
-    ]
+    evidence = [engine_evidence(row) for row in cell_evidence(student, standard)]
     result = calculate(evidence, tracker.policy())
     active = active_override(tracker, student, standard)
     if active is not None:

@@ -19,6 +19,7 @@ from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.notes import build_notes_demo
 from masterly.demo.reassessment import build_reassessment_demo
+from masterly.demo.portal_mastery import build_portal_mastery_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
@@ -152,6 +153,9 @@ class Command(BaseCommand):
         # 4. Results: per course a common assessment and a benchmark already taken on paper,
         #    scored into the trackers (one item's key wrong, for the item analysis to flag).
         for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+        # 4a. The demo student’s paper tests, open to students and families in the Mastery View.
+        for line in build_portal_mastery_demo(today=today):
             self.stdout.write(line)
 
         # 4b. The scoring queue and reassessment: written answers waiting for the demo

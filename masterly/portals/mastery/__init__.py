@@ -1,0 +1,1 @@
+"""The student and family portals' shared Mastery View (ADR: one view, framed per audience)."""
