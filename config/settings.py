@@ -93,6 +93,9 @@ try:
     # too little to judge mastery on it.
     BLUEPRINT_MIN_ITEMS = env_int("BLUEPRINT_MIN_ITEMS", 3, minimum=1, maximum=100)
     BLUEPRINT_MIN_POINTS = env_int("BLUEPRINT_MIN_POINTS", 3, minimum=1, maximum=10_000)
+    # An answer to an online test still counts this many seconds after its deadline (a
+    # request already in flight); later ones are refused and the page says which.
+    TAKING_GRACE_SECONDS = env_int("TAKING_GRACE_SECONDS", 10, minimum=0, maximum=300)
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None

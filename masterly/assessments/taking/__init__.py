@@ -1,0 +1,1 @@
+"""Taking an assessment online: what a student's accommodations and allowances change."""

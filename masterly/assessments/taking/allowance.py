@@ -1,0 +1,11 @@
+"""Attempts a student is allowed beyond the assignment's own (reassessment grants are wired
+here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def extra_attempts(assignment: Any, student: Any) -> int:
+    """Attempts granted to ``student`` on ``assignment`` beyond its ``attempts_allowed``."""
+    return 0
