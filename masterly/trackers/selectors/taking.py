@@ -42,9 +42,7 @@ def assigned_to(student: User, assignment: Assignment) -> bool:
     """Whether ``assignment`` is given to one of the student's sections in its tracker."""
     sections = AssignmentSection.objects.filter(assignment=assignment).values("section")
     return (
-        tracker_students(assignment.tracker_id)
-        .filter(section__in=sections, user=student)
-        .exists()
+        tracker_students(assignment.tracker_id).filter(section__in=sections, user=student).exists()
     )
 
 
@@ -83,9 +81,7 @@ def assignment_for_test_id(student: User, typed: str) -> Assignment | None:
 
 
 def attempts_taken(student: User, assignment: Assignment) -> int:
-    return AssignmentAttempt.objects.filter(
-        assignment=assignment, attempt__student=student
-    ).count()
+    return AssignmentAttempt.objects.filter(assignment=assignment, attempt__student=student).count()
 
 
 def attempts_allowed(student: User, assignment: Assignment) -> int:

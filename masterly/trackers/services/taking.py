@@ -35,6 +35,9 @@ from masterly.trackers.services.assessment_scoring import attempts_score
 logger = logging.getLogger(__name__)
 
 SUBMIT_REASON = "submitted online"
+# A response's points possible while the test is taken (no points yet): the key's are
+# written on submit, so a save never reads the key.
+UNSCORED = Decimal(0)
 
 
 class TakingRefused(Exception):
@@ -146,7 +149,6 @@ def answer_save(
     placement_id: int,
     answer: Answer | None,
     answered_at: datetime.datetime | None = None,
-    points_possible: Decimal,
     now: datetime.datetime | None = None,
 ) -> Saved:
     """Keep ``answer`` (None: cleared) to one item, unless a later answer is saved for it
@@ -183,7 +185,7 @@ def answer_save(
         Response.objects.create(
             attempt=attempt,
             assessment_item_id=placement_id,
-            points_possible=points_possible,
+            points_possible=UNSCORED,
             answered_at=given,
             updated_at=now,
             **values,
@@ -207,7 +209,6 @@ def flag_set(
     attempt: Attempt,
     placement_id: int,
     flagged: bool,
-    points_possible: Decimal,
     now: datetime.datetime | None = None,
 ) -> None:
     """Flag (or unflag) an item to come back to; an unanswered item gets an empty row."""
@@ -215,14 +216,14 @@ def flag_set(
     if not is_accepting(attempt, now):
         raise TakingRefused(_("Time is up: the flag was not saved."))
     with transaction.atomic():
-        updated = Response.objects.filter(
-            attempt=attempt, assessment_item_id=placement_id
-        ).update(flagged=flagged)
+        updated = Response.objects.filter(attempt=attempt, assessment_item_id=placement_id).update(
+            flagged=flagged
+        )
         if not updated and flagged:
             Response.objects.create(
                 attempt=attempt,
                 assessment_item_id=placement_id,
-                points_possible=points_possible,
+                points_possible=UNSCORED,
                 flagged=True,
                 updated_at=now,
             )
@@ -231,9 +232,7 @@ def flag_set(
 def position_set(*, attempt: Attempt, number: int) -> None:
     """Remember the item the student is on (another device resumes there)."""
     if attempt.current_item != number:
-        Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            current_item=number
-        )
+        Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(current_item=number)
         attempt.current_item = number
 
 
