@@ -161,35 +161,31 @@ def answer_save(
     if attempt.started_at is not None:
         given = max(given, attempt.started_at)
     values = _answer_values(answer)
-    open_attempt = Q(attempt__submitted_at__isnull=True)
+    rows = Response.objects.filter(attempt=attempt, assessment_item_id=placement_id)
     with transaction.atomic():
-        updated = (
-            Response.objects.filter(attempt=attempt, assessment_item_id=placement_id)
-            .filter(open_attempt)
-            .filter(Q(answered_at__isnull=True) | Q(answered_at__lte=given))
-            .update(**values, answered_at=given, updated_at=now)
-        )
-        if updated:
-            return Saved(True, given)
-        current = (
-            Response.objects.filter(attempt=attempt, assessment_item_id=placement_id)
-            .values_list("answered_at", flat=True)
-            .first()
-        )
-        if current is not None:  # a later answer (another device) is kept
-            return Saved(False, current)
-        if Response.objects.filter(attempt=attempt, assessment_item_id=placement_id).exists():
-            raise TakingRefused(_("Time is up: this answer was not counted."))
-        if Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False).exists():
+        # Holds the attempt against a submission running at the same moment (PostgreSQL;
+        # SQLite's write transactions take turns anyway).
+        if not Attempt.objects.select_for_update().filter(
+            pk=attempt.pk, submitted_at__isnull=True
+        ).exists():
             raise TakingRefused(_("This attempt has been submitted: this answer was not counted."))
-        Response.objects.create(
-            attempt=attempt,
-            assessment_item_id=placement_id,
-            points_possible=UNSCORED,
-            answered_at=given,
-            updated_at=now,
-            **values,
-        )
+        if (
+            rows.filter(Q(answered_at__isnull=True) | Q(answered_at__lte=given)).update(
+                **values, answered_at=given, updated_at=now
+            )
+            == 0
+        ):
+            current = rows.values_list("answered_at", flat=True).first()
+            if current is not None:  # a later answer (another device) is kept
+                return Saved(False, current)
+            Response.objects.create(
+                attempt=attempt,
+                assessment_item_id=placement_id,
+                points_possible=UNSCORED,
+                answered_at=given,
+                updated_at=now,
+                **values,
+            )
     return Saved(True, given)
 
 
