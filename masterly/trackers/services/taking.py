@@ -165,9 +165,11 @@ def answer_save(
     with transaction.atomic():
         # Holds the attempt against a submission running at the same moment (PostgreSQL;
         # SQLite's write transactions take turns anyway).
-        if not Attempt.objects.select_for_update().filter(
-            pk=attempt.pk, submitted_at__isnull=True
-        ).exists():
+        if (
+            not Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk, submitted_at__isnull=True)
+            .exists()
+        ):
             raise TakingRefused(_("This attempt has been submitted: this answer was not counted."))
         if (
             rows.filter(Q(answered_at__isnull=True) | Q(answered_at__lte=given)).update(
