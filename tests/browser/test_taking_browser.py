@@ -59,7 +59,10 @@ def start_attempt(page: Any, online: Online) -> Attempt:
     return Attempt.objects.get(student=online.student)
 
 
-def test_a_student_takes_a_test_with_the_keyboard_alone(page: Any, mastery: Mastery) -> None:
+def test_a_student_takes_a_test_with_the_keyboard_alone(
+    page: Any,
+    mastery: Mastery,  # noqa: F811
+) -> None:
     online = make_online(mastery)
     sign_in(page, "student")
     page.goto(reverse("taking:find"))
@@ -130,7 +133,8 @@ def test_a_student_takes_a_test_with_the_keyboard_alone(page: Any, mastery: Mast
 
 
 def test_answers_given_offline_are_sent_when_the_connection_returns(
-    page: Any, mastery: Mastery
+    page: Any,
+    mastery: Mastery,  # noqa: F811
 ) -> None:
     online = make_online(mastery)
     attempt = start_attempt(page, online)
@@ -164,7 +168,9 @@ def test_answers_given_offline_are_sent_when_the_connection_returns(
 
 
 def test_when_time_runs_out_the_server_submits_what_was_saved(
-    page: Any, mastery: Mastery, settings: Any
+    page: Any,
+    mastery: Mastery,  # noqa: F811
+    settings: Any,
 ) -> None:
     settings.TAKING_GRACE_SECONDS = 0
     online = make_online(mastery)
