@@ -35,7 +35,7 @@ def _terms(data: dict[str, Any]) -> writes.AssignmentTerms:
         closes_at=data["closes_at"],
         attempts_allowed=data["attempts_allowed"],
         time_limit_minutes=data["time_limit_minutes"],
-        one_item_per_screen=data["one_item_per_screen"],
+        one_item_per_screen=data["one_item_per_screen"] is not False,  # "" when not sent
         show_assessment=data["show_assessment"],
         show_answer_key=data["show_answer_key"],
         show_item_analysis=data["show_item_analysis"],

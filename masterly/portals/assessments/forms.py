@@ -55,8 +55,7 @@ class AssignmentForm(forms.Form):
         choices=[("1", _("One item per screen")), ("0", _("All items on one page"))],
         coerce=lambda value: value == "1",
         initial="1",
-        required=False,
-        empty_value=True,  # a form posted without it (older pages): one per screen
+        required=False,  # a form posted without it (older pages): one per screen
     )
     show_assessment = forms.ChoiceField(
         label=_("Students and parents see the assessment"),
