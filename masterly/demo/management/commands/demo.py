@@ -27,6 +27,7 @@ from masterly.demo.rosters import (
     write_demo_rosters,
 )
 from masterly.demo.standards import build_standards_demo
+from masterly.demo.taking import build_taking_demo
 from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.roster.models import Org
@@ -149,6 +150,10 @@ class Command(BaseCommand):
         # 4. Results: per course a common assessment and a benchmark already taken on paper,
         #    scored into the trackers (one item's key wrong, for the item analysis to flag).
         for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 4b. An online assessment open now for the demo student (taking it online).
+        for line in build_taking_demo(today=today).lines:
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
