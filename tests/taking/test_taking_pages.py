@@ -272,3 +272,37 @@ def test_the_attempt_page_reads_a_fixed_number_of_queries(
             reverse("taking:answer", args=[attempt.pk]),
             {"item": online.placements[0].pk, "choices": [0]},
         )
+
+
+def test_the_student_home_has_the_test_id_box(online: Online) -> None:
+    page = client_for(online.student).get(reverse("student_home")).content.decode()
+    assert 'action="/take/find/"' in page and 'name="test_id"' in page
+
+
+def test_all_on_one_page_shows_every_item_and_one_per_screen_only_the_current(
+    mastery: Mastery,
+) -> None:
+    online = make_online(mastery, one_item_per_screen=False)
+    attempt = started(online)
+    client = client_for(online.student)
+    html = client.get(reverse("taking:attempt", args=[attempt.pk])).content.decode()
+    assert html.count('class="taking-item"') == 7 and " hidden aria-labelledby" not in html
+    type(online.assignment).objects.update(one_item_per_screen=True)
+    html = client.get(reverse("taking:attempt", args=[attempt.pk]), {"item": 3}).content.decode()
+    assert html.count(" hidden aria-labelledby") == 6
+    assert 'id="item-3" data-item' in html
+    attempt.refresh_from_db()
+    assert attempt.current_item == 3  # another device resumes here
+
+
+def test_the_assign_form_keeps_the_teachers_layout_choice() -> None:
+    from masterly.portals.assessments.forms import AssignmentForm
+
+    base = {"opens_at": "2026-10-05T08:00", "closes_at": "2026-10-05T09:00", "attempts_allowed": 1}
+    assert AssignmentForm({**base, "one_item_per_screen": "0"}).is_valid()
+    form = AssignmentForm({**base, "one_item_per_screen": "0"})
+    form.is_valid()
+    assert form.cleaned_data["one_item_per_screen"] is False
+    form = AssignmentForm(base)
+    form.is_valid()
+    assert form.cleaned_data["one_item_per_screen"] == ""  # not sent: one per screen
