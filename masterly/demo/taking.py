@@ -67,7 +67,10 @@ def build_taking_demo(*, today: datetime.date) -> TakingDemo:
     assessment_writes.assessment_items_place(
         actor=teacher, assessment=assessment, versions=versions
     )
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(7, 0)))
+    # Open from the start of the demo's day (never later than now): open when people look.
+    start = min(
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)), timezone.now()
+    )
     assignment = assignment_create(
         actor=teacher,
         tracker=tracker,
