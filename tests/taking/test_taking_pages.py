@@ -306,3 +306,20 @@ def test_the_assign_form_keeps_the_teachers_layout_choice() -> None:
     form = AssignmentForm(base)
     form.is_valid()
     assert form.cleaned_data["one_item_per_screen"] == ""  # not sent: one per screen
+
+
+def test_two_devices_the_latest_answer_wins_and_the_other_is_told(online: Online) -> None:
+    attempt = started(online)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=timezone.now() - timezone.timedelta(minutes=5)
+    )
+    laptop, tablet = client_for(online.student), client_for(online.student)
+    url = reverse("taking:answer", args=[attempt.pk])
+    pid = online.placements[0].pk
+    now_ms = int(timezone.now().timestamp() * 1000)
+    assert post_json(laptop, url, {"item": pid, "choices": [2], "at": now_ms - 1000}).json()["kept"]
+    # The tablet was offline: its answer, given earlier, arrives later and loses.
+    late = post_json(tablet, url, {"item": pid, "choices": [1], "at": now_ms - 60_000}).json()
+    assert late["kept"] is False
+    assert late["state"]["answers"][str(pid)]["choices"] == [2]  # the page redraws it
+    assert Response.objects.get(assessment_item_id=pid).choices == 0b100
