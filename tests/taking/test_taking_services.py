@@ -113,8 +113,13 @@ def test_no_attempts_left_refuses_and_extra_attempts_allow_another(
     from masterly.trackers.selectors import taking as reads
 
     monkeypatch.setattr(reads, "extra_attempts", lambda assignment, student: 1)
+    used: list[int] = []
+    monkeypatch.setattr(
+        taking.allowance, "grant_use", lambda assignment, student, attempt: used.append(attempt.pk)
+    )
     second = start(online)
     assert second.number == 2
+    assert used == [second.pk]  # the attempt beyond the assignment's own used the grant
 
 
 def test_a_student_not_assigned_or_excused_cannot_start(online: Online) -> None:

@@ -84,12 +84,16 @@ def attempts_taken(student: User, assignment: Assignment) -> int:
     return AssignmentAttempt.objects.filter(assignment=assignment, attempt__student=student).count()
 
 
-def attempts_allowed(student: User, assignment: Assignment) -> int:
-    return assignment.attempts_allowed + extra_attempts(assignment, student)
-
-
 def attempts_left(student: User, assignment: Assignment) -> int:
-    return max(0, attempts_allowed(student, assignment) - attempts_taken(student, assignment))
+    """The assignment's own attempts not yet taken, plus the extra attempts granted and not
+    yet used (a grant is used by the attempt it allowed: ``allowance.grant_use``)."""
+    own = max(0, assignment.attempts_allowed - attempts_taken(student, assignment))
+    return own + extra_attempts(assignment, student)
+
+
+def attempts_allowed(student: User, assignment: Assignment) -> int:
+    """How many attempts the student has in all: taken ones and those left."""
+    return attempts_taken(student, assignment) + attempts_left(student, assignment)
 
 
 def student_attempt_or_404(student: User, attempt_id: int) -> tuple[Attempt, Assignment]:

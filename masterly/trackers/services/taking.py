@@ -26,10 +26,16 @@ from masterly.assessments.models import Attempt, Response, SubmittedBy
 from masterly.assessments.responses.entry import Answer, score_answer, stored_answer
 from masterly.assessments.responses.keys import placed_items
 from masterly.assessments.responses.services import alignments_from_items
+from masterly.assessments.taking import allowance
 from masterly.assessments.taking.accommodations import time_limit_factor
 from masterly.core import audit
 from masterly.trackers.assignments import Assignment, AssignmentAttempt, Excusal
-from masterly.trackers.selectors.taking import assigned_to, attempts_left, open_attempt
+from masterly.trackers.selectors.taking import (
+    assigned_to,
+    attempts_left,
+    attempts_taken,
+    open_attempt,
+)
 from masterly.trackers.services.assessment_scoring import attempts_score
 
 logger = logging.getLogger(__name__)
@@ -105,6 +111,8 @@ def attempt_start(
                 deadline=attempt_deadline(student=student, assignment=assignment, started_at=now),
             )
             AssignmentAttempt.objects.create(attempt=attempt, assignment=assignment)
+            if attempts_taken(student, assignment) > assignment.attempts_allowed:
+                allowance.grant_use(assignment, student, attempt)  # beyond its own: a grant
             audit.record(
                 actor=student,
                 action="attempt.started",
