@@ -255,11 +255,9 @@ def student_run(
         if len(placements) != ITEMS:
             raise RuntimeError(f"found {len(placements)} items on the page")
         moments = sorted(rng.uniform(2, duration) for _ in placements)
-        for number, (placement, moment) in enumerate(zip(placements, moments, strict=True)):
+        for placement, moment in zip(placements, moments, strict=True):
             time.sleep(max(0.0, begin + moment - time.monotonic()))
-            body = json.dumps(
-                {"item": placement, "choices": [rng.choice([0, 0, 1])], "current": number + 1}
-            ).encode()
+            body = json.dumps({"item": placement, "choices": [rng.choice([0, 0, 1])]}).encode()
             status, _headers, data, ms = browser.request(
                 "POST", attempt_path + "answer/", body, "application/json"
             )
