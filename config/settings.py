@@ -104,6 +104,9 @@ try:
         )
         for provider in ("google", "clever")
     }
+    # An answer to an online test still counts this many seconds after its deadline (a
+    # request already in flight); later ones are refused and the page says which.
+    TAKING_GRACE_SECONDS = env_int("TAKING_GRACE_SECONDS", 10, minimum=0, maximum=300)
 except SettingsError as error:
     sys.stderr.write(f"Masterly cannot start: {error}\n")
     raise SystemExit(2) from None

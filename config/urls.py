@@ -12,6 +12,7 @@ urlpatterns = [
     path("case/", include("masterly.integrations.case.urls")),
     path("qti/", include("masterly.integrations.qti.urls")),
     path("trackers/", include("masterly.trackers.urls")),
+    path("take/", include("masterly.portals.taking_urls")),
     path("dashboards/", include("masterly.reports.dashboards.urls")),
     path("", include("masterly.portals.standards_urls")),
     path("", include("masterly.portals.items_urls")),

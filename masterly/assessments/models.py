@@ -97,6 +97,14 @@ class AssessmentStandard(models.Model):
         return f"{self.assessment_id} → {self.standard_id} ({self.points_possible})"
 
 
+class SubmittedBy(models.TextChoices):
+    """What ended an attempt taken online."""
+
+    STUDENT = "student", "The student"
+    TIME = "time", "Time ran out"
+    WINDOW = "window", "The window closed"
+
+
 class Attempt(models.Model):
     """One student's try at an assessment; a reassessment is the next number."""
 
@@ -107,6 +115,11 @@ class Attempt(models.Model):
     number = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Taken online: when it ends (the time limit counted on the server, or the window's
+    # close), who or what submitted it, and the item the student was on (1-based).
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=10, choices=SubmittedBy.choices, blank=True)
+    current_item = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["assessment_id", "student_id", "number"]
@@ -115,6 +128,14 @@ class Attempt(models.Model):
                 fields=["assessment", "student", "number"], name="unique_attempt_number"
             ),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="attempt_number_1_up"),
+        ]
+        # The server's sweep finds the open attempts whose time is up.
+        indexes = [
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(submitted_at__isnull=True, deadline__isnull=False),
+                name="attempt_open_deadline",
+            )
         ]
 
     def __str__(self) -> str:
@@ -338,6 +359,7 @@ __all__ = [
     "RubricLevel",
     "Source",
     "Stimulus",
+    "SubmittedBy",
     "Tool",
     "evidence_values",
 ]

@@ -80,7 +80,6 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "swatches": _swatches(trackers),
         "assignments": student_home_assignments(user),
         # Online taking is its own part of the portal: linked once its route exists.
-        "take_ready": route_or_none("/take/assignments/1/") is not None,
     }
     return render(request, "portals/student_home.html", context)
 

@@ -54,6 +54,8 @@ class Assignment(models.Model):
     show_item_analysis = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.NEVER
     )
+    # Taken online: one item per screen, or every item on one page (the teacher's choice).
+    one_item_per_screen = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -119,3 +121,21 @@ class Excusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} excused from assignment {self.assignment_id}"
+
+
+class AssignmentAttempt(models.Model):
+    """An attempt taken online through an assignment (its window, time limit and attempts
+    count): the link lives here because trackers sit above assessments."""
+
+    attempt = models.OneToOneField(
+        "assessments.Attempt", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="online_attempts"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["assignment", "attempt"])]
+
+    def __str__(self) -> str:
+        return f"attempt {self.attempt_id} through assignment {self.assignment_id}"

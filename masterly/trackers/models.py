@@ -543,6 +543,7 @@ class SchoolLevelCount(models.Model):
 # Assignments of assessments to a tracker's sections (their own module: one idea per file).
 from masterly.trackers.assignments import (  # noqa: E402
     Assignment,
+    AssignmentAttempt,
     AssignmentSection,
     Excusal,
     Visibility,
@@ -564,6 +565,7 @@ __all__ = [
     "PORTAL_DEFAULTS",
     "PORTAL_FIELDS",
     "Assignment",
+    "AssignmentAttempt",
     "AssignmentSection",
     "AttemptGrant",
     "Excusal",

@@ -36,3 +36,14 @@ def apply_settings_policy(run_id: int) -> dict[str, Any]:
 def dashboard_counts_rebuild(tracker_ids: list[int] | None = None) -> int:
     """Rebuild the dashboard counts of the stale trackers (of ``tracker_ids`` if given)."""
     return rebuild_stale(tracker_ids)
+
+
+@task()
+def attempt_deadline_submit(attempt_id: int) -> bool:
+    """Submit an online attempt whose time ran out or whose window closed, with what was
+    saved (queued for its deadline when it starts; nothing happens if it was submitted)."""
+    from masterly.assessments.models import Attempt
+    from masterly.trackers.services.taking import submit_if_due
+
+    attempt = Attempt.objects.filter(pk=attempt_id).first()
+    return attempt is not None and submit_if_due(attempt)

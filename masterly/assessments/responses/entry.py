@@ -206,3 +206,8 @@ def stored_answer(
     if text:
         return Answer(text=text)
     return None
+
+
+def read_number(text: str) -> Decimal:
+    """A number as typed (numeric entry, online or on paper); raises :class:`EntryError`."""
+    return _number(text.strip())

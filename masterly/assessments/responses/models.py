@@ -44,6 +44,10 @@ class Response(models.Model):
     )
     scored_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Taken online: when the answer was given (the page's clock set to the server's), so the
+    # latest of two devices' answers wins; and whether the student flagged the item.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["attempt_id", "assessment_item_id"]

@@ -35,6 +35,7 @@ def _terms(data: dict[str, Any]) -> writes.AssignmentTerms:
         closes_at=data["closes_at"],
         attempts_allowed=data["attempts_allowed"],
         time_limit_minutes=data["time_limit_minutes"],
+        one_item_per_screen=data["one_item_per_screen"] is not False,  # "" when not sent
         show_assessment=data["show_assessment"],
         show_answer_key=data["show_answer_key"],
         show_item_analysis=data["show_item_analysis"],
@@ -121,6 +122,7 @@ def assignment_page(request: HttpRequest, tracker_id: int, pk: int) -> HttpRespo
             "closes_at": timezone.localtime(assignment.closes_at),
             "attempts_allowed": assignment.attempts_allowed,
             "time_limit_minutes": assignment.time_limit_minutes,
+            "one_item_per_screen": "1" if assignment.one_item_per_screen else "0",
             "show_assessment": assignment.show_assessment,
             "show_answer_key": assignment.show_answer_key,
             "show_item_analysis": assignment.show_item_analysis,

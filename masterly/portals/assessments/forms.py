@@ -50,6 +50,13 @@ class AssignmentForm(forms.Form):
     time_limit_minutes = forms.IntegerField(
         label=_("Time limit in minutes (empty: none)"), required=False, min_value=1, max_value=1440
     )
+    one_item_per_screen = forms.TypedChoiceField(
+        label=_("Taken online"),
+        choices=[("1", _("One item per screen")), ("0", _("All items on one page"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        required=False,  # a form posted without it (older pages): one per screen
+    )
     show_assessment = forms.ChoiceField(
         label=_("Students and parents see the assessment"),
         choices=VISIBILITY_CHOICES,

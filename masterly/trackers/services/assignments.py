@@ -50,6 +50,7 @@ class AssignmentTerms:
     show_assessment: str = ""  # "" takes the tracker's default
     show_answer_key: str = ""
     show_item_analysis: str = ""
+    one_item_per_screen: bool = True  # taken online: one item per screen, or all on one page
 
 
 def default_visibility(tracker: Tracker) -> dict[str, str]:
@@ -203,6 +204,7 @@ def _checked_terms(terms: AssignmentTerms, defaults: dict[str, str]) -> dict[str
         "closes_at": terms.closes_at,
         "attempts_allowed": terms.attempts_allowed,
         "time_limit_minutes": terms.time_limit_minutes,
+        "one_item_per_screen": bool(terms.one_item_per_screen),
         **shown,
     }
 

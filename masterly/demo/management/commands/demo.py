@@ -31,6 +31,7 @@ from masterly.demo.rosters import (
     write_demo_rosters,
 )
 from masterly.demo.standards import build_standards_demo
+from masterly.demo.taking import build_taking_demo
 from masterly.demo.trackers import build_trackers_demo
 from masterly.integrations.oneroster.errors import RosterImportRejected
 from masterly.roster.models import Org
@@ -165,6 +166,10 @@ class Command(BaseCommand):
 
         # 4c. Notes from teachers to the demo parent; the leader's school's term reports.
         for line in build_notes_demo().lines:
+            self.stdout.write(line)
+
+        # 4b. An online assessment open now for the demo student (taking it online).
+        for line in build_taking_demo(today=today).lines:
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
