@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from masterly.accounts.models import User
 from masterly.core.headers import holds_no_student_data
-from masterly.portals.mastery.views import route_or_none
 from masterly.portals.roles import HOME_URL_NAMES, act_as, active_role, choose_role
 from masterly.roster import selectors
 from masterly.roster.models import Role

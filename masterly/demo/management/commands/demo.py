@@ -18,8 +18,8 @@ from masterly.demo import build_demo
 from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.notes import build_notes_demo
-from masterly.demo.reassessment import build_reassessment_demo
 from masterly.demo.portal_mastery import build_portal_mastery_demo
+from masterly.demo.reassessment import build_reassessment_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
     PASSWORD,
@@ -168,7 +168,7 @@ class Command(BaseCommand):
         for line in build_notes_demo().lines:
             self.stdout.write(line)
 
-        # 4b. An online assessment open now for the demo student (taking it online).
+        # 4d. An online assessment open now for the demo student (taking it online).
         for line in build_taking_demo(today=today).lines:
             self.stdout.write(line)
 
