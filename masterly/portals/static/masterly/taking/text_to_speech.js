@@ -1,0 +1,76 @@
+// Text-to-speech: reads the parts the take page marks (data-tts-part="stimulus|stem|option",
+// labelled by data-tts-label) with the browser's speech synthesis. One button reads them all
+// in page order and pauses and resumes; each part gets its own button.
+
+const partsOf = () => [...document.querySelectorAll("[data-tts-part]")];
+const textOf = (part) => part.innerText.replace(/\s+/g, " ").trim();
+
+export function startTextToSpeech(group) {
+  if (!group) return;
+  const play = group.querySelector("[data-tts-play]");
+  const stop = group.querySelector("[data-tts-stop]");
+  const speech = window.speechSynthesis;
+  if (!speech || typeof window.SpeechSynthesisUtterance !== "function") {
+    play.disabled = true;
+    stop.disabled = true;
+    group.append(Object.assign(document.createElement("span"), { textContent: group.dataset.unavailable }));
+    return;
+  }
+  const lang = document.documentElement.lang || "en";
+  let state = "idle"; // idle, speaking or paused
+
+  const show = (next) => {
+    state = next;
+    play.textContent = {
+      idle: group.dataset.readLabel,
+      speaking: group.dataset.pauseLabel,
+      paused: group.dataset.resumeLabel,
+    }[state];
+    play.setAttribute("aria-pressed", String(state === "speaking"));
+  };
+
+  const read = (parts) => {
+    speech.cancel();
+    const texts = parts.map(textOf).filter(Boolean);
+    if (!texts.length) return;
+    show("speaking");
+    texts.forEach((text, index) => {
+      const utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = lang;
+      if (index === texts.length - 1) {
+        utterance.addEventListener("end", () => show("idle"));
+        utterance.addEventListener("error", () => show("idle"));
+      }
+      speech.speak(utterance);
+    });
+  };
+
+  play.addEventListener("click", () => {
+    if (state === "speaking") {
+      speech.pause();
+      show("paused");
+    } else if (state === "paused") {
+      speech.resume();
+      show("speaking");
+    } else {
+      read(partsOf());
+    }
+  });
+  stop.addEventListener("click", () => {
+    speech.cancel();
+    show("idle");
+  });
+
+  for (const part of partsOf()) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "tts-part";
+    button.textContent = "🔊";
+    const label = part.dataset.ttsLabel || part.dataset.ttsPart;
+    button.setAttribute("aria-label", `${group.dataset.partLabel} ${label}`);
+    button.title = button.getAttribute("aria-label");
+    button.addEventListener("click", () => read([part]));
+    part.before(button);
+  }
+  show("idle");
+}
