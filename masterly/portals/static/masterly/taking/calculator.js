@@ -70,7 +70,10 @@ export function startCalculator(opener, dialog) {
     const { display: text, error } = state.press(key);
     display.textContent = error ? dialog.dataset.divideByZero : text;
   };
-  opener.addEventListener("click", () => dialog.showModal());
+  opener.addEventListener("click", () => {
+    dialog.showModal();
+    display.focus(); // typing starts at once; Enter gives the result, not the Close button
+  });
   dialog.querySelector("[data-calculator-close]").addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => opener.focus());
   for (const button of dialog.querySelectorAll("[data-key]")) {
