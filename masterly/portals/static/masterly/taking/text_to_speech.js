@@ -2,6 +2,23 @@
 // labelled by data-tts-label) with the browser's speech synthesis. One button reads them all
 // in page order and pauses and resumes; each part gets its own button.
 
+const SVG = "http://www.w3.org/2000/svg";
+
+// A speaker drawn here (fonts without emoji show a box for 🔊).
+function speakerIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "18");
+  svg.setAttribute("height", "18");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", "M3 9v6h4l5 5V4L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z");
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 const partsOf = () => [...document.querySelectorAll("[data-tts-part]")];
 const textOf = (part) => part.innerText.replace(/\s+/g, " ").trim();
 
@@ -65,7 +82,7 @@ export function startTextToSpeech(group) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "tts-part";
-    button.textContent = "🔊";
+    button.append(speakerIcon());
     const label = part.dataset.ttsLabel || part.dataset.ttsPart;
     button.setAttribute("aria-label", `${group.dataset.partLabel} ${label}`);
     button.title = button.getAttribute("aria-label");
