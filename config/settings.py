@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "masterly.accounts.middleware.ChooseOwnPasswordMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
-from masterly.accounts import sign_in_limits
+from masterly.accounts import sign_in_limits, temporary_passwords
+from masterly.accounts.models import User
 
 
 class SchoolAccountAdapter(DefaultAccountAdapter):
@@ -25,10 +28,22 @@ class SchoolAccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
+        if isinstance(user, User) and temporary_passwords.temporary_password_expired(user):
+            # A card's code signs in only until its date: the teacher prints a new one.
+            expired = gettext("The code on your card has expired: ask your teacher for a new one.")
+            messages.error(request, expired)
+            self.authentication_failed(request, **credentials)
+            return None
         if user is not None:
             # The password was right: earlier failures (a classmate's guesses) are forgotten.
             sign_in_limits.clear_account(request, [sign_in_limits.user_key(user.pk)])
         return user
+
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        super().login(request, user)
+        if isinstance(user, User) and temporary_passwords.must_choose_password(user):
+            # Signed in with a teacher's temporary code: their own password comes first.
+            request.session[temporary_passwords.MUST_CHOOSE_KEY] = True
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         sign_in_limits.record_address_failure(request)
