@@ -102,7 +102,8 @@ def district_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
-    section, students = selectors.section_page(_user(request), section_id)
+    user = _user(request)
+    section, students = selectors.section_page(user, section_id)
     return render(
         request,
         "portals/section_detail.html",
@@ -110,6 +111,8 @@ def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
             "section": section,
             "students": students,
             "archived": section.is_archived(selectors.today()),
+            # Its teachers reset its students' passwords (the page itself checks their role).
+            "teaches": any(e.user_id == user.pk for e in section.teacher_enrollments),
         },
     )
 
