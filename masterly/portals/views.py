@@ -112,7 +112,10 @@ def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
             "students": students,
             "archived": section.is_archived(selectors.today()),
             # Its teachers reset its students' passwords (the page itself checks their role).
-            "teaches": any(e.user_id == user.pk for e in section.teacher_enrollments),
+            "teaches": any(
+                e.user_id == user.pk
+                for e in getattr(section, "teacher_enrollments", [])  # prefetched
+            ),
         },
     )
 
