@@ -33,6 +33,14 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def normal_code(typed: str) -> str | None:
+    """A code as it was typed, in capitals without spaces or dashes, if it can be one."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    if len(code) == CODE_LENGTH and set(code) <= set(ALPHABET):
+        return code
+    return None
+
+
 def temporary_passwords_issue(
     *, actor: User, students: Sequence[User], context: str
 ) -> dict[int, str]:

@@ -76,7 +76,8 @@ def section_passwords(request: HttpRequest, section_id: int) -> HttpResponse:
 def own_password(request: HttpRequest) -> HttpResponse:
     """Signed in with a teacher's code, the student chooses their own password."""
     user = _user(request)
-    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = SetPasswordForm(user, data, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
             own_password_choose(user=user, password=form.cleaned_data["new_password1"])

@@ -128,3 +128,21 @@ def test_people_without_a_code_are_not_sent_to_choose(world: World) -> None:
     sign_in(client, world.teacher.username, "correct-horse-battery")
     assert client.get(reverse("teacher_home")).status_code == 200
     assert User.objects.get(pk=world.teacher.pk).check_password("correct-horse-battery")
+
+
+def test_a_code_typed_in_small_letters_or_with_its_gap_signs_in(world: World) -> None:
+    code = issue(world)
+    for typed in [code.lower(), f"{code[:4]} {code[4:]}", f"{code[:4]}-{code[4:].lower()}"]:
+        client = Client()
+        sign_in(client, world.student.username, typed)
+        assert signed_in_as(client) == world.student.pk, typed
+
+
+def test_only_a_temporary_code_is_read_that_loosely(world: World) -> None:
+    world.student.set_password("ACDE7KMN")
+    world.student.save(update_fields=["password"])
+    client = Client()
+    sign_in(client, world.student.username, "acde 7kmn")
+    assert signed_in_as(client) is None
+    sign_in(client, world.student.username, "ACDE7KMN")
+    assert signed_in_as(client) == world.student.pk
