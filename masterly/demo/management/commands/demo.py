@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
+from masterly.demo.accommodations import build_accommodations_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.results import build_results_demo
 from masterly.demo.rosters import (
@@ -149,6 +150,10 @@ class Command(BaseCommand):
         # 4. Results: per course a common assessment and a benchmark already taken on paper,
         #    scored into the trackers (one item's key wrong, for the item analysis to flag).
         for line in build_results_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 4b. Tools and accommodations: the demo student's and a few classmates'.
+        for line in build_accommodations_demo(today=today):
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
