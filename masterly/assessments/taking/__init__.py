@@ -1,0 +1,1 @@
+"""Taking assessments online."""
