@@ -162,6 +162,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "masterly.accounts.middleware.ChooseOwnPasswordMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

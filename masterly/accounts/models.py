@@ -66,3 +66,18 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"activation code {self.pk} of {self.guardian_id}"
+
+
+class TemporaryPassword(models.Model):
+    """A password a teacher gave a student (a code on screen or a printed card): it signs in
+    until it expires, and the student must choose their own password before anything else."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="temporary_password")
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"temporary password of {self.user_id} until {self.expires_at:%Y-%m-%d}"

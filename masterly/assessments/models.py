@@ -295,6 +295,11 @@ class Tool(models.TextChoices):
     CALCULATOR = "calculator", "Calculator"
 
 
+# Extended time multiplies an assignment's time limit by one of these (the teacher's choice).
+EXTENDED_TIME_FACTORS = (Decimal("1.25"), Decimal("1.5"), Decimal("2"), Decimal("3"))
+EXTENDED_TIME_DEFAULT = Decimal("1.5")
+
+
 class Accommodations(models.Model):
     """A student's tools on online assessments for one school year (all off by default).
 
@@ -307,6 +312,13 @@ class Accommodations(models.Model):
     )
     school_year = models.PositiveIntegerField(help_text="The year the school year ends in.")
     tools = models.JSONField(default=list, help_text="The Tool values turned on.")
+    extended_time_factor = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=EXTENDED_TIME_DEFAULT,
+        choices=[(factor, f"× {factor}") for factor in EXTENDED_TIME_FACTORS],
+        help_text="The time limit is multiplied by this when extended time is on.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -317,7 +329,11 @@ class Accommodations(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year"], name="unique_accommodations_per_year"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extended_time_factor__in=EXTENDED_TIME_FACTORS),
+                name="accommodations_extended_time_factor_known",
+            ),
         ]
 
     def __str__(self) -> str:

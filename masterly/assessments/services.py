@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.assessments.models import (
+    EXTENDED_TIME_DEFAULT,
+    EXTENDED_TIME_FACTORS,
     Accommodations,
     Assessment,
     AssessmentItem,
@@ -201,16 +203,22 @@ def accommodations_set(
     actor: User | None,
     school_year: int,
     tools: Mapping[int, Iterable[str]],
+    factors: Mapping[int, Decimal] | None = None,
 ) -> list[int]:
     """Turn on exactly the given tools (``Tool`` values) for each student (by id) for the
-    school year; returns the ids of the students whose tools changed. A fixed number of
-    queries for a class of any size, with one audit row for the change."""
+    school year, with each student's extended time factor if given (else kept); returns the
+    ids of the students whose accommodations changed. A fixed number of queries for a class
+    of any size, with one audit row for the change."""
     wanted = {student: sorted(set(chosen)) for student, chosen in tools.items()}
     unknown = sorted({tool for chosen in wanted.values() for tool in chosen} - set(Tool.values))
     if unknown:
         raise ValidationError(
             {"tools": f"Unknown tool {unknown[0]!r}; choose from {', '.join(Tool.values)}."}
         )
+    factors = dict(factors or {})
+    if set(factors) - set(wanted) or set(factors.values()) - set(EXTENDED_TIME_FACTORS):
+        choices = ", ".join(str(factor) for factor in EXTENDED_TIME_FACTORS)
+        raise ValidationError({"factors": f"Choose an extended time factor of {choices}."})
     with transaction.atomic():
         rows = {
             row.student_id: row
@@ -218,23 +226,30 @@ def accommodations_set(
                 student__in=list(wanted), school_year=school_year
             )
         }
+
+        def before(student: int) -> tuple[list[str], Decimal]:
+            row = rows.get(student)
+            return (row.tools, row.extended_time_factor) if row else ([], EXTENDED_TIME_DEFAULT)
+
+        after = {s: (wanted[s], factors.get(s, before(s)[1])) for s in wanted}
         now = timezone.now()
-        changed = [
-            student
-            for student, chosen in wanted.items()
-            if (rows[student].tools if student in rows else []) != chosen
-        ]
+        changed = [student for student in wanted if before(student) != after[student]]
         if not changed:
             return []
+        old = {str(s): _described(*before(s)) for s in changed}
         updated = [rows[student] for student in changed if student in rows]
         for row in updated:
-            row.tools, row.updated_by, row.updated_at = wanted[row.student_id], actor, now
-        Accommodations.objects.bulk_update(updated, ["tools", "updated_by", "updated_at"])
+            row.tools, row.extended_time_factor = after[row.student_id]
+            row.updated_by, row.updated_at = actor, now
+        Accommodations.objects.bulk_update(
+            updated, ["tools", "extended_time_factor", "updated_by", "updated_at"]
+        )
         Accommodations.objects.bulk_create(
             Accommodations(
                 student_id=student,
                 school_year=school_year,
-                tools=wanted[student],
+                tools=after[student][0],
+                extended_time_factor=after[student][1],
                 updated_by=actor,
                 updated_at=now,
             )
@@ -247,8 +262,14 @@ def accommodations_set(
             summary=f"Tools and accommodations of {len(changed)} students for {school_year}",
             details={
                 "school_year": school_year,
-                "old": {str(s): rows[s].tools if s in rows else [] for s in changed},
-                "new": {str(s): wanted[s] for s in changed},
+                "old": old,
+                "new": {str(s): _described(*after[s]) for s in changed},
             },
         )
     return changed
+
+
+def _described(tools: list[str], factor: Decimal) -> list[str]:
+    """A student's accommodations as the audit log keeps them: the tools, and the extended
+    time factor beside extended time when it is on."""
+    return [f"{tool} ×{factor}" if tool == Tool.EXTENDED_TIME else tool for tool in tools]

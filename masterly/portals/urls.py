@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from masterly.portals import views
+from masterly.portals import student_passwords, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,10 @@ urlpatterns = [
     path("classes/<int:section_id>/", views.section_detail, name="section_detail"),
     path("students/<int:student_id>/", views.student_detail, name="student_detail"),
     path("", include("masterly.portals.mastery.urls")),
+    path(
+        "classes/<int:section_id>/passwords/",
+        student_passwords.section_passwords,
+        name="section_passwords",
+    ),
+    path("password/choose/", student_passwords.own_password, name="own_password_choose"),
 ]

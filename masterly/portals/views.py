@@ -138,7 +138,8 @@ def district_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
-    section, students = selectors.section_page(_user(request), section_id)
+    user = _user(request)
+    section, students = selectors.section_page(user, section_id)
     return render(
         request,
         "portals/section_detail.html",
@@ -146,6 +147,11 @@ def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
             "section": section,
             "students": students,
             "archived": section.is_archived(selectors.today()),
+            # Its teachers reset its students' passwords (the page itself checks their role).
+            "teaches": any(
+                e.user_id == user.pk
+                for e in getattr(section, "teacher_enrollments", [])  # prefetched
+            ),
         },
     )
 

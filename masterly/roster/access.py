@@ -68,6 +68,7 @@ __all__ = [
     "section_filter",
     "staff_org_filter",
     "student_filter",
+    "taught_sections",
     "visible_schools",
     "visible_sections",
     "visible_students",
@@ -318,6 +319,14 @@ def staff_org_filter(user: AnyUser, field: str, *, districts: bool = False) -> Q
             | Q(parent__in=held.filter(role=Role.DISTRICT_ADMIN).values("org"))
         )
     return Q(**{f"{field}__in": orgs.values("pk")})
+
+
+def taught_sections(user: AnyUser) -> QuerySet[Section]:
+    """The sections ``user`` teaches themself (an active teacher enrollment within their
+    teacher role's org): not those a collaboration or a leader's role lets them see."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return Section.objects.none()
+    return Section.objects.filter(pk__in=_teaching(user), import_pending__isnull=True)
 
 
 def can_see_student(user: AnyUser, student: User | int) -> bool:

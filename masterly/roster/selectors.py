@@ -13,12 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.roster import access
-from masterly.roster.models import Enrollment, Org, Role, RoleAssignment, Section
+from masterly.roster.models import (
+    AcademicSession,
+    Enrollment,
+    Org,
+    Role,
+    RoleAssignment,
+    Section,
+)
 
 # The order roles are offered in when a person holds several.
 ROLE_ORDER = [Role.DISTRICT_ADMIN, Role.SCHOOL_LEADER, Role.TEACHER, Role.GUARDIAN, Role.STUDENT]
@@ -36,6 +43,14 @@ def roles_for(user: User | AnonymousUser) -> list[Role]:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def sections_school_year(sections: QuerySet[Section], on: datetime.date) -> int:
+    """The school year (the year it ends in) of these sections (one query): the latest their
+    terms name; with no terms, the school year ``on`` falls in (July on)."""
+    years = AcademicSession.objects.filter(sectionterm__section__in=sections.values("pk"))
+    latest = years.aggregate(latest=Max("school_year"))["latest"]
+    return int(latest) if latest else (on.year + 1 if on.month >= 7 else on.year)
 
 
 def current_sections_q(on: datetime.date) -> Q:

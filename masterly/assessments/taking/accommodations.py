@@ -1,22 +1,74 @@
-"""A student's accommodations as the taking pages apply them (the tools helper's module
-replaces this one at merge: these are the neutral answers)."""
+"""The accommodations a student has on one assignment, as the take pages apply them.
+
+Stored per student and school year (:class:`~masterly.assessments.models.Accommodations`,
+set on the tracker's Tools & Accommodations page); the school year is the assignment's
+tracker's. Assignments live in ``trackers``, above this app, so they are read here only
+through the attributes the functions need (:class:`AssignmentLike`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Protocol
+
+from masterly.accounts.models import User
+from masterly.assessments.models import Accommodations, Choice, ItemVersion, Tool
+from masterly.roster.models import Section
+from masterly.roster.selectors import sections_school_year, today
+
+NO_EXTENSION = Decimal(1)
 
 
-def time_limit_factor(student: Any, assignment: Any) -> Decimal:
-    """How much longer than the assignment's time limit the student has (1: as set)."""
-    return Decimal(1)
+class AssignmentLike(Protocol):
+    tracker_id: int
 
 
-def options_shown(item_version: Any, reduced: bool) -> list[Any]:
-    """The options of ``item_version`` the student sees (all of them, for now)."""
-    return list(item_version.choices.all())
+@dataclass(frozen=True)
+class StudentAccommodations:
+    tools: frozenset[str]
+    time_limit_factor: Decimal
 
 
-def student_tools(student: Any, assignment: Any) -> frozenset[str]:
-    """The tools (text-to-speech, calculator…) the student has on this assignment."""
-    return frozenset()
+def assignment_school_year(assignment: AssignmentLike) -> int:
+    """The school year of the assignment's tracker (one query)."""
+    return sections_school_year(Section.objects.filter(trackers=assignment.tracker_id), today())
+
+
+def student_accommodations(
+    student: User | int, assignment: AssignmentLike
+) -> StudentAccommodations:
+    """The student's tools on the assignment and its time limit's factor (two queries)."""
+    student_id = student if isinstance(student, int) else student.pk
+    row = (
+        Accommodations.objects.filter(
+            student=student_id, school_year=assignment_school_year(assignment)
+        )
+        .values_list("tools", "extended_time_factor")
+        .first()
+    )
+    if row is None:
+        return StudentAccommodations(frozenset(), NO_EXTENSION)
+    # Only the tools Masterly knows: a value left by an older version is not a tool.
+    tools = frozenset(row[0]) & frozenset(Tool.values)
+    factor = row[1] if Tool.EXTENDED_TIME in tools else NO_EXTENSION
+    return StudentAccommodations(tools, factor)
+
+
+def student_tools(student: User | int, assignment: AssignmentLike) -> frozenset[str]:
+    """The ``Tool`` values turned on for the student in the assignment's school year."""
+    return student_accommodations(student, assignment).tools
+
+
+def time_limit_factor(student: User | int, assignment: AssignmentLike) -> Decimal:
+    """What the assignment's time limit is multiplied by for the student: 1 unless extended
+    time is on, then the factor their teacher chose."""
+    return student_accommodations(student, assignment).time_limit_factor
+
+
+def options_shown(item_version: ItemVersion, reduced: bool) -> list[Choice]:
+    """The item's options in order; with reduced answer choices, without those authored as
+    dropped when reduced (never the correct one: a constraint forbids it). Reads prefetched
+    choices when the caller prefetched them."""
+    choices = sorted(item_version.choices.all(), key=lambda choice: choice.position)
+    return [choice for choice in choices if not (reduced and choice.dropped_when_reduced)]

@@ -8,6 +8,7 @@ collaborators and the standards read-only); an archived tracker is read-only.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Tool
-from masterly.assessments.selectors import accommodations_of
+from masterly.assessments.models import EXTENDED_TIME_DEFAULT, EXTENDED_TIME_FACTORS, Tool
+from masterly.assessments.selectors import accommodations_of, extended_time_factors_of
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.settings_forms import (
     AddStandardForm,
@@ -209,17 +210,24 @@ def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and _action(request) != "default":
         wanted: dict[int, list[str]] = {student.pk: [] for student in students}
+        factors: dict[int, Decimal] = {}
         if _action(request) == "save":
             for value in request.POST.getlist("tool"):
                 student_id, _, tool = value.partition(":")
                 if not student_id.isdigit():
-                    error = "The form was not understood; reload the page."
+                    error = gettext("The form was not understood; reload the page.")
                     break
                 wanted.setdefault(int(student_id), []).append(tool)
+            factors, bad_factor = _factors(request, students)
+            error = error or bad_factor
         if not error:
             try:
                 changed = sharing.accommodations_save(
-                    actor=_user(request), tracker=tracker, tools=wanted, today=today()
+                    actor=_user(request),
+                    tracker=tracker,
+                    tools=wanted,
+                    today=today(),
+                    factors=factors,
                 )
             except ValidationError as problem:
                 error = " ".join(problem.messages)
@@ -237,19 +245,48 @@ def tracker_tools(request: HttpRequest, tracker_id: int) -> HttpResponse:
                 )
                 return redirect("tracker_tools", tracker.pk)
     year = tracker_school_year(tracker, today())
-    on = accommodations_of([student.pk for student in students], year)
+    ids = [student.pk for student in students]
+    on = accommodations_of(ids, year)
+    factor_of = extended_time_factors_of(ids, year)
     rows = [
-        (student, [(tool, tool in on.get(student.pk, [])) for tool in Tool]) for student in students
+        (
+            student,
+            [(tool, tool in on.get(student.pk, [])) for tool in Tool],
+            factor_of.get(student.pk, EXTENDED_TIME_DEFAULT),
+        )
+        for student in students
     ]
     return _page(
         request,
         "tools.html",
         tracker,
         "tools",
-        {"rows": rows, "tools": list(Tool), "year": year, "error": error},
+        {
+            "rows": rows,
+            "tools": list(Tool),
+            "factors": EXTENDED_TIME_FACTORS,
+            "year": year,
+            "error": error,
+        },
         can_edit=can_edit,
         status=400 if error else 200,
     )
+
+
+def _factors(request: HttpRequest, students: list[User]) -> tuple[dict[int, Decimal], str]:
+    """Each student's extended time factor from the form (``factor-<id>``), or what is wrong."""
+    factors: dict[int, Decimal] = {}
+    for student in students:
+        raw = request.POST.get(f"factor-{student.pk}")
+        if raw is None:
+            continue
+        try:
+            factors[student.pk] = Decimal(raw.strip())
+        except ArithmeticError:
+            return {}, gettext("Choose an extended time factor from the list.")
+        if factors[student.pk] not in EXTENDED_TIME_FACTORS:
+            return {}, gettext("Choose an extended time factor from the list.")
+    return factors, ""
 
 
 # ------------------------------------------------------------------ Settings

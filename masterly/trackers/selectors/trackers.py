@@ -14,12 +14,13 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.roster import access
-from masterly.roster.models import AcademicSession
+from masterly.roster.models import Section
+from masterly.roster.selectors import sections_school_year
 from masterly.trackers.models import (
     RecomputeRun,
     Tracker,
@@ -110,7 +111,4 @@ def tracker_school_year(tracker: Tracker, today: datetime.date) -> int:
 
     A class's terms name it; with no terms, the school year ``today`` falls in (July on).
     """
-    years = AcademicSession.objects.filter(
-        sectionterm__section__in=TrackerSection.objects.filter(tracker=tracker).values("section")
-    ).aggregate(latest=Max("school_year"))
-    return years["latest"] or (today.year + 1 if today.month >= 7 else today.year)
+    return sections_school_year(Section.objects.filter(trackers=tracker), today)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,8 +79,10 @@ def accommodations_save(
     tracker: Tracker,
     tools: Mapping[int, Iterable[str]],
     today: datetime.date,
+    factors: Mapping[int, Decimal] | None = None,
 ) -> list[int]:
-    """Each student's tools (student id → tools on) for the tracker's school year.
+    """Each student's tools (student id → tools on) for the tracker's school year, and their
+    extended time factor (student id → factor) where given.
 
     Every student must be in the tracker; one transaction. Returns the ids of the students
     whose tools changed.
@@ -94,5 +97,8 @@ def accommodations_save(
             {"tools": "Choose tools only for students of this tracker's classes; reload the page."}
         )
     return assessment_writes.accommodations_set(
-        actor=actor, school_year=tracker_school_year(tracker, today), tools=tools
+        actor=actor,
+        school_year=tracker_school_year(tracker, today),
+        tools=tools,
+        factors=factors,
     )

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from masterly.demo import build_demo
+from masterly.demo.accommodations import build_accommodations_demo
 from masterly.demo.activation import activation_line, build_activation_demo
 from masterly.demo.items import build_items_demo
 from masterly.demo.notes import build_notes_demo
@@ -170,6 +171,10 @@ class Command(BaseCommand):
 
         # 4d. An online assessment open now for the demo student (taking it online).
         for line in build_taking_demo(today=today).lines:
+            self.stdout.write(line)
+
+        # 4e. Tools and accommodations: the demo student's and a few classmates'.
+        for line in build_accommodations_demo(today=today):
             self.stdout.write(line)
 
         # 5. The leaders' dashboards: their counts, built now (after every step that adds
