@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Attempt
+from masterly.assessments.taking.accommodations import student_tools
 from masterly.portals.roles import act_as
 from masterly.portals.taking import answers as read
 from masterly.roster.models import Role
@@ -145,6 +146,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "one_per_screen": assignment.one_item_per_screen,
             "server_now_ms": int(timezone.now().timestamp() * 1000),
             "grace_ms": writes.grace().total_seconds() * 1000,
+            "tools": student_tools(attempt.student, assignment),
         },
     )
 

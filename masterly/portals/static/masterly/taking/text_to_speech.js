@@ -19,7 +19,8 @@ function speakerIcon() {
   return svg;
 }
 
-const partsOf = () => [...document.querySelectorAll("[data-tts-part]")];
+// Only the parts on screen: with one item per screen the others are hidden.
+const partsOf = () => [...document.querySelectorAll("[data-tts-part]")].filter((part) => !part.closest("[hidden]"));
 const textOf = (part) => part.innerText.replace(/\s+/g, " ").trim();
 
 export function startTextToSpeech(group) {
