@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.roster import access
-from masterly.roster.models import Enrollment, Org, Role, RoleAssignment, Section
+from masterly.roster.models import Enrollment, Org, Role, RoleAssignment, Section, visible_q
 
 # The order roles are offered in when a person holds several.
 ROLE_ORDER = [Role.DISTRICT_ADMIN, Role.SCHOOL_LEADER, Role.TEACHER, Role.GUARDIAN, Role.STUDENT]
@@ -66,7 +66,8 @@ def _with_student_count(sections: QuerySet[Section]) -> QuerySet[Section]:
             filter=Q(
                 enrollments__role=Enrollment.Role.STUDENT,
                 enrollments__is_active=True,
-            ),
+            )
+            & visible_q("enrollments__"),
         )
     )
 

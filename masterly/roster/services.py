@@ -26,7 +26,9 @@ from masterly.accounts.models import User
 from masterly.core.bulk import insert_rows
 from masterly.roster.models import (
     AcademicSession,
+    Enrollment,
     GuardianLink,
+    LiveImport,
     Org,
     Role,
     RoleAssignment,
@@ -36,6 +38,11 @@ from masterly.roster.models import (
 )
 
 DELETE_BATCH = 5000  # ids bound in one DELETE (SQLite's limit of bound values is far above)
+# Inserted ahead *active* and hidden by their managers until the import is a ``LiveImport``, so
+# the apply does not rewrite them (and their ``is_active`` indexes) at all (ADR 27). The other
+# tables are inserted inactive and switched on by the apply (ADR 17): their reads are too many
+# and too spread out to guard (users sign in), and they hold few rows.
+HIDDEN_AHEAD: tuple[type[models.Model], ...] = (Enrollment, RoleAssignment, GuardianLink)
 
 
 @dataclass
@@ -114,6 +121,15 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} IS NOT {right}"
 
 
+def _visible(row: str) -> str:
+    """Raw SQL's ``visible_q``: not a row of another import inserted ahead and not applied yet
+    (a sweep for missing rows must not deactivate those; ADR 27)."""
+    return (
+        f"({row}.import_pending IS NULL OR {row}.import_pending IN "  # noqa: S608 - our own table
+        f"(SELECT token FROM {_table(LiveImport)}))"
+    )
+
+
 def _random_password() -> str:
     """An unusable password per new user, made by the database (as make_password(None) does)."""
     if connection.vendor == "postgresql":
@@ -187,7 +203,7 @@ def _insert_new(
         sql.append(f"s.{_q(column)}")
     columns += ["is_active", "import_pending"]
     sql += ["s.is_active", "NULL"] if ahead is None else ["%s", "%s"]
-    params += [] if ahead is None else [False, token]
+    params += [] if ahead is None else [kind.live in HIDDEN_AHEAD, token]
     for reference in kind.references:
         columns.append(reference.column)
         sql.append(_ref(reference))
@@ -216,12 +232,49 @@ def staged_records_insert_ahead(
     return _insert_new(kind, token, now, ahead=ids)
 
 
-def pending_make_live(*, model: type[models.Model], token: int) -> int:
-    """The rows this import inserted ahead become live (one statement, in the apply)."""
+def pending_make_live(*, model: type[models.Model], token: int, ahead: int = 0) -> int:
+    """The rows this import inserted ahead become live (one statement, in the apply); those of
+    a ``HIDDEN_AHEAD`` table already are, once ``import_make_live`` ran: ``ahead`` of them."""
+    if model in HIDDEN_AHEAD:
+        return ahead
     return _execute(
         f"UPDATE {_table(model)} SET is_active = %s, import_pending = NULL "  # noqa: S608
         f"WHERE import_pending = %s",
         [True, token],
+    )
+
+
+def import_make_live(token: int) -> None:
+    """Every row this import inserted ahead into a ``HIDDEN_AHEAD`` table becomes visible: one
+    row written, in the apply's transaction, whatever their number (ADR 27)."""
+    LiveImport.objects.create(token=token)
+
+
+def import_is_live(token: int) -> bool:
+    return LiveImport.objects.filter(token=token).exists()
+
+
+def import_forget(token: int) -> None:
+    """After every row of a live import is unmarked: its marker is no longer needed."""
+    LiveImport.objects.filter(token=token).delete()
+
+
+def pending_id_range(*, model: type[models.Model], token: int) -> tuple[int, int] | None:
+    """The lowest and highest id of the rows still marked with ``token`` (one read)."""
+    low, high = _fetch(
+        f"SELECT MIN(id), MAX(id) FROM {_table(model)} WHERE import_pending = %s",  # noqa: S608
+        [token],
+    )[0]
+    return None if low is None else (int(low), int(high))
+
+
+def pending_unmark(*, model: type[models.Model], token: int, ids: tuple[int, int]) -> int:
+    """Unmark the rows of a live import with ids in ``ids`` (they are visible already; the
+    marker only costs every read a look at ``LiveImport``). No index holds the column."""
+    return _execute(
+        f"UPDATE {_table(model)} SET import_pending = NULL "  # noqa: S608 - our own table
+        f"WHERE id BETWEEN %s AND %s AND import_pending = %s",
+        [*ids, token],
     )
 
 
@@ -238,7 +291,7 @@ def pending_remove(*, model: type[models.Model], token: int, limit: int) -> int:
 
 
 def staged_records_apply(
-    *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool
+    *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool, ahead: int = 0
 ) -> WriteCounts:
     """Make the records inserted ahead live, insert the other new ones, update the changed,
     deactivate the deleted and (``complete``: the source is the whole truth) the missing ones.
@@ -252,7 +305,7 @@ def staged_records_apply(
     # Before the rows inserted ahead are live, so this scan skips them (they are staged anyway).
     missing = (
         f"WHERE is_active AND sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "  # noqa: S608 - our own table names
-        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
+        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id) AND {_visible(live)}"
     )
     if complete and _exists(f"FROM {live} {missing}", [token]):
         deactivated = _execute(
@@ -261,7 +314,9 @@ def staged_records_apply(
         )
     else:
         deactivated = 0
-    made_live = pending_make_live(model=kind.live, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=kind.live, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _insert_new(kind, token, now, ahead=None)
     refs = list(kind.references)
@@ -398,12 +453,12 @@ def role_assignments_insert_ahead(
         f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active, import_pending)",
         f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s, %s FROM ({wanted}) a "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {SAME_ROLE})",
-        [False, token, token, *users],
+        [True, token, token, *users],
     )
 
 
 def role_assignments_apply(
-    *, staged_roles: type[models.Model], token: int, complete: bool
+    *, staged_roles: type[models.Model], token: int, complete: bool, ahead: int = 0
 ) -> WriteCounts:
     """Each staged (user, role, org) made active (primary if any row says so), those inserted
     ahead made live; with ``complete`` the roles of imported people that are not staged are
@@ -424,15 +479,17 @@ def role_assignments_apply(
     missing = (
         f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
         f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
-        f"AND a.org_id = r.org_id WHERE r.is_active AND u.sourced_id IS NOT NULL "
-        f"AND a.user_id IS NULL"
+        f"AND a.org_id = r.org_id WHERE r.is_active AND {_visible('r')} "
+        f"AND u.sourced_id IS NOT NULL AND a.user_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token]):
         counts.deactivated += _execute(
             f"UPDATE {roles} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token],
         )
-    made_live = pending_make_live(model=RoleAssignment, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=RoleAssignment, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _execute(
             f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active) "  # noqa: S608
@@ -492,12 +549,12 @@ def guardian_links_insert_ahead(
         f"SELECT g.guardian_id, g.student_id, '', %s, %s FROM ({wanted}) g "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {links} l WHERE l.guardian_id = g.guardian_id "
         f"AND l.student_id = g.student_id)",
-        [False, token, token, *pairs, token, *pairs],
+        [True, token, token, *pairs, token, *pairs],
     )
 
 
 def guardian_links_apply(
-    *, staged_pairs: type[models.Model], token: int, complete: bool
+    *, staged_pairs: type[models.Model], token: int, complete: bool, ahead: int = 0
 ) -> WriteCounts:
     """Links from staged (person, agent) pairs, after the roles are applied (see
     ``_wanted_links``), those inserted ahead made live. With ``complete`` the links of
@@ -519,6 +576,7 @@ def guardian_links_apply(
     joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
     missing = (
         f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
+        f"AND {_visible('l')} "
         f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token, token]):
@@ -533,7 +591,9 @@ def guardian_links_apply(
             f"AND g.guardian_id IS NOT NULL)",
             [True, token, token],
         )
-    made_live = pending_make_live(model=GuardianLink, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=GuardianLink, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _execute(
             f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active) "  # noqa: S608

@@ -17,6 +17,7 @@ from masterly.integrations.oneroster.models import (
 from masterly.integrations.oneroster.staging import KINDS
 from masterly.roster.services import (
     guardian_links_apply,
+    import_make_live,
     role_assignments_apply,
     section_terms_apply,
     sections_ends_on_apply,
@@ -24,6 +25,9 @@ from masterly.roster.services import (
     student_groups_apply,
 )
 from masterly.trackers.dashboard_counts import mark_all_stale
+
+# The kinds inserted ahead active and hidden until ``import_make_live`` (``HIDDEN_AHEAD``).
+HIDDEN_KINDS = ("enrollment", "role", "guardian")
 
 
 def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
@@ -36,19 +40,32 @@ def apply_staged(ctx: ImportContext, *, on_file: list[str]) -> None:
         # scale). Every statement here is set-based, where hash joins are right.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_nestloop = off")
+    if any(ctx.ahead.get(kind) for kind in HIDDEN_KINDS):
+        import_make_live(token)  # one row: every enrollment, role and link inserted ahead
     for kind, entry in ctx.applies:
         file = entry.file.split(":")[0]
         on_file.append(file)
         complete = ctx.is_bulk(file)
         if kind == "role":
-            counts = role_assignments_apply(staged_roles=StagedRole, token=token, complete=complete)
+            counts = role_assignments_apply(
+                staged_roles=StagedRole,
+                token=token,
+                complete=complete,
+                ahead=ctx.ahead.get(kind, 0),
+            )
         elif kind == "guardian":
-            counts = guardian_links_apply(staged_pairs=AgentPair, token=token, complete=complete)
+            counts = guardian_links_apply(
+                staged_pairs=AgentPair, token=token, complete=complete, ahead=ctx.ahead.get(kind, 0)
+            )
         elif kind == "demographics":
             counts = student_groups_apply(staged_groups=StagedGroup, token=token)
         else:
             counts = staged_records_apply(
-                kind=KINDS[kind], token=token, now=ctx.now, complete=complete
+                kind=KINDS[kind],
+                token=token,
+                now=ctx.now,
+                complete=complete,
+                ahead=ctx.ahead.get(kind, 0),
             )
             if kind == "section" and (counts.created or counts.updated):
                 section_terms_apply(
