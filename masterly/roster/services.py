@@ -121,12 +121,14 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} IS NOT {right}"
 
 
-def _visible(row: str) -> str:
-    """Raw SQL's ``visible_q``: not a row of another import inserted ahead and not applied yet
-    (a sweep for missing rows must not deactivate those; ADR 27)."""
+def _settled(row: str, token: int) -> str:
+    """Raw SQL: a live row that this import did not insert ahead. A sweep for missing rows
+    skips this import's own (all staged: skipping them first saves a look-up each) and those
+    of another import not applied yet (ADR 27). The token is our own integer (int() makes
+    sure), so it is spelled in the SQL."""
     return (
-        f"({row}.import_pending IS NULL OR {row}.import_pending IN "  # noqa: S608 - our own table
-        f"(SELECT token FROM {_table(LiveImport)}))"
+        f"({row}.import_pending IS NULL OR ({row}.import_pending <> {int(token)} "  # noqa: S608
+        f"AND {row}.import_pending IN (SELECT token FROM {_table(LiveImport)})))"
     )
 
 
@@ -291,12 +293,19 @@ def pending_remove(*, model: type[models.Model], token: int, limit: int) -> int:
 
 
 def staged_records_apply(
-    *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool, ahead: int = 0
+    *,
+    kind: StagedKind,
+    token: int,
+    now: datetime.datetime,
+    complete: bool,
+    ahead: int = 0,
+    counts: WriteCounts | None = None,
 ) -> WriteCounts:
     """Make the records inserted ahead live, insert the other new ones, update the changed,
     deactivate the deleted and (``complete``: the source is the whole truth) the missing ones.
-    A handful of statements."""
-    counts = staged_counts(kind=kind, token=token)
+    A handful of statements. ``counts``: ``staged_counts``, if already read."""
+    if counts is None:
+        counts = staged_counts(kind=kind, token=token)
     live, staged = _table(kind.live), _table(kind.staged)
     stamped = _stamped(kind.live)
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -304,8 +313,9 @@ def staged_records_apply(
     off_params: list[Any] = [False, *([stamp] if stamped else [])]
     # Before the rows inserted ahead are live, so this scan skips them (they are staged anyway).
     missing = (
-        f"WHERE is_active AND sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "  # noqa: S608 - our own table names
-        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id) AND {_visible(live)}"
+        f"WHERE is_active AND {_settled(live, token)} AND sourced_id IS NOT NULL "  # noqa: S608 - our own table names
+        f"AND NOT EXISTS (SELECT 1 FROM {staged} s "
+        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
     )
     if complete and _exists(f"FROM {live} {missing}", [token]):
         deactivated = _execute(
@@ -457,29 +467,43 @@ def role_assignments_insert_ahead(
     )
 
 
-def role_assignments_apply(
-    *, staged_roles: type[models.Model], token: int, complete: bool, ahead: int = 0
-) -> WriteCounts:
-    """Each staged (user, role, org) made active (primary if any row says so), those inserted
-    ahead made live; with ``complete`` the roles of imported people that are not staged are
-    deactivated."""
-    roles, user = _table(RoleAssignment), _table(User)
+def role_assignments_counts(*, staged_roles: type[models.Model], token: int) -> WriteCounts:
+    """What applying the staged roles will create, update and leave (one query, read only: the
+    importer asks before its apply's transaction, ADR 27)."""
     wanted = _wanted_roles(staged_roles)
     created, updated, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN r.id IS NOT NULL AND (NOT r.is_active "
         f"OR r.is_primary <> a.is_primary) THEN 1 ELSE 0 END), 0), COUNT(*) "
-        f"FROM ({wanted}) a LEFT JOIN {roles} r ON {SAME_ROLE} AND r.import_pending IS NULL",
+        f"FROM ({wanted}) a LEFT JOIN {_table(RoleAssignment)} r ON {SAME_ROLE} "
+        f"AND r.import_pending IS NULL",
         [token],
     )[0]
-    counts = WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
+    return WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
+
+
+def role_assignments_apply(
+    *,
+    staged_roles: type[models.Model],
+    token: int,
+    complete: bool,
+    ahead: int = 0,
+    counts: WriteCounts | None = None,
+) -> WriteCounts:
+    """Each staged (user, role, org) made active (primary if any row says so), those inserted
+    ahead made live; with ``complete`` the roles of imported people that are not staged are
+    deactivated. ``counts``: ``role_assignments_counts``, if already read."""
+    roles, user = _table(RoleAssignment), _table(User)
+    wanted = _wanted_roles(staged_roles)
+    if counts is None:
+        counts = role_assignments_counts(staged_roles=staged_roles, token=token)
     # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with the
     # grouped sub-query makes PostgreSQL group it again for every role: hours at scale).
     # Before the roles inserted ahead are live, so it does not look at them.
     missing = (
         f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
         f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
-        f"AND a.org_id = r.org_id WHERE r.is_active AND {_visible('r')} "
+        f"AND a.org_id = r.org_id WHERE r.is_active AND {_settled('r', token)} "
         f"AND u.sourced_id IS NOT NULL AND a.user_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token]):
@@ -576,7 +600,7 @@ def guardian_links_apply(
     joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
     missing = (
         f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
-        f"AND {_visible('l')} "
+        f"AND {_settled('l', token)} "
         f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token, token]):

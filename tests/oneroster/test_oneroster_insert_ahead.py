@@ -27,7 +27,7 @@ PENDING_MODELS = (User, Org, Section, Enrollment, RoleAssignment, GuardianLink)
 
 
 def pending_rows() -> int:
-    return sum(m.objects.filter(import_pending__isnull=False).count() for m in PENDING_MODELS)
+    return sum(m._base_manager.filter(import_pending__isnull=False).count() for m in PENDING_MODELS)
 
 
 def with_new_school(roster: Any) -> Any:
