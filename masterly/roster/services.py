@@ -196,7 +196,8 @@ def _insert_new(
     kind: StagedKind, token: int, now: datetime.datetime, *, ahead: tuple[int, int] | None
 ) -> int:
     """``INSERT … SELECT`` of the staged records the roster does not have. ``ahead``: only the
-    active ones whose staging ids are in that range, inserted inactive and marked pending."""
+    active ones whose staging ids are in that range, marked pending: inactive, or active and
+    hidden if the table is ``HIDDEN_AHEAD``."""
     columns: list[str] = []
     sql: list[str] = []
     params: list[Any] = []
@@ -228,9 +229,9 @@ def _insert_new(
 def staged_records_insert_ahead(
     *, kind: StagedKind, token: int, now: datetime.datetime, ids: tuple[int, int]
 ) -> int:
-    """Insert the new active records staged with ids in ``ids`` ahead of the apply: inactive
-    and marked with the import's token, so no read takes them for live (one statement; the
-    caller commits each batch on its own, ADR 17)."""
+    """Insert the new active records staged with ids in ``ids`` ahead of the apply, marked with
+    the import's token: inactive, or (``HIDDEN_AHEAD``) active and hidden by their manager, so
+    no read takes them for live (one statement; the caller commits each batch, ADR 17, 27)."""
     return _insert_new(kind, token, now, ahead=ids)
 
 
@@ -455,7 +456,7 @@ SAME_ROLE = "r.user_id = a.user_id AND r.role = a.role AND r.org_id = a.org_id"
 def role_assignments_insert_ahead(
     *, staged_roles: type[models.Model], token: int, users: tuple[int, int]
 ) -> int:
-    """Insert ahead of the apply, inactive and marked with the token, the staged roles not
+    """Insert ahead of the apply, active and hidden (marked with the token), the staged roles not
     held yet of the people whose ids are in ``users`` (one statement; ADR 17)."""
     roles = _table(RoleAssignment)
     wanted = _wanted_roles(staged_roles, users=" AND u.id BETWEEN %s AND %s")
@@ -564,7 +565,7 @@ def _wanted_links(staged_pairs: type[models.Model], *, ahead: int | None = None)
 def guardian_links_insert_ahead(
     *, staged_pairs: type[models.Model], token: int, pairs: tuple[int, int]
 ) -> int:
-    """Insert ahead of the apply, inactive and marked with the token, the links of the staged
+    """Insert ahead of the apply, active and hidden (marked with the token), the links of the staged
     pairs with ids in ``pairs`` that do not exist yet (one statement; ADR 17)."""
     links = _table(GuardianLink)
     wanted = _wanted_links(staged_pairs, ahead=token)
