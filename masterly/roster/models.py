@@ -7,9 +7,39 @@ so the history that points at it stays.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+
+class LiveImport(models.Model):
+    """An import whose rows inserted ahead are live (ADR 27): the apply makes a whole import
+    visible by inserting its token here, one row, however many enrollments, roles and links
+    it brought. Its rows are then unmarked in short batches and the row removed."""
+
+    token = models.BigIntegerField(unique=True)
+    made_live_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"import {self.token}"
+
+
+def visible_q(prefix: str = "") -> models.Q:
+    """A row is visible unless an import inserted it ahead and has not been applied yet."""
+    return models.Q(**{f"{prefix}import_pending__isnull": True}) | models.Q(
+        **{f"{prefix}import_pending__in": LiveImport.objects.values("token")}
+    )
+
+
+class VisibleManager(models.Manager[Any]):
+    """The default manager of the tables an import inserts ahead *active* (enrollments, roles,
+    guardian links): every ORM read, related managers and the admin included, skips the rows
+    of an import that is not applied yet. Joins through them (``enrollments__…``) add
+    ``visible_q("enrollments__")`` themselves."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(visible_q())
 
 
 class SourcedRecord(models.Model):
@@ -20,8 +50,10 @@ class SourcedRecord(models.Model):
     # Hash of the imported row: re-importing an unchanged row costs no write.
     source_hash = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The token of the import that inserted this row ahead of its apply (inactive until the
-    # apply makes it live in one short transaction, ADR 17); NULL for every live row.
+    # The token of the import that inserted this row ahead of its apply; NULL for every live
+    # row. Orgs, sessions, courses, sections and users are inserted inactive and made active
+    # by the apply (ADR 17); enrollments are inserted active and hidden until the token is a
+    # ``LiveImport`` (ADR 27).
     import_pending = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -154,6 +186,8 @@ class Enrollment(SourcedRecord):
     begin_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
+    objects = VisibleManager()
+
     class Meta:
         indexes = [
             models.Index(fields=["section", "role", "is_active"]),
@@ -184,6 +218,8 @@ class RoleAssignment(models.Model):
     is_active = models.BooleanField(default=True)
     import_pending = models.BigIntegerField(null=True, blank=True, editable=False)  # as above
 
+    objects = VisibleManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "org"], name="unique_role_per_org")
@@ -206,6 +242,8 @@ class GuardianLink(models.Model):
     relationship = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
     import_pending = models.BigIntegerField(null=True, blank=True, editable=False)  # as above
+
+    objects = VisibleManager()
 
     class Meta:
         constraints = [

@@ -25,6 +25,7 @@ from masterly.roster.models import (
     Role,
     RoleAssignment,
     Section,
+    visible_q,
 )
 
 # The order roles are offered in when a person holds several.
@@ -81,7 +82,8 @@ def _with_student_count(sections: QuerySet[Section]) -> QuerySet[Section]:
             filter=Q(
                 enrollments__role=Enrollment.Role.STUDENT,
                 enrollments__is_active=True,
-            ),
+            )
+            & visible_q("enrollments__"),
         )
     )
 

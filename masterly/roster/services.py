@@ -26,7 +26,9 @@ from masterly.accounts.models import User
 from masterly.core.bulk import insert_rows
 from masterly.roster.models import (
     AcademicSession,
+    Enrollment,
     GuardianLink,
+    LiveImport,
     Org,
     Role,
     RoleAssignment,
@@ -36,6 +38,11 @@ from masterly.roster.models import (
 )
 
 DELETE_BATCH = 5000  # ids bound in one DELETE (SQLite's limit of bound values is far above)
+# Inserted ahead *active* and hidden by their managers until the import is a ``LiveImport``, so
+# the apply does not rewrite them (and their ``is_active`` indexes) at all (ADR 27). The other
+# tables are inserted inactive and switched on by the apply (ADR 17): their reads are too many
+# and too spread out to guard (users sign in), and they hold few rows.
+HIDDEN_AHEAD: tuple[type[models.Model], ...] = (Enrollment, RoleAssignment, GuardianLink)
 
 
 @dataclass
@@ -117,6 +124,17 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} IS NOT {right}"
 
 
+def _settled(row: str, token: int) -> str:
+    """Raw SQL: a live row that this import did not insert ahead. A sweep for missing rows
+    skips this import's own (all staged: skipping them first saves a look-up each) and those
+    of another import not applied yet (ADR 27). The token is our own integer (int() makes
+    sure), so it is spelled in the SQL."""
+    return (
+        f"({row}.import_pending IS NULL OR ({row}.import_pending <> {int(token)} "  # noqa: S608
+        f"AND {row}.import_pending IN (SELECT token FROM {_table(LiveImport)})))"
+    )
+
+
 def _random_password() -> str:
     """An unusable password per new user, made by the database (as make_password(None) does)."""
     if connection.vendor == "postgresql":
@@ -181,7 +199,8 @@ def _insert_new(
     kind: StagedKind, token: int, now: datetime.datetime, *, ahead: tuple[int, int] | None
 ) -> int:
     """``INSERT … SELECT`` of the staged records the roster does not have. ``ahead``: only the
-    active ones whose staging ids are in that range, inserted inactive and marked pending."""
+    active ones whose staging ids are in that range, marked pending: inactive, or active and
+    hidden if the table is ``HIDDEN_AHEAD``."""
     columns: list[str] = []
     sql: list[str] = []
     params: list[Any] = []
@@ -190,7 +209,7 @@ def _insert_new(
         sql.append(f"s.{_q(column)}")
     columns += ["is_active", "import_pending"]
     sql += ["s.is_active", "NULL"] if ahead is None else ["%s", "%s"]
-    params += [] if ahead is None else [False, token]
+    params += [] if ahead is None else [kind.live in HIDDEN_AHEAD, token]
     for reference in kind.references:
         columns.append(reference.column)
         sql.append(_ref(reference))
@@ -213,18 +232,55 @@ def _insert_new(
 def staged_records_insert_ahead(
     *, kind: StagedKind, token: int, now: datetime.datetime, ids: tuple[int, int]
 ) -> int:
-    """Insert the new active records staged with ids in ``ids`` ahead of the apply: inactive
-    and marked with the import's token, so no read takes them for live (one statement; the
-    caller commits each batch on its own, ADR 17)."""
+    """Insert the new active records staged with ids in ``ids`` ahead of the apply, marked with
+    the import's token: inactive, or (``HIDDEN_AHEAD``) active and hidden by their manager, so
+    no read takes them for live (one statement; the caller commits each batch, ADR 17, 27)."""
     return _insert_new(kind, token, now, ahead=ids)
 
 
-def pending_make_live(*, model: type[models.Model], token: int) -> int:
-    """The rows this import inserted ahead become live (one statement, in the apply)."""
+def pending_make_live(*, model: type[models.Model], token: int, ahead: int = 0) -> int:
+    """The rows this import inserted ahead become live (one statement, in the apply); those of
+    a ``HIDDEN_AHEAD`` table already are, once ``import_make_live`` ran: ``ahead`` of them."""
+    if model in HIDDEN_AHEAD:
+        return ahead
     return _execute(
         f"UPDATE {_table(model)} SET is_active = %s, import_pending = NULL "  # noqa: S608
         f"WHERE import_pending = %s",
         [True, token],
+    )
+
+
+def import_make_live(token: int) -> None:
+    """Every row this import inserted ahead into a ``HIDDEN_AHEAD`` table becomes visible: one
+    row written, in the apply's transaction, whatever their number (ADR 27)."""
+    LiveImport.objects.create(token=token)
+
+
+def import_is_live(token: int) -> bool:
+    return LiveImport.objects.filter(token=token).exists()
+
+
+def import_forget(token: int) -> None:
+    """After every row of a live import is unmarked: its marker is no longer needed."""
+    LiveImport.objects.filter(token=token).delete()
+
+
+def pending_id_range(*, model: type[models.Model], token: int) -> tuple[int, int] | None:
+    """The lowest and highest id of the rows still marked with ``token`` (one read)."""
+    low, high = _fetch(
+        f"SELECT MIN(id), MAX(id) FROM {_table(model)} WHERE import_pending = %s",  # noqa: S608
+        [token],
+    )[0]
+    return None if low is None else (int(low), int(high))
+
+
+def pending_unmark(*, model: type[models.Model], token: int, ids: tuple[int, int]) -> int:
+    """Unmark the rows of a live import with ids in ``ids`` (they are visible already; the
+    marker only costs every read a look at ``LiveImport``). No index holds the column."""
+    return _execute(
+        f"UPDATE {_table(model)} SET import_pending = NULL "  # noqa: S608 - our own table
+        f"WHERE id BETWEEN %s AND %s AND import_pending = %s",
+        [*ids, token],
     )
 
 
@@ -251,12 +307,19 @@ def _column_value(kind: StagedKind, live: str, column: str) -> str:
 
 
 def staged_records_apply(
-    *, kind: StagedKind, token: int, now: datetime.datetime, complete: bool
+    *,
+    kind: StagedKind,
+    token: int,
+    now: datetime.datetime,
+    complete: bool,
+    ahead: int = 0,
+    counts: WriteCounts | None = None,
 ) -> WriteCounts:
     """Make the records inserted ahead live, insert the other new ones, update the changed,
     deactivate the deleted and (``complete``: the source is the whole truth) the missing ones.
-    A handful of statements."""
-    counts = staged_counts(kind=kind, token=token)
+    A handful of statements. ``counts``: ``staged_counts``, if already read."""
+    if counts is None:
+        counts = staged_counts(kind=kind, token=token)
     live, staged = _table(kind.live), _table(kind.staged)
     stamped = _stamped(kind.live)
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -264,7 +327,8 @@ def staged_records_apply(
     off_params: list[Any] = [False, *([stamp] if stamped else [])]
     # Before the rows inserted ahead are live, so this scan skips them (they are staged anyway).
     missing = (
-        f"WHERE is_active AND sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "  # noqa: S608 - our own table names
+        f"WHERE is_active AND {_settled(live, token)} AND sourced_id IS NOT NULL "  # noqa: S608 - our own table names
+        f"AND NOT EXISTS (SELECT 1 FROM {staged} s "
         f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
     )
     if complete and _exists(f"FROM {live} {missing}", [token]):
@@ -274,7 +338,9 @@ def staged_records_apply(
         )
     else:
         deactivated = 0
-    made_live = pending_make_live(model=kind.live, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=kind.live, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _insert_new(kind, token, now, ahead=None)
     refs = list(kind.references)
@@ -406,7 +472,7 @@ SAME_ROLE = "r.user_id = a.user_id AND r.role = a.role AND r.org_id = a.org_id"
 def role_assignments_insert_ahead(
     *, staged_roles: type[models.Model], token: int, users: tuple[int, int]
 ) -> int:
-    """Insert ahead of the apply, inactive and marked with the token, the staged roles not
+    """Insert ahead of the apply, active and hidden (marked with the token), the staged roles not
     held yet of the people whose ids are in ``users`` (one statement; ADR 17)."""
     roles = _table(RoleAssignment)
     wanted = _wanted_roles(staged_roles, users=" AND u.id BETWEEN %s AND %s")
@@ -414,41 +480,57 @@ def role_assignments_insert_ahead(
         f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active, import_pending)",
         f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s, %s FROM ({wanted}) a "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {SAME_ROLE})",
-        [False, token, token, *users],
+        [True, token, token, *users],
     )
 
 
-def role_assignments_apply(
-    *, staged_roles: type[models.Model], token: int, complete: bool
-) -> WriteCounts:
-    """Each staged (user, role, org) made active (primary if any row says so), those inserted
-    ahead made live; with ``complete`` the roles of imported people that are not staged are
-    deactivated."""
-    roles, user = _table(RoleAssignment), _table(User)
+def role_assignments_counts(*, staged_roles: type[models.Model], token: int) -> WriteCounts:
+    """What applying the staged roles will create, update and leave (one query, read only: the
+    importer asks before its apply's transaction, ADR 27)."""
     wanted = _wanted_roles(staged_roles)
     created, updated, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN r.id IS NOT NULL AND (NOT r.is_active "
         f"OR r.is_primary <> a.is_primary) THEN 1 ELSE 0 END), 0), COUNT(*) "
-        f"FROM ({wanted}) a LEFT JOIN {roles} r ON {SAME_ROLE} AND r.import_pending IS NULL",
+        f"FROM ({wanted}) a LEFT JOIN {_table(RoleAssignment)} r ON {SAME_ROLE} "
+        f"AND r.import_pending IS NULL",
         [token],
     )[0]
-    counts = WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
+    return WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
+
+
+def role_assignments_apply(
+    *,
+    staged_roles: type[models.Model],
+    token: int,
+    complete: bool,
+    ahead: int = 0,
+    counts: WriteCounts | None = None,
+) -> WriteCounts:
+    """Each staged (user, role, org) made active (primary if any row says so), those inserted
+    ahead made live; with ``complete`` the roles of imported people that are not staged are
+    deactivated. ``counts``: ``role_assignments_counts``, if already read."""
+    roles, user = _table(RoleAssignment), _table(User)
+    wanted = _wanted_roles(staged_roles)
+    if counts is None:
+        counts = role_assignments_counts(staged_roles=staged_roles, token=token)
     # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with the
     # grouped sub-query makes PostgreSQL group it again for every role: hours at scale).
     # Before the roles inserted ahead are live, so it does not look at them.
     missing = (
         f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
         f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
-        f"AND a.org_id = r.org_id WHERE r.is_active AND u.sourced_id IS NOT NULL "
-        f"AND a.user_id IS NULL"
+        f"AND a.org_id = r.org_id WHERE r.is_active AND {_settled('r', token)} "
+        f"AND u.sourced_id IS NOT NULL AND a.user_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token]):
         counts.deactivated += _execute(
             f"UPDATE {roles} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
             [False, token],
         )
-    made_live = pending_make_live(model=RoleAssignment, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=RoleAssignment, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _execute(
             f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active) "  # noqa: S608
@@ -499,7 +581,7 @@ def _wanted_links(staged_pairs: type[models.Model], *, ahead: int | None = None)
 def guardian_links_insert_ahead(
     *, staged_pairs: type[models.Model], token: int, pairs: tuple[int, int]
 ) -> int:
-    """Insert ahead of the apply, inactive and marked with the token, the links of the staged
+    """Insert ahead of the apply, active and hidden (marked with the token), the links of the staged
     pairs with ids in ``pairs`` that do not exist yet (one statement; ADR 17)."""
     links = _table(GuardianLink)
     wanted = _wanted_links(staged_pairs, ahead=token)
@@ -508,12 +590,12 @@ def guardian_links_insert_ahead(
         f"SELECT g.guardian_id, g.student_id, '', %s, %s FROM ({wanted}) g "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {links} l WHERE l.guardian_id = g.guardian_id "
         f"AND l.student_id = g.student_id)",
-        [False, token, token, *pairs, token, *pairs],
+        [True, token, token, *pairs, token, *pairs],
     )
 
 
 def guardian_links_apply(
-    *, staged_pairs: type[models.Model], token: int, complete: bool
+    *, staged_pairs: type[models.Model], token: int, complete: bool, ahead: int = 0
 ) -> WriteCounts:
     """Links from staged (person, agent) pairs, after the roles are applied (see
     ``_wanted_links``), those inserted ahead made live. With ``complete`` the links of
@@ -535,6 +617,7 @@ def guardian_links_apply(
     joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
     missing = (
         f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
+        f"AND {_settled('l', token)} "
         f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
     )
     if complete and _exists(f"FROM ({missing}) m", [token, token]):
@@ -549,7 +632,9 @@ def guardian_links_apply(
             f"AND g.guardian_id IS NOT NULL)",
             [True, token, token],
         )
-    made_live = pending_make_live(model=GuardianLink, token=token) if counts.created else 0
+    made_live = (
+        pending_make_live(model=GuardianLink, token=token, ahead=ahead) if counts.created else 0
+    )
     if counts.created > made_live:
         _execute(
             f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active) "  # noqa: S608

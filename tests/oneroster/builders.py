@@ -452,6 +452,7 @@ ROSTER_MODELS = [
     "roster.RoleAssignment",
     "roster.GuardianLink",
     "roster.StudentGroupMembership",
+    "roster.LiveImport",
     "accounts.User",
     "core.AuditEvent",
 ]
@@ -465,5 +466,5 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
     for label in ROSTER_MODELS:
         model = apps.get_model(label)
         fields = [f.attname for f in model._meta.concrete_fields]
-        tables[label] = list(model.objects.order_by("pk").values_list(*fields))
+        tables[label] = list(model._base_manager.order_by("pk").values_list(*fields))
     return tables

@@ -15,7 +15,14 @@ from masterly.integrations.oneroster import importer
 from masterly.integrations.oneroster.errors import MassDeactivationRefused, RosterImportRejected
 from masterly.integrations.oneroster.staging import staging_clear
 from masterly.roster import access
-from masterly.roster.models import Enrollment, GuardianLink, Org, RoleAssignment, Section
+from masterly.roster.models import (
+    Enrollment,
+    GuardianLink,
+    LiveImport,
+    Org,
+    RoleAssignment,
+    Section,
+)
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.services import tracker_create
 from tests.assessment_factories import FrameworkFactory, StandardFactory
@@ -27,7 +34,7 @@ PENDING_MODELS = (User, Org, Section, Enrollment, RoleAssignment, GuardianLink)
 
 
 def pending_rows() -> int:
-    return sum(m.objects.filter(import_pending__isnull=False).count() for m in PENDING_MODELS)
+    return sum(m._base_manager.filter(import_pending__isnull=False).count() for m in PENDING_MODELS)
 
 
 def with_new_school(roster: Any) -> Any:
@@ -201,3 +208,48 @@ def test_rows_inserted_ahead_by_an_import_whose_worker_died_are_removed_with_its
 
     assert pending_rows() == 0
     assert snapshot() == before
+
+
+def test_a_failure_after_the_apply_made_the_import_live_leaves_nothing_behind(
+    import_set, monkeypatch
+):
+    # The real apply runs (its LiveImport row written), then the database refuses the audit
+    # record in the same transaction: everything is rolled back, the marked rows removed.
+    import_set(district())
+    before = snapshot()
+
+    def record(**kwargs: Any) -> None:
+        assert LiveImport.objects.count() == 1  # made live inside the transaction...
+        raise IntegrityError("NOT NULL constraint failed: core_auditevent.action")
+
+    monkeypatch.setattr(importer, "record", record)
+    with pytest.raises(RosterImportRejected):
+        import_set(with_new_school(district()))
+
+    assert pending_rows() == 0  # ...and rolled back with it
+    assert snapshot() == before
+
+
+def test_a_clean_up_cut_short_after_the_apply_is_finished_by_the_sweep(import_set, monkeypatch):
+    # The worker dies after the apply committed, before it unmarked the rows: they are live
+    # (visible through LiveImport) and the dead-run sweep's staging_clear only unmarks them.
+    import_set(district())
+    tokens: list[int] = []
+    monkeypatch.setattr(importer, "staging_clear", tokens.append)
+
+    summary = import_set(with_new_school(district()))
+
+    assert pending_rows() > 0 and LiveImport.objects.filter(token=tokens[0]).exists()
+    new_student = User.objects.get(sourced_id="xst0")
+    section = Section.objects.get(sourced_id="k9")
+    assert Enrollment.objects.filter(user=new_student, section=section, is_active=True).exists()
+    assert access.can_see_section(User.objects.get(sourced_id="adm1"), section)
+    monkeypatch.undo()
+
+    staging_clear(tokens[0])
+
+    assert pending_rows() == 0
+    assert not LiveImport.objects.exists()
+    assert Enrollment.objects.filter(user=new_student, section=section, is_active=True).exists()
+    assert summary.entry("enrollments.csv", "").counts.created == 21
+    assert import_set(with_new_school(district())).changes == 0  # nothing left to do

@@ -2,13 +2,15 @@
 
 A district's first import creates hundreds of thousands of rows; inserting them in the apply
 held SQLite's one write lock for longer than a score save waits. So once the files are staged
-and the guard agreed, the records the roster does not have yet are inserted here, inactive
-and marked with the import's token (``import_pending``): every read of the roster already
-skips inactive people, enrollments, roles and links, and the access rules skip marked orgs
-and sections too, so a half-done import is invisible. The apply makes them live in one
-statement per table. If the import fails, is refused or rolled back (a dry run), or its
-worker dies, ``pending_clear`` (called by ``staging_clear``) removes them again, in short
-transactions too, and the roster is as it was.
+and the guard agreed, the records the roster does not have yet are inserted here, marked with
+the import's token (``import_pending``). Orgs, sessions, courses, sections and people are
+inserted inactive (every read skips inactive people; the access rules skip marked orgs and
+sections) and the apply switches them on. Enrollments, roles and guardian links, most of the
+rows, are inserted active but hidden by their managers (``roster.models.VisibleManager``)
+until the apply writes the one ``LiveImport`` row that makes them all visible at once (ADR
+27). ``pending_clear`` (called by ``staging_clear``) then unmarks them in short batches; if
+the import fails, is refused or rolled back (a dry run), or its worker dies before the apply,
+it removes them instead, in short transactions too, and the roster is as it was.
 """
 
 from __future__ import annotations
@@ -31,9 +33,14 @@ from masterly.roster.models import (
     Section,
 )
 from masterly.roster.services import (
+    HIDDEN_AHEAD,
     StagedKind,
     guardian_links_insert_ahead,
+    import_forget,
+    import_is_live,
+    pending_id_range,
     pending_remove,
+    pending_unmark,
     role_assignments_insert_ahead,
     staged_records_insert_ahead,
 )
@@ -73,7 +80,6 @@ def insert_ahead(ctx: ImportContext, kinds: dict[str, StagedKind], *, on_file: l
     """Insert every staged kind's new records ahead, in the order references need; return how
     many rows were inserted. ``on_file`` gets the file being inserted (for a message)."""
     token = ctx.token
-    inserted = 0
     for kind, entry in ctx.applies:
         if kind in APPLIED_ONLY:
             continue
@@ -85,6 +91,7 @@ def insert_ahead(ctx: ImportContext, kinds: dict[str, StagedKind], *, on_file: l
         else:
             spec = kinds[kind]
             batches = _ranges(spec.staged._default_manager.filter(token=token))
+        inserted = 0
         for batch in batches:
             with transaction.atomic():
                 if kind == "role":
@@ -99,12 +106,27 @@ def insert_ahead(ctx: ImportContext, kinds: dict[str, StagedKind], *, on_file: l
                     inserted += staged_records_insert_ahead(
                         kind=kinds[kind], token=token, now=ctx.now, ids=batch
                     )
-    return inserted
+        ctx.ahead[kind] = ctx.ahead.get(kind, 0) + inserted
+    return sum(ctx.ahead.values())
 
 
 def pending_clear(token: int) -> None:
-    """Remove the rows this import inserted ahead and did not make live, a batch per short
-    transaction (nothing to do after a successful apply: it made them all live)."""
+    """After a successful apply, unmark the rows it made live by its ``LiveImport`` row, then
+    forget that row; otherwise remove the rows this import inserted ahead. Either way a batch
+    per short transaction, so the clean-up never holds the write lock for long; if it is cut
+    short, the dead-run sweep calls it again and it carries on (ADR 27)."""
+    if import_is_live(token):
+        for model in HIDDEN_AHEAD:
+            edges = pending_id_range(model=model, token=token)
+            if edges is None:
+                continue
+            for start in range(edges[0], edges[1] + 1, CLEAR_BATCH):
+                with transaction.atomic():
+                    ids = (start, min(start + CLEAR_BATCH - 1, edges[1]))
+                    pending_unmark(model=model, token=token, ids=ids)
+        with transaction.atomic():
+            import_forget(token)
+        return
     for model in PENDING:
         while True:
             with transaction.atomic():

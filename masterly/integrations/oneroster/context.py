@@ -62,6 +62,8 @@ class ImportContext:
     # sourcedIds of rows refused so far, per kind: a reference to one of them is not reported
     # again as unknown (the refused row already has its message). Bounded by MAX_ERRORS.
     rejected: dict[str, set[str]] = field(default_factory=dict)
+    # Rows inserted ahead of the apply, per kind (``ahead.py``).
+    ahead: dict[str, int] = field(default_factory=dict)
 
     def is_bulk(self, filename: str) -> bool:
         return self.manifest.mode(filename) is Mode.BULK

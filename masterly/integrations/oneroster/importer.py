@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from masterly.core.audit import record
 from masterly.integrations.oneroster.ahead import insert_ahead
-from masterly.integrations.oneroster.apply import apply_staged
+from masterly.integrations.oneroster.apply import apply_staged, plan_counts
 from masterly.integrations.oneroster.context import ImportContext, ProgressCallback
 from masterly.integrations.oneroster.errors import (
     ErrorList,
@@ -118,11 +118,12 @@ def roster_import(
         staging_analyze()
         ahead = time.monotonic()
         insert_ahead(ctx, KINDS, on_file=current)
+        planned = plan_counts(ctx)  # read before the write lock is taken
         summary.ahead_seconds = round(time.monotonic() - ahead, 2)
         applying = time.monotonic()
         with transaction.atomic():
             kept = people_before_apply(keep_active)
-            apply_staged(ctx, on_file=current)
+            apply_staged(ctx, on_file=current, planned=planned)
             summary.kept_active = people_keep_active(kept, ctx)
             summary.apply_seconds = round(time.monotonic() - applying, 2)
             summary.seconds = round(time.monotonic() - started, 2)

@@ -37,7 +37,7 @@ from masterly.integrations.oneroster.errors import (
 from masterly.integrations.oneroster.rows import SourcedId, parse_rows
 from masterly.integrations.oneroster.source import RosterSource
 from masterly.roster.groups import group_label
-from masterly.roster.models import Role, StudentGroupMembership
+from masterly.roster.models import Role, StudentGroupMembership, visible_q
 from masterly.roster.services import WriteCounts, student_group_set
 from masterly.trackers.dashboard_counts import mark_all_stale
 
@@ -195,6 +195,7 @@ def _students(sourced_ids: Iterable[str]) -> dict[str, int]:
     """sourcedId → id of those that name a user with an active student role (one query)."""
     found = (
         User.objects.filter(
+            visible_q("role_assignments__"),
             sourced_id__in=list(sourced_ids),
             role_assignments__role=Role.STUDENT,
             role_assignments__is_active=True,
