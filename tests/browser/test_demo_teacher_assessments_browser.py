@@ -21,20 +21,13 @@ from masterly.trackers.assignments import Assignment
 from masterly.trackers.models import Tracker, TrackerSection
 from tests.browser import conftest as shared
 from tests.browser.conftest import screenshot, serious_violations
+from tests.items.test_item_bank_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 _browser_test_setup = shared._browser_test_setup
 browser = shared.browser
 page = shared.page
-
-
-def sign_in(page: Any, login: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email address").fill(login)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
 
 
 def looked_at(page: Any, name: str) -> None:
@@ -64,7 +57,7 @@ def test_the_demo_teacher_writes_builds_assigns_prints_and_reads_the_analysis(
         TrackerSection.objects.filter(tracker=tracker).select_related("section").first().section
     )
     common = Assessment.objects.get(title="Math 6: common assessment 1")
-    sign_in(page, "teacher")
+    sign_in(page, "teacher", PASSWORD)
 
     # Find items by standard: everything under the 6.RP.A cluster in the district bank.
     page.get_by_role("link", name="Item bank").click()
