@@ -32,7 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import FloatField, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from masterly.assessments.models import Attempt, Evidence
 from masterly.assessments.responses.keys import PlacedItem, placed_items
@@ -130,19 +131,23 @@ def _groups(firsts: QuerySet[Attempt], placements: list[int]) -> list[tuple[Any,
     totals, params = (
         scored.order_by()
         .values("attempt_id")
-        .annotate(total=Sum("points"))
+        .annotate(total=Sum(Cast("points", FloatField())))
         .values_list("attempt_id", "total")
         .query.sql_with_params()
     )
     marks = ", ".join(["%s"] * len(placements))
+    # Floating point, not PostgreSQL's exact (and slow) numeric: the sums feed a correlation.
     sql = f"""
         WITH totals (attempt_id, t) AS ({totals})
-        SELECT r.assessment_item_id, r.choices, (SELECT COUNT(*) FROM totals), COUNT(*),
-               SUM(r.points), SUM(r.points * r.points), SUM(totals.t), SUM(totals.t * totals.t),
-               SUM(r.points * totals.t)
-        FROM totals JOIN {Response._meta.db_table} r ON r.attempt_id = totals.attempt_id
-        WHERE r.assessment_item_id IN ({marks}) AND r.points IS NOT NULL
-        GROUP BY r.assessment_item_id, r.choices
+        SELECT item_id, choices, (SELECT COUNT(*) FROM totals), COUNT(*), SUM(x), SUM(x * x),
+               SUM(t), SUM(t * t), SUM(x * t)
+        FROM (
+            SELECT r.assessment_item_id AS item_id, r.choices,
+                   CAST(r.points AS DOUBLE PRECISION) AS x, totals.t
+            FROM totals JOIN {Response._meta.db_table} r ON r.attempt_id = totals.attempt_id
+            WHERE r.assessment_item_id IN ({marks}) AND r.points IS NOT NULL
+        ) AS scored
+        GROUP BY item_id, choices
     """  # noqa: S608 - the inner query is Django's, compiled with its parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *placements])
