@@ -183,10 +183,11 @@ class CappedPaginator(Paginator):
 def bank_page(user: User, filters: BankFilters, number: str | int | None) -> Page:
     """One page of the search, each item with its current version, owner and alignments:
     three queries (count, page, alignments) whatever the page holds."""
-    counted = CappedPaginator(bank_items(user, filters), PAGE_SIZE)
-    broad = filters.standard is not None and counted.capped
-    items = bank_items(user, filters, broad=broad).select_related("current", "owner")
-    paginator = CappedPaginator(items, PAGE_SIZE)
+    items = bank_items(user, filters)
+    counted = CappedPaginator(items, PAGE_SIZE)
+    if filters.standard is not None and counted.capped:
+        items = bank_items(user, filters, broad=True)
+    paginator = CappedPaginator(items.select_related("current", "owner"), PAGE_SIZE)
     paginator.count = counted.count  # counted once, whichever way the page is read
     page = paginator.get_page(number)
     versions = [item.current for item in page.object_list if item.current is not None]
