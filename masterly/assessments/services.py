@@ -27,10 +27,8 @@ from masterly.assessments.models import (
     EXTENDED_TIME_FACTORS,
     Accommodations,
     Assessment,
-    AssessmentItem,
     AssessmentStandard,
     Attempt,
-    ItemVersion,
     Tool,
 )
 from masterly.assessments.scores import clean_assessed_on, clean_points
@@ -163,36 +161,6 @@ def attempts_record(*, actor: User | None, attempts: Sequence[TakenAttempt]) -> 
 
 def _attempt_summary(number: int, assessment: Assessment, student: User) -> str:
     return f"Attempt {number} of {assessment.title!r} for {student}"
-
-
-def assessment_items_place(
-    *, actor: User | None, assessment: Assessment, versions: Sequence[ItemVersion]
-) -> list[AssessmentItem]:
-    """Place item versions at the end of the assessment's first section, in order (each
-    version once), with an audit row; from now on those versions are never changed."""
-    if len({v.pk for v in versions}) != len(versions):
-        raise ValidationError({"items": "Each item may be placed only once."})
-    with transaction.atomic():
-        last = (
-            AssessmentItem.objects.filter(assessment=assessment, section=1)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-        )
-        placed = AssessmentItem.objects.bulk_create(
-            AssessmentItem(
-                assessment=assessment, item_version=version, section=1, position=start + n
-            )
-            for start in [(last or 0) + 1]
-            for n, version in enumerate(versions)
-        )
-        audit.record(
-            actor=actor,
-            action="assessment.items_placed",
-            target=assessment,
-            summary=f"{len(placed)} items placed in {assessment.title!r}",
-        )
-    return placed
 
 
 # ------------------------------------------------------------------ accommodations

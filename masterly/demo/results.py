@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from masterly.accounts.models import User
-from masterly.assessments import services as assessment_writes
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services as item_writes
 from masterly.assessments.items.drafts import ChoiceDraft, ItemDraft
 from masterly.assessments.items.models import Item, ItemVersion, Scope
@@ -125,11 +125,12 @@ def _course_results(
         on = school_day(
             today - datetime.timedelta(days=days_ago), today - datetime.timedelta(days=60), today
         )
-        assessment = assessment_writes.assessment_create(
-            actor=author, title=title, kind=kind, assessed_on=on
+        # Shared with the district, as a common assessment is: its leaders see who wrote it.
+        assessment = composition.assessment_create(
+            actor=author, title=title, kind=kind, scope=Scope.DISTRICT, assessed_on=on
         )
-        assessment_writes.assessment_items_place(
-            actor=author, assessment=assessment, versions=versions
+        composition.items_add(
+            actor=author, assessment=assessment, items=[v.item for v in versions], section=1
         )
         items = placed_items(assessment.pk)
         truly_right = {
@@ -164,6 +165,7 @@ def _bank_versions(on_map: set[int], grade: int) -> list[ItemVersion]:
             interaction__in=[*AUTO_TYPES, "extended"],
             teacher_scored=False,
         )
+        .select_related("item")
         .order_by("pk")
         .distinct()
     )

@@ -36,6 +36,7 @@ class PrintedItem:
     placed: selectors.Placed
     stimulus_title: str
     stimulus_html: SafeString | None  # printed before this item: the first of its run
+    stimulus_printed_at: int | None  # or, printed already: before this item number
     stem_html: SafeString
     choices: list[PrintedChoice]
     numeric_key: tuple[str, str] | None
@@ -51,11 +52,15 @@ def _printed(parts: list[selectors.Part], *, for_pdf: bool) -> list[tuple[str, l
         for placed in part.placed:
             version = placed.version
             stimulus = version.stimulus if placed.stimulus_first else None
+            again = placed.stimulus_printed_at
             items.append(
                 PrintedItem(
                     placed=placed,
                     stimulus_title=stimulus.title if stimulus else "",
-                    stimulus_html=html(stimulus.content_html) if stimulus else None,
+                    stimulus_html=(
+                        html(stimulus.content_html) if stimulus and again is None else None
+                    ),
+                    stimulus_printed_at=again,
                     stem_html=html(version.stem_html),
                     choices=[
                         PrintedChoice(c.letter, html(c.content_html), c.is_correct)

@@ -66,6 +66,10 @@ def test_assigning_gives_it_in_the_tracker_with_a_typeable_test_id(
     assert list(assignment.sections.all()) == [world.section]
     assert (assignment.attempts_allowed, assignment.time_limit_minutes) == (2, 40)
     assert AuditEvent.objects.filter(action="assignment.created", object_id=assignment.pk).exists()
+    # Given through the tracker's one service: its audit row, once however often assigned.
+    assign(world, tracker, assessment)
+    given = AuditEvent.objects.filter(action="tracker.assessment_given", object_id=tracker.pk)
+    assert given.count() == 1
 
 
 def test_visibility_defaults_from_the_trackers_portal_settings(

@@ -101,6 +101,36 @@ def test_the_print_view_numbers_items_letters_choices_and_prints_a_stimulus_once
     assert 'paper__letter">C.</span>' in test and "Name" in test and "✓" not in test
 
 
+def test_a_passage_printed_once_is_referred_back_to_by_a_later_run(
+    client: Client, world: World, tree: Tree, compose: Compose
+) -> None:
+    passage = bank.stimulus_create(
+        actor=world.teacher, title="The bike trip", content="<p>Ana rode 12 km.</p>"
+    )
+    assessment = compose(tree.rp_a_1)  # item 1, no passage
+    drafts = [
+        multiple_choice(tree.rp_a_3, stem="Trip question 1", stimulus=passage),
+        multiple_choice(tree.rp_a_3, stem="A question of its own"),
+        multiple_choice(tree.rp_a_3, stem="Trip question 2", stimulus=passage),
+    ]
+    items = bank.items_create(actor=world.teacher, drafts=drafts)
+    services.items_add(actor=world.teacher, assessment=assessment, items=items, section=1)
+    client.force_login(world.teacher)
+
+    test = client.get(f"/assessments/{assessment.pk}/print/").content.decode()
+
+    assert test.count("Ana rode 12 km.") == 1
+    again = "Read “The bike trip” again: it is printed before item 2."
+    assert test.count(again) == 1
+    assert (
+        test.index("Ana rode 12 km.")
+        < test.index("Trip question 1")
+        < test.index("A question of its own")
+        < test.index(again)
+        < test.index("Trip question 2")
+    )
+
+
 def test_the_answer_key_shows_keys_points_standards_and_rubrics(
     client: Client, world: World, tree: Tree, compose: Compose
 ) -> None:

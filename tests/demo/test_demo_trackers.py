@@ -276,6 +276,9 @@ def test_each_course_has_a_common_assessment_and_a_benchmark_taken_by_its_classe
     common = Assessment.objects.get(title=f"Math {grade}: common assessment 1")
     benchmark = Assessment.objects.get(title=f"Math {grade}: fall benchmark")
     assert (common.kind, benchmark.kind) == ("common", "benchmark")
+    # The district's tests, shared with it (not "Only me"), dated when the classes took them.
+    assert (common.scope, benchmark.scope) == ("district", "district")
+    assert common.sections.count() == 1 and common.assessed_on > benchmark.assessed_on
     trackers = [t for t in current() if t.name.startswith(f"Grade {grade} ")]
     assert set(common.trackers_given.values_list("tracker", flat=True)) == {t.pk for t in trackers}
     students = {s for t in trackers for s in tracker_students(t.pk).values_list("user", flat=True)}

@@ -22,10 +22,10 @@ browser = shared.browser
 page = shared.page
 
 
-def sign_in(page: Any, login: str) -> None:
+def sign_in(page: Any, login: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username or email address").fill(login)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masterly.accounts.models import User
-from masterly.assessments.items import services
+from masterly.assessments.items import selectors, services
 from masterly.assessments.items.drafts import ChoiceDraft, ItemDraft
 from masterly.assessments.items.models import Item, Scope
 from masterly.assessments.items.selectors import BankFilters, bank_items, bank_page
@@ -104,3 +105,22 @@ def test_a_page_takes_the_same_queries_for_one_result_or_twenty(world: World, tr
             scope=Scope.SCHOOL,
         )
     assert queries() == small == 4  # roles, count, page, alignments
+
+
+def test_a_broad_standard_filter_pages_the_same_items_in_the_same_order(
+    world: World, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the count's cap the page tests each item in the bank's order instead of listing
+    the matching versions: the same items, newest change first, in the same four queries."""
+    bank = _bank(world, tree)
+    user = User.objects.get(pk=world.other_teacher.pk)
+    narrow = [item.pk for item in bank_page(user, BankFilters(standard=tree.rp), 1)]
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    with CaptureQueriesContext(connection) as captured:
+        page = bank_page(User.objects.get(pk=user.pk), BankFilters(standard=tree.rp), 1)
+        broad = [item.pk for item in page]
+    assert page.paginator.capped  # type: ignore[attr-defined]
+    assert len(captured) == 5  # the user, then roles, count, page, alignments
+    # A capped count (2 here) ends the pages there; the page holds the newest two.
+    assert broad == narrow[:2] and len(narrow) == 3
+    assert set(narrow) == _ids(bank, "ratio", "rate", "rubric")

@@ -20,7 +20,7 @@ from decimal import Decimal
 import pytest
 
 from masterly.accounts.models import User
-from masterly.assessments import services as assessment_writes
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services as item_writes
 from masterly.assessments.items.drafts import ChoiceDraft, CriterionDraft, ItemDraft
 from masterly.assessments.items.models import AssessmentItem, Scope
@@ -122,12 +122,10 @@ def make_paper(
 ) -> tuple[Assessment, list[AssessmentItem]]:
     """The seven items above, placed in a paper test given in ``tracker``."""
     items = item_writes.items_create(actor=teacher, drafts=drafts(a, b), scope=Scope.OWN)
-    assessment = assessment_writes.assessment_create(
+    assessment = composition.assessment_create(
         actor=teacher, title="Unit 1 test", kind=Assessment.Kind.PAPER, assessed_on=DAY
     )
-    placements = assessment_writes.assessment_items_place(
-        actor=teacher, assessment=assessment, versions=[item.current for item in items]
-    )
+    placements = composition.items_add(actor=teacher, assessment=assessment, items=items, section=1)
     assessment_give(actor=teacher, tracker=tracker, assessment=assessment)
     return assessment, placements
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 from typing import Any
 
@@ -112,3 +113,47 @@ def test_the_query_count_is_the_same_for_a_small_and_a_large_class(
     with django_assert_num_queries(len(small)):
         analysis = item_analysis(teacher, paper.m.tracker, paper.assessment)
     assert analysis.students == 44
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_sheets_give_what_a_plain_computation_gives(paper: Paper, seed: int) -> None:
+    """Property: on random answers (some cells left blank), every item's numbers equal those
+    computed the straightforward way, row by row, from the stored responses."""
+    rng = random.Random(seed)
+    students = add_students(paper.m, 12, prefix=f"r{seed}x")
+    for student in students:
+        answers = {
+            n: rng.choice([RIGHT[n - 1], WRONG[n - 1], SHEETS[2][n - 1]])
+            for n in range(1, 8)
+            if rng.random() < 0.9
+        }
+        if answers:
+            save(paper, answers, student=student)
+
+    analysis = item_analysis(paper.m.world.teacher, paper.m.tracker, paper.assessment)
+
+    responses = list(Response.objects.filter(points__isnull=False, attempt__number=1))
+    totals: dict[int, float] = {}
+    for response in responses:
+        totals[response.attempt_id] = totals.get(response.attempt_id, 0) + float(response.points)
+    assert analysis.students == len(totals)
+    for result in analysis.items:
+        mine = [r for r in responses if r.assessment_item_id == result.item.placement_id]
+        assert result.answered == len(mine)
+        if not mine:
+            assert result.percent_correct is None and result.discrimination is None
+            continue
+        x = [float(r.points) for r in mine]
+        rest = [totals[r.attempt_id] - float(r.points) for r in mine]
+        possible = float(result.item.key.points)
+        assert result.percent_correct == pytest.approx(100 * sum(x) / (len(x) * possible))
+        try:
+            expected = statistics.correlation(x, rest)
+        except statistics.StatisticsError:  # a score that does not vary: no value
+            assert result.discrimination is None
+        else:
+            assert result.discrimination == pytest.approx(expected)
+        for option in result.options:
+            position = ord(option.letter) - ord("A")
+            chosen = sum(1 for r in mine if (r.choices or 0) >> position & 1)
+            assert option.count == chosen

@@ -44,6 +44,14 @@ def test_the_sheet_saves_every_answer_as_a_plain_form(client: Client, paper: Pap
     assert "6.RP.A.2: 5/6" in page
 
 
+def test_the_trackers_list_of_assessments_says_each_ones_kind(client: Client, paper: Paper) -> None:
+    as_user(client, paper.m.world.teacher)
+    page = client.get(reverse("quick_check_list", args=[paper.m.tracker.pk])).content.decode()
+    title = page.index(paper.assessment.title)
+    assert "Paper test" in page[title : page.index("</tr>", title)]
+    assert url(paper, "assessment_analysis") in page
+
+
 def test_a_bad_cell_is_shown_and_nothing_saved(client: Client, paper: Paper) -> None:
     as_user(client, paper.m.world.teacher)
     response = client.post(url(paper, "paper_scores"), sheet_post(paper, row(RIGHT) | {1: "E"}))

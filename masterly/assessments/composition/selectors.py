@@ -87,6 +87,9 @@ class Placed:
     number: int  # the item's number in the whole test (1, 2, …)
     newer: ItemVersion | None  # the item's current version, when it is newer than this one
     stimulus_first: bool  # the first item of a run sharing a stimulus: print it here
+    # When this run's stimulus was printed before an earlier run: that run's first item
+    # number (a printed test refers back to it rather than printing the passage again).
+    stimulus_printed_at: int | None = None
 
     @property
     def points(self) -> Decimal:
@@ -153,6 +156,7 @@ def composition(assessment: Assessment) -> list[Part]:
     )
     parts = {s.number: Part(s) for s in sections}
     last_stimulus = None
+    printed_at: dict[int, int] = {}  # stimulus id → the number of the item it came before
     for number, row in enumerate(rows, start=1):
         part = parts.get(row.section)
         if part is None:  # an item left in a section number with no row: show it last
@@ -161,16 +165,19 @@ def composition(assessment: Assessment) -> list[Part]:
             )
         version = row.item_version
         current = version.item.current
+        first = version.stimulus_id is not None and version.stimulus_id != last_stimulus
         part.placed.append(
             Placed(
                 row=row,
                 version=version,
                 number=number,
                 newer=current if current is not None and current.number > version.number else None,
-                stimulus_first=version.stimulus_id is not None
-                and version.stimulus_id != last_stimulus,
+                stimulus_first=first,
+                stimulus_printed_at=printed_at.get(version.stimulus_id or 0) if first else None,
             )
         )
+        if first and version.stimulus_id is not None:
+            printed_at.setdefault(version.stimulus_id, number)
         last_stimulus = version.stimulus_id
     return [parts[n] for n in sorted(parts)]
 

@@ -8,6 +8,8 @@ switching to a newer version is allowed only while no student has started the as
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from masterly.assessments.composition.selectors import can_edit_assessment, has_
 from masterly.assessments.items.models import AssessmentItem, Item, Scope
 from masterly.assessments.items.selectors import home_orgs, visible_items
 from masterly.assessments.models import Assessment
+from masterly.assessments.scores import clean_assessed_on
 from masterly.core import audit
 
 TITLE_MAX = 300
@@ -30,17 +33,26 @@ _SHIFT = 10_000
 
 
 def assessment_create(
-    *, actor: User, title: str, kind: str, instructions: str = "", scope: str = Scope.OWN
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    instructions: str = "",
+    scope: str = Scope.OWN,
+    assessed_on: datetime.date | None = None,
 ) -> Assessment:
-    """A new, empty assessment of ``actor``'s with one untitled section."""
+    """A new, empty assessment of ``actor``'s with one untitled section, given on
+    ``assessed_on`` (today when not said)."""
     school, district = home_orgs(actor)
     fields = _checked_fields(title=title, kind=kind, scope=scope, school=school, district=district)
+    on = clean_assessed_on(assessed_on) if assessed_on is not None else timezone.localdate()
     with transaction.atomic():
         assessment = Assessment.objects.create(
             created_by=actor,
             instructions=instructions.strip(),
             school=school,
             district=district,
+            assessed_on=on,
             **fields,
         )
         AssessmentSection.objects.create(assessment=assessment, number=1, title="")
@@ -177,30 +189,58 @@ def section_remove(*, actor: User, section: AssessmentSection) -> None:
 
 def item_add(*, actor: User, assessment: Assessment, item: Item, section: int) -> AssessmentItem:
     """Place ``item``'s current version last in ``section`` (an item the actor may see)."""
+    return items_add(actor=actor, assessment=assessment, items=[item], section=section)[0]
+
+
+def items_add(
+    *, actor: User, assessment: Assessment, items: Sequence[Item], section: int
+) -> list[AssessmentItem]:
+    """Place each item's current version last in ``section``, in the order given (items the
+    actor may see, each once, none already in the assessment): a fixed number of queries
+    however many, and one audit row."""
     _check_author(actor, assessment)
-    if not visible_items(actor).filter(pk=item.pk).exists() or item.current_id is None:
+    wanted = [item.pk for item in items]
+    if not wanted:
+        return []
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError(_("Each item may be placed only once."))
+    current = dict(
+        visible_items(actor)
+        .filter(pk__in=wanted, current__isnull=False)
+        .values_list("pk", "current_id")
+    )
+    if len(current) != len(wanted):
         raise ValidationError(_("That item is not in your bank."))
     if not AssessmentSection.objects.filter(assessment=assessment, number=section).exists():
         raise ValidationError(_("That section is not in this assessment."))
-    if AssessmentItem.objects.filter(assessment=assessment, item_version__item=item).exists():
-        raise ValidationError(_("Item %(n)d is already in this assessment.") % {"n": item.pk})
+    there = (
+        AssessmentItem.objects.filter(assessment=assessment, item_version__item__in=wanted)
+        .values_list("item_version__item", flat=True)
+        .first()
+    )
+    if there is not None:
+        raise ValidationError(_("Item %(n)d is already in this assessment.") % {"n": there})
     with transaction.atomic():
         last = AssessmentItem.objects.filter(assessment=assessment, section=section).aggregate(
             n=Max("position")
         )["n"]
-        row = AssessmentItem.objects.create(
-            assessment=assessment,
-            item_version_id=item.current_id,
-            section=section,
-            position=(last or 0) + 1,
+        rows = AssessmentItem.objects.bulk_create(
+            AssessmentItem(
+                assessment=assessment,
+                item_version_id=current[pk],
+                section=section,
+                position=(last or 0) + n,
+            )
+            for n, pk in enumerate(wanted, start=1)
         )
+        placed = ", ".join(f"{pk} (version id {current[pk]})" for pk in wanted)
         _touch(
             actor,
             assessment,
             "assessment.item_added",
-            f"Item {item.pk} (version id {item.current_id}) added to section {section}",
+            f"Item{'s' if len(wanted) > 1 else ''} {placed} added to section {section}",
         )
-    return row
+    return rows
 
 
 def item_remove(*, actor: User, row: AssessmentItem) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.functional import cached_property
 
 from masterly.accounts.models import User
@@ -116,8 +116,10 @@ class BankFilters:
     author: User | None = None
 
 
-def bank_items(user: User, filters: BankFilters) -> QuerySet[Item]:
-    """The items ``user`` may see that match ``filters``, newest change first."""
+def bank_items(user: User, filters: BankFilters, *, broad: bool = False) -> QuerySet[Item]:
+    """The items ``user`` may see that match ``filters``, newest change first. ``broad``: the
+    standard filter matches many items (more than a capped count), so it is written as a
+    test of each item in the bank's order rather than as the list of matching versions."""
     items = visible_items(user).filter(current__isnull=False)
     if filters.scope == Scope.OWN:
         items = items.filter(owner=user)
@@ -133,9 +135,18 @@ def bank_items(user: User, filters: BankFilters) -> QuerySet[Item]:
     if filters.author is not None:
         items = items.filter(owner=filters.author)
     if filters.standard is not None:
-        # An uncorrelated subquery: the versions aligned under the standard, found once.
-        aligned = ItemStandard.objects.filter(standard__in=standards_under(filters.standard))
-        items = items.filter(current__in=aligned.values("version"))
+        under = standards_under(filters.standard)
+        if broad:
+            # Walked in the bank's order (its index), each item tested, until a page is full:
+            # a few hundred probes, where sorting every match of a domain costs thousands.
+            items = items.filter(
+                Exists(ItemStandard.objects.filter(version=OuterRef("current"), standard__in=under))
+            )
+        else:
+            # An uncorrelated subquery: the versions aligned under the standard, found once
+            # (few: sorting them is cheap).
+            aligned = ItemStandard.objects.filter(standard__in=under)
+            items = items.filter(current__in=aligned.values("version"))
     return items.filter(**version).order_by("-updated_at", "-pk")
 
 
@@ -161,7 +172,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.items[: COUNT_CAP + 1].count()
+        # Unordered: the count stops at the cap instead of sorting every match first.
+        return self.items.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -171,8 +183,13 @@ class CappedPaginator(Paginator):
 def bank_page(user: User, filters: BankFilters, number: str | int | None) -> Page:
     """One page of the search, each item with its current version, owner and alignments:
     three queries (count, page, alignments) whatever the page holds."""
-    items = bank_items(user, filters).select_related("current", "owner")
-    page = CappedPaginator(items, PAGE_SIZE).get_page(number)
+    items = bank_items(user, filters)
+    counted = CappedPaginator(items, PAGE_SIZE)
+    if filters.standard is not None and counted.capped:
+        items = bank_items(user, filters, broad=True)
+    paginator = CappedPaginator(items.select_related("current", "owner"), PAGE_SIZE)
+    paginator.count = counted.count  # counted once, whichever way the page is read
+    page = paginator.get_page(number)
     versions = [item.current for item in page.object_list if item.current is not None]
     alignments: dict[int, list[ItemStandard]] = {}
     for row in ItemStandard.objects.filter(version__in=versions).select_related("standard"):

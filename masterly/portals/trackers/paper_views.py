@@ -10,6 +10,7 @@ columns do not overwrite each other.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from masterly.assessments.items.key_corrections import KeyChange
 from masterly.assessments.items.models import CHOICE_TYPES, InteractionType
 from masterly.assessments.models import Assessment
 from masterly.assessments.responses.keys import PlacedItem, placed_items
+from masterly.portals.trackers.score_sheet import Saved, Sheet, score_sheet_page
 from masterly.portals.trackers.views import _user
 from masterly.roster.models import Section
 from masterly.trackers.models import Tracker
@@ -46,48 +48,46 @@ def _chosen_section(request: HttpRequest, sections: list[Section]) -> Section | 
 @require_http_methods(["GET", "POST"])
 @login_required
 def paper_scores(request: HttpRequest, tracker_id: int, assessment_id: int) -> HttpResponse:
-    tracker = tracker_or_404(request.user, tracker_id)
-    assessment = tracker_assessment_or_404(tracker, assessment_id)
-    can_score = not tracker.is_archived and can_score_tracker(request.user, tracker)
-    errors: dict[str, str] = {}
-    typed: dict[str, str] = {}
-    if request.method == "POST":
-        if not can_score:
-            raise PermissionDenied
-        cells = _changed_cells(request)
-        try:
-            summary = paper_scores_save(
-                actor=_user(request), tracker=tracker, assessment=assessment, cells=cells
-            )
-        except ValidationError as problem:
-            errors = {key: " ".join(texts) for key, texts in problem.message_dict.items()}
-            typed = {f"{s}-{p}": text for (s, p), text in cells.items()}
-        else:
-            messages.success(request, _saved_message(len(cells), summary.total))
-            return redirect(request.get_full_path())
-    sections = grids.tracker_sections(tracker)
-    chosen = _chosen_section(request, sections)
-    items, rows = score_sheet(request.user, tracker, assessment, [chosen] if chosen else sections)
+    return score_sheet_page(
+        request,
+        tracker_id,
+        assessment_id,
+        assessment_or_404=tracker_assessment_or_404,
+        save=_save_paper,
+        drawn=_paper_sheet,
+        template="portals/trackers/paper_scores.html",
+    )
+
+
+def _save_paper(request: HttpRequest, tracker: Tracker, assessment: Assessment) -> Saved:
+    cells = _changed_cells(request)
+    try:
+        summary = paper_scores_save(
+            actor=_user(request), tracker=tracker, assessment=assessment, cells=cells
+        )
+    except ValidationError as problem:
+        return Saved(
+            errors={key: " ".join(texts) for key, texts in problem.message_dict.items()},
+            typed={f"{s}-{p}": text for (s, p), text in cells.items()},
+        )
+    return Saved(message=_saved_message(len(cells), summary.total))
+
+
+def _paper_sheet(request: HttpRequest, sheet: Sheet) -> dict[str, Any]:
+    chosen = _chosen_section(request, sheet.sections)
+    items, rows = score_sheet(
+        request.user, sheet.tracker, sheet.assessment, [chosen] if chosen else sheet.sections
+    )
     for row in rows:
         for cell in row.cells:
-            cell.error = errors.get(cell.key, "")
+            cell.error = sheet.errors.get(cell.key, "")
             cell.shown = cell.typed
-            cell.typed = typed.get(cell.key, cell.typed)
-    return render(
-        request,
-        "portals/trackers/paper_scores.html",
-        {
-            "tracker": tracker,
-            "assessment": assessment,
-            "columns": [(item, hint(item)) for item in items],
-            "rows": rows,
-            "can_score": can_score,
-            "errors": list(errors.values()),
-            "sections": sections,
-            "section_value": request.GET.get("section", ""),
-        },
-        status=400 if errors else 200,
-    )
+            cell.typed = sheet.typed.get(cell.key, cell.typed)
+    return {
+        "columns": [(item, hint(item)) for item in items],
+        "rows": rows,
+        "errors": list(sheet.errors.values()),
+    }
 
 
 def _changed_cells(request: HttpRequest) -> dict[tuple[int, int], str]:

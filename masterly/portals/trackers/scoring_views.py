@@ -8,6 +8,8 @@ The owner and collaborators enter scores.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from masterly.accounts.models import User
 from masterly.assessments.models import Assessment, AssessmentItem, AssessmentStandard
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.colours import colour_class
+from masterly.portals.trackers.score_sheet import Saved, Sheet, score_sheet_page
 from masterly.portals.trackers.settings_forms import QuickCheckForm
 from masterly.portals.trackers.views import _colour_mode, _user
 from masterly.roster.selectors import today
@@ -124,57 +127,42 @@ def _short(standard: Standard) -> str:
 @require_http_methods(["GET", "POST"])
 @login_required
 def quick_check_scores(request: HttpRequest, tracker_id: int, assessment_id: int) -> HttpResponse:
-    tracker = tracker_or_404(request.user, tracker_id)
-    assessment = _quick_check_or_404(tracker, assessment_id)
-    can_score = not tracker.is_archived and can_score_tracker(request.user, tracker)
-    errors: dict[str, str] = {}
-    typed: dict[str, str] = {}
-    if request.method == "POST":
-        if not can_score:
-            raise PermissionDenied
-        errors, typed, saved = _save_changed(request, tracker, assessment)
-        if not errors:
-            messages.success(
-                request, ngettext("%(n)d score saved.", "%(n)d scores saved.", saved) % {"n": saved}
-            )
-            return redirect(request.get_full_path())
-    sections = grids.tracker_sections(tracker)
+    return score_sheet_page(
+        request,
+        tracker_id,
+        assessment_id,
+        assessment_or_404=_quick_check_or_404,
+        save=_save_changed,
+        drawn=_quick_check_sheet,
+        template="portals/trackers/quick_check_scores.html",
+    )
+
+
+def _quick_check_sheet(request: HttpRequest, sheet: Sheet) -> dict[str, Any]:
     alignments, rows = score_entry.score_entry_rows(
         request.user,
-        tracker,
-        assessment,
-        sections,
+        sheet.tracker,
+        sheet.assessment,
+        sheet.sections,
         section=request.GET.get("section") or None,
         mode=_colour_mode(request),
     )
     for _, cells in rows:
         for cell in cells:
             cell.original = cell.points
-            if cell.key in errors:
-                cell.error = errors[cell.key]
-                cell.points = typed.get(cell.key, cell.points)
-    return render(
-        request,
-        "portals/trackers/quick_check_scores.html",
-        {
-            "tracker": tracker,
-            "assessment": assessment,
-            "alignments": alignments,
-            "rows": rows,
-            "can_score": can_score,
-            "error_count": len(errors),
-            "sections": sections,
-            "section_value": request.GET.get("section", ""),
-            # Every level a saved score may turn a cell to (the page's script swaps classes).
-            "colours": grids.swatches(tracker.mastery_scale(), _colour_mode(request)).values(),
-        },
-        status=400 if errors else 200,
-    )
+            if cell.key in sheet.errors:
+                cell.error = sheet.errors[cell.key]
+                cell.points = sheet.typed.get(cell.key, cell.points)
+    return {
+        "alignments": alignments,
+        "rows": rows,
+        "error_count": len(sheet.errors),
+        # Every level a saved score may turn a cell to (the page's script swaps classes).
+        "colours": grids.swatches(sheet.tracker.mastery_scale(), _colour_mode(request)).values(),
+    }
 
 
-def _save_changed(
-    request: HttpRequest, tracker: Tracker, assessment: Assessment
-) -> tuple[dict[str, str], dict[str, str], int]:
+def _save_changed(request: HttpRequest, tracker: Tracker, assessment: Assessment) -> Saved:
     """Save every cell whose points differ from what the page showed (the form, no script)."""
     errors: dict[str, str] = {}
     typed: dict[str, str] = {}
@@ -212,7 +200,8 @@ def _save_changed(
             typed[key] = value
         else:
             saved += 1
-    return errors, typed, saved
+    message = ngettext("%(n)d score saved.", "%(n)d scores saved.", saved) % {"n": saved}
+    return Saved(errors, typed, message)
 
 
 def _int(value: object) -> int:

@@ -27,8 +27,9 @@ from masterly.trackers.assignments import (
     Visibility,
 )
 from masterly.trackers.membership import tracker_students
-from masterly.trackers.models import PortalShow, Tracker, TrackerAssessment, TrackerSection
+from masterly.trackers.models import PortalShow, Tracker, TrackerSection
 from masterly.trackers.selectors.trackers import can_manage_tracker
+from masterly.trackers.services.paper_scores import assessment_give
 from masterly.trackers.test_ids import new_test_id
 
 # The tracker's portal choices, as an assignment's default visibility.
@@ -87,7 +88,7 @@ def assignment_create(
         AssignmentSection.objects.bulk_create(
             AssignmentSection(assignment=assignment, section_id=pk) for pk in sorted(chosen)
         )
-        TrackerAssessment.objects.get_or_create(tracker=tracker, assessment=assessment)
+        assessment_give(actor=actor, tracker=tracker, assessment=assessment)
         audit.record(
             actor=actor,
             action="assignment.created",
