@@ -92,7 +92,7 @@ def build(students: int) -> tuple[int, list[tuple[int, str]]]:
     from django.utils import timezone
 
     from masterly.accounts.models import User
-    from masterly.assessments import services as assessment_writes
+    from masterly.assessments.composition import services as composition
     from masterly.assessments.items import services as item_writes
     from masterly.assessments.items.drafts import ChoiceDraft, ItemDraft
     from masterly.assessments.items.models import Scope
@@ -151,12 +151,10 @@ def build(students: int) -> tuple[int, list[tuple[int, str]]]:
         for n in range(ITEMS)
     ]
     items = item_writes.items_create(actor=teacher, drafts=drafts, scope=Scope.OWN)
-    assessment = assessment_writes.assessment_create(
+    assessment = composition.assessment_create(
         actor=teacher, title="Bench test", kind=Assessment.Kind.COMMON
     )
-    assessment_writes.assessment_items_place(
-        actor=teacher, assessment=assessment, versions=[item.current for item in items]
-    )
+    composition.items_add(actor=teacher, assessment=assessment, items=items, section=1)
     now = timezone.now()
     assignment = assignments.assignment_create(
         actor=teacher,

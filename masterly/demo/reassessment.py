@@ -15,6 +15,7 @@ from django.db import transaction
 
 from masterly.accounts.models import User
 from masterly.assessments import services as assessment_writes
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services as item_writes
 from masterly.assessments.items.drafts import ItemDraft
 from masterly.assessments.items.models import Scope
@@ -89,14 +90,12 @@ def _exit_ticket(teacher: User, tracker: Tracker, standard: Standard, today: dat
             ],
             scope=Scope.OWN,
         )
-        assessment = assessment_writes.assessment_create(
+        assessment = composition.assessment_create(
             actor=teacher, title=EXIT_TICKET, kind=Assessment.Kind.PAPER, assessed_on=today
         )
         if item.current is None:  # items_create sets it
             raise RuntimeError("the exit ticket's item has no version")
-        assessment_writes.assessment_items_place(
-            actor=teacher, assessment=assessment, versions=[item.current]
-        )
+        composition.items_add(actor=teacher, assessment=assessment, items=[item], section=1)
         assessment_give(actor=teacher, tracker=tracker, assessment=assessment)
         response_writes.alignments_from_items(actor=teacher, assessment=assessment)
         (placed,) = placed_items(assessment.pk)

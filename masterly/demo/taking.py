@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from masterly.accounts.models import User
-from masterly.assessments import services as assessment_writes
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items.models import Item, ItemVersion, Scope
 from masterly.assessments.models import Assessment
 from masterly.roster.models import Enrollment
@@ -61,11 +61,14 @@ def build_taking_demo(*, today: datetime.date) -> TakingDemo:
     )
     if not versions:
         return TakingDemo(["Online assessment: no bank items on the tracker's standards."])
-    assessment = assessment_writes.assessment_create(
+    assessment = composition.assessment_create(
         actor=teacher, title=TITLE, kind=Assessment.Kind.QUICK_CHECK, assessed_on=today
     )
-    assessment_writes.assessment_items_place(
-        actor=teacher, assessment=assessment, versions=versions
+    composition.items_add(
+        actor=teacher,
+        assessment=assessment,
+        items=[version.item for version in versions],
+        section=1,
     )
     # Open from the start of the demo's day (never later than now): open when people look.
     start = min(

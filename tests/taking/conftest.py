@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from masterly.accounts.models import User
-from masterly.assessments import services as assessment_writes
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services as item_writes
 from masterly.assessments.items.models import AssessmentItem, Scope
 from masterly.assessments.models import Assessment
@@ -49,12 +49,10 @@ def make_online(m: Mastery, *, machine_only: bool = False, **terms: object) -> O
     items = item_writes.items_create(
         actor=teacher, drafts=chosen[:5] if machine_only else chosen, scope=Scope.OWN
     )
-    assessment = assessment_writes.assessment_create(
+    assessment = composition.assessment_create(
         actor=teacher, title="Unit 1 online", kind=Assessment.Kind.COMMON, assessed_on=DAY
     )
-    placements = assessment_writes.assessment_items_place(
-        actor=teacher, assessment=assessment, versions=[item.current for item in items]
-    )
+    placements = composition.items_add(actor=teacher, assessment=assessment, items=items, section=1)
     now = timezone.now()
     fields: dict[str, object] = {
         "opens_at": now - HOUR,
