@@ -14,7 +14,7 @@ from django.db import models
 
 
 class LiveImport(models.Model):
-    """An import whose rows inserted ahead are live (ADR 27): the apply makes a whole import
+    """An import whose rows inserted ahead are live (ADR 33): the apply makes a whole import
     visible by inserting its token here, one row, however many enrollments, roles and links
     it brought. Its rows are then unmarked in short batches and the row removed."""
 
@@ -53,7 +53,7 @@ class SourcedRecord(models.Model):
     # The token of the import that inserted this row ahead of its apply; NULL for every live
     # row. Orgs, sessions, courses, sections and users are inserted inactive and made active
     # by the apply (ADR 17); enrollments are inserted active and hidden until the token is a
-    # ``LiveImport`` (ADR 27).
+    # ``LiveImport`` (ADR 33).
     import_pending = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:

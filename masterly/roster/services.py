@@ -39,7 +39,7 @@ from masterly.roster.models import (
 
 DELETE_BATCH = 5000  # ids bound in one DELETE (SQLite's limit of bound values is far above)
 # Inserted ahead *active* and hidden by their managers until the import is a ``LiveImport``, so
-# the apply does not rewrite them (and their ``is_active`` indexes) at all (ADR 27). The other
+# the apply does not rewrite them (and their ``is_active`` indexes) at all (ADR 33). The other
 # tables are inserted inactive and switched on by the apply (ADR 17): their reads are too many
 # and too spread out to guard (users sign in), and they hold few rows.
 HIDDEN_AHEAD: tuple[type[models.Model], ...] = (Enrollment, RoleAssignment, GuardianLink)
@@ -127,7 +127,7 @@ def _distinct(left: str, right: str) -> str:
 def _settled(row: str, token: int) -> str:
     """Raw SQL: a live row that this import did not insert ahead. A sweep for missing rows
     skips this import's own (all staged: skipping them first saves a look-up each) and those
-    of another import not applied yet (ADR 27). The token is our own integer (int() makes
+    of another import not applied yet (ADR 33). The token is our own integer (int() makes
     sure), so it is spelled in the SQL."""
     return (
         f"({row}.import_pending IS NULL OR ({row}.import_pending <> {int(token)} "  # noqa: S608
@@ -252,7 +252,7 @@ def pending_make_live(*, model: type[models.Model], token: int, ahead: int = 0) 
 
 def import_make_live(token: int) -> None:
     """Every row this import inserted ahead into a ``HIDDEN_AHEAD`` table becomes visible: one
-    row written, in the apply's transaction, whatever their number (ADR 27)."""
+    row written, in the apply's transaction, whatever their number (ADR 33)."""
     LiveImport.objects.create(token=token)
 
 
@@ -486,7 +486,7 @@ def role_assignments_insert_ahead(
 
 def role_assignments_counts(*, staged_roles: type[models.Model], token: int) -> WriteCounts:
     """What applying the staged roles will create, update and leave (one query, read only: the
-    importer asks before its apply's transaction, ADR 27)."""
+    importer asks before its apply's transaction, ADR 33)."""
     wanted = _wanted_roles(staged_roles)
     created, updated, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608

@@ -1,7 +1,7 @@
 """Reassessment: a student asks to be assessed again on a standard or an assessment, and the
 teacher approves (granting one more attempt) or declines with a note. A grant is also made
 without a request, for a group (the reteach groups). Every attempt stays in the history; the
-tracker's method decides how attempts combine (ADR 27, queue).
+tracker's method decides how attempts combine (ADR 28).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Enrollments, roles and guardian links an import inserted ahead are active but hidden from
-every read until the import is applied (one ``LiveImport`` row, ADR 27). Each read path below
+every read until the import is applied (one ``LiveImport`` row, ADR 33). Each read path below
 is looked at three times: before the rows exist, while they are pending (nothing may change),
 and once their import is live (the read must see them: it really looks at these rows)."""
 

@@ -114,7 +114,7 @@ def pending_clear(token: int) -> None:
     """After a successful apply, unmark the rows it made live by its ``LiveImport`` row, then
     forget that row; otherwise remove the rows this import inserted ahead. Either way a batch
     per short transaction, so the clean-up never holds the write lock for long; if it is cut
-    short, the dead-run sweep calls it again and it carries on (ADR 27)."""
+    short, the dead-run sweep calls it again and it carries on (ADR 33)."""
     if import_is_live(token):
         for model in HIDDEN_AHEAD:
             edges = pending_id_range(model=model, token=token)

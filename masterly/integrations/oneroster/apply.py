@@ -35,7 +35,7 @@ HIDDEN_KINDS = ("enrollment", "role", "guardian")
 
 def plan_counts(ctx: ImportContext) -> dict[str, WriteCounts]:
     """What the apply will do to each kind, read before its transaction so the write lock is
-    not held for these scans (ADR 27): the records' and roles' counts compare staging with
+    not held for these scans (ADR 33): the records' and roles' counts compare staging with
     their own table only, which nothing else of the apply changes. The guardian links' and
     groups' counts depend on the roles the apply changes first, so the apply reads those."""
     planned: dict[str, WriteCounts] = {}

@@ -103,7 +103,7 @@ def _timeline(subject: reports.ReportSubject) -> dict[str, Any]:
 
 
 def _notes(subject: reports.ReportSubject) -> dict[str, Any]:
-    if not subject.for_family:  # notes are to families (ADR 27)
+    if not subject.for_family:  # notes are to families (ADR 29)
         raise Http404("No such page.")
     return {"notes": family_notes(subject.tracker, subject.student)}
 

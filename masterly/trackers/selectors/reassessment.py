@@ -1,4 +1,4 @@
-"""Reads of reassessment requests and attempt grants (ADR 27, queue).
+"""Reads of reassessment requests and attempt grants (ADR 28).
 
 A student reads only their own requests, in trackers they are a student of; a tracker's
 requests are read by whoever may open the tracker (its teachers decide, leaders only read),

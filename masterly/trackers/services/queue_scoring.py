@@ -1,4 +1,4 @@
-"""Scoring a response from the teacher's scoring queue (ADR 27, queue).
+"""Scoring a response from the teacher's scoring queue (ADR 28).
 
 A short-text answer gets its points, a rubric answer a level on each criterion; then the
 attempt's evidence follows through :func:`~.assessment_scoring.attempts_score`, in the same

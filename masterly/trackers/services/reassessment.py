@@ -1,4 +1,4 @@
-"""Reassessment requests and attempt grants (ADR 27, queue).
+"""Reassessment requests and attempt grants (ADR 28).
 
 A student asks to be reassessed on a standard or an assignment of one of their trackers; the
 tracker's owner or a collaborator approves (granting one more attempt, optionally at another
