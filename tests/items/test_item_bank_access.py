@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from masterly.accounts.models import User
+from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services
 from masterly.assessments.items.models import Scope
 from masterly.assessments.items.selectors import visible_images, visible_items
+from masterly.assessments.models import Assessment, Attempt
 from tests.conftest import World
 from tests.items.conftest import Tree, multiple_choice, school_b_teacher
 
@@ -90,3 +92,27 @@ def test_images_are_served_only_to_who_may_see_an_item_using_them(
     assert client.get(f"/assessments/images/{image.pk}/").status_code == 404
     client.force_login(world.student)
     assert client.get(f"/assessments/images/{image.pk}/").status_code == 404
+
+
+def test_a_student_sees_the_images_of_a_test_they_took_and_their_family_too(
+    world: World, tree: Tree, client, png: bytes
+) -> None:
+    image = services.image_add(actor=world.teacher, data=png, filename="dot.png", alt_text="A dot")
+    stem = f'See <img src="/assessments/images/{image.pk}/" alt="A dot">'
+    item = services.item_create(
+        actor=world.teacher, draft=multiple_choice(tree.rp_a_1, stem=stem), scope=Scope.OWN
+    )
+    assessment = composition.assessment_create(
+        actor=world.teacher, title="Dots", kind=Assessment.Kind.QUICK_CHECK
+    )
+    composition.items_add(actor=world.teacher, assessment=assessment, items=[item], section=1)
+    url = f"/assessments/images/{image.pk}/"
+    client.force_login(world.student)
+    assert client.get(url).status_code == 404  # not taken yet
+
+    Attempt.objects.create(assessment=assessment, student=world.student, number=1)
+    served = {}
+    for person in (world.student, world.parent, world.other_student, world.other_parent):
+        client.force_login(person)
+        served[person.username] = client.get(url).status_code
+    assert served == {"student": 200, "parent": 200, "other_student": 404, "other_parent": 404}

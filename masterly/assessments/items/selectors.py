@@ -26,6 +26,7 @@ from masterly.assessments.items.models import (
     Scope,
     Stimulus,
 )
+from masterly.assessments.models import AssessmentItem, Attempt
 from masterly.roster import access
 from masterly.roster.models import Org, Role, RoleAssignment
 from masterly.standards.models import Standard
@@ -64,13 +65,25 @@ def visible_stimuli(user: access.AnyUser) -> QuerySet[Stimulus]:
 
 
 def visible_images(user: access.AnyUser) -> QuerySet[ItemImage]:
-    """Images the user uploaded, and those of any version of an item they may see."""
+    """Images the user uploaded, and those of any version of an item they may see; for a
+    student or guardian, those in the assessments they (or their linked children) took."""
     if not may_use_bank(user):
-        return ItemImage.objects.none()
+        return _images_taken(user)
     seen = ItemVersion.images.through.objects.filter(
         itemversion__item__in=visible_items(user).values("pk")
     ).values("itemimage")
     return ItemImage.objects.filter(Q(owner=user) | Q(pk__in=seen))
+
+
+def _images_taken(user: access.AnyUser) -> QuerySet[ItemImage]:
+    """The images of the items placed in assessments that students the user may see have an
+    attempt on: what a student saw while taking a test, and what their family reviews."""
+    if not isinstance(user, User):
+        return ItemImage.objects.none()
+    taken = Attempt.objects.filter(student__in=access.visible_students(user)).values("assessment")
+    placed = AssessmentItem.objects.filter(assessment__in=taken).values("item_version")
+    seen = ItemVersion.images.through.objects.filter(itemversion__in=placed).values("itemimage")
+    return ItemImage.objects.filter(pk__in=seen)
 
 
 def can_edit_item(user: access.AnyUser, item: Item) -> bool:
