@@ -131,3 +131,15 @@ def test_what_to_work_on_next(mastery: Mastery) -> None:
     assert "6.RP.A.2</a>: comes before 6.RP.A.3" in held
     background = next_steps.split("Background to review", 1)[1].split("</ul>", 1)[0]
     assert "Before 6.RP.A.2:" in background and "5.NF.1" in background
+
+
+def test_a_statements_emphasis_shows_as_emphasis_never_as_tags(mastery: Mastery) -> None:
+    scored(mastery)
+    standard = mastery.standard_a
+    standard.abbreviated_statement = "Use <em>ratio</em> language"
+    standard.full_statement = "Use <em>ratio</em> language, 3<sup>2</sup> <script>x</script>"
+    standard.save()
+    html = get(mastery.world.student, student_url(mastery.tracker))
+    assert "<em>ratio</em>" in html and "3<sup>2</sup>" in html  # the full statement, kept
+    assert "Use ratio language</span>" in html  # the short one, as plain words
+    assert "<script>x" not in html
