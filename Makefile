@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup run test lint check-migrations pytest bench demo worker clean lock help
+.PHONY: setup run test lint check-migrations pytest bench demo worker clean lock messages help
 
 help:
 	@echo "make run    set up, migrate, load the demo district once, serve http://127.0.0.1:8000"
@@ -47,6 +47,21 @@ worker: setup
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+# Spanish: gather the strings of the files families and students read (masterly/locale/
+# family_files.txt) into masterly/locale, keeping what is translated; then translate the new
+# entries and run `make messages` again to compile. Needs GNU gettext. The accounts catalog
+# (activation and sign-in) is kept by hand. Both django.mo are committed (tests/i18n).
+LOCALE_PO := masterly/locale/es/LC_MESSAGES/django.po
+ACCOUNTS_PO := masterly/accounts/locale/es/LC_MESSAGES/django.po
+messages: setup
+	cp $(ACCOUNTS_PO) $(VENV)/accounts-django.po
+	DEBUG=1 $(BIN)/masterly makemessages -l es --no-wrap --ignore=.venv --ignore=tests --ignore=bench
+	cp $(VENV)/accounts-django.po $(ACCOUNTS_PO)
+	set -f; msggrep --no-wrap $$(sed 's/^/-N /' masterly/locale/family_files.txt) -o $(LOCALE_PO) $(LOCALE_PO)
+	msgattrib --no-wrap --clear-fuzzy --empty -o $(LOCALE_PO) $(LOCALE_PO)  # a guess is no translation
+	msgfmt --check -o $(LOCALE_PO:.po=.mo) $(LOCALE_PO)
+	msgfmt --check -o $(ACCOUNTS_PO:.po=.mo) $(ACCOUNTS_PO)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -108,7 +108,7 @@ def build(students: int) -> int:
     insert_rows(
         ItemStandard,
         (
-            {"version": v, "standard": standards[n % STANDARDS].pk, "points": 1}
+            {"version": v, "standard": standards[n % STANDARDS].pk, "points": 1, "dok": 1}
             for n, v in enumerate(version_ids)
         ),
     )

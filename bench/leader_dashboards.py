@@ -5,12 +5,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/masterly_bench_dash \\
         .venv/bin/python bench/leader_dashboards.py --students 3000
 
-The data (built once per size and database, then kept: SQLite under ``var/bench/``, a
-PostgreSQL database named after the size): schools of 3,000 students in sections of 25 (one
-tracker each, 40 standards, grades 6–8), each standard assessed on 6 to 10 days of the
-autumn for the whole section (≈ 8,000 evidence rows a section: 10 million for 30,000
-students), the rollups recomputed in bulk and the dashboards' counts rebuilt (both timed
-and printed: they are the background work, not a request). Students carry random groups.
+The data (built once per size and database by raw bulk inserts, then kept: SQLite under
+``$BENCH_DIR`` (default ``/tmp/masterly-bench``), a PostgreSQL database named after the
+size): schools of 3,000 students in sections of 25 (one tracker each, 40 standards, grades
+6–8), each standard assessed on 6 to 10 days of the autumn for the whole section (≈ 8,000
+evidence rows a section: 10 million for 30,000 students) with each cell's rollup; then the
+dashboards' counts rebuilt as the real task does it (timed and printed: background work,
+not a request; ``--sample`` trackers from evidence, the others copied: see
+:func:`rebuild_counts`). Students carry random groups.
 
 Measured, taking turns so the shared machine's speed weighs on both alike:
 
@@ -28,9 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -38,10 +38,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mastery_recompute import _recreate_postgres, insert_evidence, is_postgres  # noqa: E402
+from kept_database import open_kept
+from mastery_recompute import insert_evidence
 
 UNUSABLE = "!"  # an unusable password: nobody signs in as these people
 SECTION_SIZE = 25
@@ -50,39 +50,9 @@ STANDARDS = 40
 GOAL_MS = 300.0
 
 
-def setup_django(students: int) -> tuple[str, bool]:
-    """Settings for a kept database of this size; returns (label, whether it is built)."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("TASK_BACKEND", "database")
-    folder = ROOT / "var" / "bench" / f"dashboards-{students}"
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ["MASTERLY_DATA_DIR"] = str(folder)
-    url = os.environ.get("DATABASE_URL", "")
-    marker = folder / ("built-postgres" if url else "built-sqlite")
-    if url:
-        url = f"{url}_{students}"
-        os.environ["DATABASE_URL"] = url
-        if not marker.exists():
-            _recreate_postgres(url)
-        label = "PostgreSQL " + url.rsplit("/", 1)[-1]
-    else:
-        label = f"SQLite in {folder}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    return label, marker.exists()
-
-
-def build(students: int, seed: int = 7) -> dict[str, float]:
-    """The district (setup): roster, groups, evidence; then the background work, timed."""
+def build(students: int, sample: int | None, seed: int = 7) -> dict[str, float]:
+    """The district (setup): roster, groups, evidence and rollups by raw bulk inserts; then
+    the background work, timed (:func:`rebuild_counts`)."""
     from django.db import transaction
 
     from masterly.accounts.models import User
@@ -97,10 +67,11 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
         StudentGroupMembership,
     )
     from masterly.standards.models import Framework, Standard
-    from masterly.trackers.models import RecomputeRun, Tracker, TrackerSection, TrackerStandard
+    from masterly.trackers.models import Rollup, Tracker, TrackerSection, TrackerStandard
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
+    begun = time.perf_counter()
     with transaction.atomic():
         district = Org.objects.create(sourced_id="d", name="Bench District", type="district")
         admin = User.objects.create(username="bench-admin", password=UNUSABLE)
@@ -176,25 +147,27 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
             for tracker in trackers
             for i, standard in enumerate(standards)
         )
+    timings["roster, groups, trackers (s)"] = time.perf_counter() - begun
     by_section: dict[int, list[int]] = {}
     for user_id, section_id in Enrollment.objects.values_list("user_id", "section_id"):
         by_section.setdefault(section_id, []).append(user_id)
+    tracker_of = {
+        section: tracker
+        for tracker, section in TrackerSection.objects.values_list("tracker_id", "section_id")
+    }
     start = time.perf_counter()
-    count = insert_evidence(_evidence(rng, by_section, [s.pk for s in standards]))
+    rollups: list[dict[str, Any]] = []
+    count = insert_evidence(
+        _evidence(rng, by_section, [s.pk for s in standards], tracker_of, rollups)
+    )
     timings["evidence rows"] = count
-    timings["insert evidence (s)"] = time.perf_counter() - start
-    from masterly.trackers.rollups import run_recompute
-
-    start = time.perf_counter()
-    for tracker in trackers:
-        run = RecomputeRun.objects.create(tracker=tracker, settings_version=1)
-        run_recompute(run.pk)
-    timings["recompute every rollup (s)"] = time.perf_counter() - start
-    from masterly.trackers.dashboard_counts import rebuild_stale
-
-    start = time.perf_counter()
-    rebuild_stale()
-    timings["rebuild every dashboard count (s)"] = time.perf_counter() - start
+    for chunk in range(0, len(rollups), 100_000):
+        with transaction.atomic():
+            insert_rows(Rollup, rollups[chunk : chunk + 100_000])
+    timings["rollups"] = len(rollups)
+    del rollups
+    timings["insert evidence and rollups, raw (s)"] = time.perf_counter() - start
+    timings.update(rebuild_counts(sample))
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -202,22 +175,96 @@ def build(students: int, seed: int = 7) -> dict[str, float]:
     return timings
 
 
+def rebuild_counts(sample: int | None) -> dict[str, float]:
+    """The background work the dashboards read, as the real task does it: each tracker's
+    counts rebuilt from its evidence (``dashboard_counts.rebuild_tracker``), then each
+    school's sums (``school_counts.rebuild_schools``), both timed.
+
+    With ``sample``, only the first school's first ``sample`` trackers are rebuilt from
+    evidence (the time per tracker is printed); every other tracker gets a copy of the counts
+    of the rebuilt tracker in the same position (same shape: 25 students, 40 standards), so
+    a 30,000-student district is built in minutes. The schools' sums are always rebuilt whole.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from masterly.core.bulk import insert_rows
+    from masterly.roster.models import Org
+    from masterly.trackers.dashboard_counts import rebuild_tracker
+    from masterly.trackers.models import GroupLevelCount, StandardLevelCount, TrackerSection
+    from masterly.trackers.school_counts import rebuild_schools
+
+    timings: dict[str, float] = {}
+    placed = list(
+        TrackerSection.objects.order_by("tracker_id").values_list("tracker_id", "section_id")
+    )
+    real = placed if sample is None else placed[:sample]
+    start = time.perf_counter()
+    for tracker, _ in real:
+        rebuild_tracker(tracker)
+    spent = time.perf_counter() - start
+    timings[f"rebuild {len(real)} trackers' counts from evidence (s)"] = spent
+    timings["  per tracker (ms)"] = spent * 1000 / max(1, len(real))
+    if len(real) < len(placed):
+        start = time.perf_counter()
+        models = (StandardLevelCount, GroupLevelCount)
+        sources = {
+            model: list(model.objects.filter(tracker_id__in=[t for t, _ in real]).values())
+            for model in models
+        }
+        copied = [t for t, _ in placed[len(real) :]]
+        for model in models:
+            for chunk in range(0, len(copied), 500):
+                model.objects.filter(tracker_id__in=copied[chunk : chunk + 500]).delete()
+        copies = 0
+        for offset in range(len(real), len(placed), len(real)):
+            targets = dict(zip(real, placed[offset : offset + len(real)], strict=False))
+            for model in models:
+                rows = []
+                for row in sources[model]:
+                    source = (row["tracker_id"], row["section_id"])
+                    if source not in targets:
+                        continue
+                    tracker, section = targets[source]
+                    rows.append({**row, "id": None, "tracker_id": tracker, "section_id": section})
+                for each in rows:
+                    del each["id"]
+                with transaction.atomic():
+                    copies += insert_rows(model, rows)
+        timings["copy counts to the other trackers (s)"] = time.perf_counter() - start
+        timings["  count rows copied"] = copies
+    start = time.perf_counter()
+    schools = Org.objects.filter(type="school").values_list("pk", flat=True)
+    rebuild_schools(schools, today=timezone.localdate())
+    timings["rebuild every school's sums (s)"] = time.perf_counter() - start
+    return timings
+
+
 def _evidence(
-    rng: random.Random, by_section: dict[int, list[int]], standard_ids: list[int]
+    rng: random.Random,
+    by_section: dict[int, list[int]],
+    standard_ids: list[int],
+    tracker_of: dict[int, int],
+    rollups: list[dict[str, Any]],
 ) -> Iterator[tuple[Any, ...]]:
+    """Each standard assessed on 6–10 days for a whole section; each cell's rollup (its
+    level by the mean of its scores against the default cuts, 80 and 50) into ``rollups``."""
     start = dt.date(2026, 8, 20)
     entered = dt.datetime(2026, 8, 20, 12, 0, tzinfo=dt.UTC)
     second = 0
-    for students in by_section.values():
+    for section, students in by_section.items():
         for standard in standard_ids:
             days = sorted(rng.sample(range(100), rng.randint(6, 10)))
+            earned = dict.fromkeys(students, 0)
             for day in days:
                 for student in students:
                     second += 1
+                    points = rng.randint(0, 10)
+                    earned[student] += points
                     yield (
                         student,
                         standard,
-                        rng.randint(0, 10),
+                        points,
                         10,
                         start + dt.timedelta(days=day),
                         "import",
@@ -225,6 +272,22 @@ def _evidence(
                         False,
                         1,
                     )
+            last = start + dt.timedelta(days=days[-1])
+            for student, total in earned.items():
+                score = round(total * 10 / len(days), 2)
+                level = "M" if score >= 80 else "NM" if score >= 50 else "R"
+                rollups.append(
+                    {
+                        "tracker_id": tracker_of[section],
+                        "student_id": student,
+                        "standard_id": standard,
+                        "score": score,
+                        "computed_level": level,
+                        "level": level,
+                        "evidence_count": len(days),
+                        "last_assessed_on": last,
+                    }
+                )
 
 
 def baseline(school_ids: list[int]) -> Callable[[], Any]:
@@ -260,18 +323,45 @@ def page(client: Any, url: str) -> Callable[[], Any]:
     return run
 
 
+def profile(work: dict[str, Callable[[], Any]], folder: Path) -> None:
+    """One run of each page under pyinstrument (not a project dependency: put it on
+    ``PYTHONPATH``), its text report into ``folder``."""
+    from pyinstrument import Profiler
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, run in work.items():
+        run()
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            run()
+        slug = name.replace(" ", "-").replace(",", "").replace(":", "")
+        (folder / f"{slug}.txt").write_text(profiler.output_text(show_all=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--students", type=int, default=30_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=120,
+        help="trackers whose counts are rebuilt from evidence when building (0: every one)",
+    )
+    parser.add_argument(
+        "--recount", action="store_true", help="rebuild the kept data's dashboard counts again"
+    )
+    parser.add_argument("--profile", help="write a pyinstrument profile of each page here")
     args = parser.parse_args()
-    label, built = setup_django(args.students)
-    print(f"{label}: {args.students:,} students")
-    if not built:
-        for name, value in build(args.students).items():
+    kept = open_kept("dashboards", args.students, static=True)
+    print(f"{kept.label}: {args.students:,} students")
+    if not kept.built:
+        for name, value in build(args.students, args.sample or None).items():
             print(f"  setup: {name}: {value:,.1f}")
-        folder = Path(os.environ["MASTERLY_DATA_DIR"])
-        (folder / ("built-postgres" if is_postgres() else "built-sqlite")).touch()
+        kept.mark_built()
+    elif args.recount:
+        for name, value in rebuild_counts(args.sample or None).items():
+            print(f"  recount: {name}: {value:,.1f}")
     from django.test import Client
     from django.urls import reverse
 
@@ -295,6 +385,8 @@ def main() -> None:
         "baseline: school GROUP BY": baseline(schools[:1]),
         "baseline: district GROUP BY": baseline(schools),
     }
+    if args.profile:
+        profile(work, Path(args.profile))
     times: dict[str, list[float]] = {name: [] for name in work}
     for run in work.values():
         run()  # warm: compiled templates, caches, prepared statements

@@ -4,6 +4,7 @@
     .venv/bin/python bench/oneroster_import.py --quick          # 5,000 users, 25,000 enrollments
     .venv/bin/python bench/oneroster_import.py --users 20000 --enrollments 100000
     .venv/bin/python bench/oneroster_import.py --with-saves     # and teachers saving meanwhile
+    .venv/bin/python bench/oneroster_import.py --reimport   # a later export: alone, with saves
 
 It generates the files into a temporary folder, imports them into a fresh database (timing it
 and noting the peak memory), imports them again (which must change nothing), then loads the
@@ -22,6 +23,16 @@ prints the saves' p50/p95, how many failed, and the import's time against the im
 (goal: no save fails, at most 25 % slower); then it imports a changed copy of the files (a
 later export: enrollments moved, people renamed) with the saves still running, and prints the
 same for it. It skips the re-import and the baseline.
+
+``--reimport`` measures that second import with changes on its own terms: the database as
+the first import left it is kept (a copy of the SQLite file; on PostgreSQL the first import
+is run again), the changed files are imported alone, then into the kept copy again while the
+saves run, and it prints both times, the apply (the write lock's longest hold) and the saves.
+With ``--with-saves`` too it runs the first import beside saves as well.
+
+The generated files are kept between runs in ``$TMPDIR/masterly-bench-oneroster/`` (one
+folder per size; generating a district takes a while); ``--fresh-files`` makes them again.
+``--profile`` prints the statements that took longest, and whether a transaction was open.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +65,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--enrollments", type=int, default=500_000)
     parser.add_argument("--quick", action="store_true", help="5,000 users, 25,000 enrollments")
-    parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument(
         "--with-saves",
         action="store_true",
         help="import again while a second process saves a score every 100 ms",
     )
+    parser.add_argument(
+        "--reimport",
+        action="store_true",
+        help="a later export with changes imported alone and beside saves",
+    )
+    parser.add_argument("--fresh-files", action="store_true", help="generate the files again")
+    parser.add_argument("--profile", action="store_true", help="print the slowest statements")
     args = parser.parse_args()
     if args.quick:
         args.users, args.enrollments = 5_000, 25_000
@@ -431,7 +449,9 @@ def save_scores(world: dict[str, Any], stop: Any, results: Any) -> None:
     results.put((times, failures))
 
 
-def import_with_saves(folder: Path, world: dict[str, Any]) -> tuple[float, list[float], list[str]]:
+def import_with_saves(
+    folder: Path, world: dict[str, Any], label: str = "with saves"
+) -> tuple[float, list[float], list[str]]:
     import multiprocessing
 
     from django.db import connections
@@ -448,20 +468,25 @@ def import_with_saves(folder: Path, world: dict[str, Any]) -> tuple[float, list[
     started = time.perf_counter()
     summary = roster_import(source=FolderSource(folder), actor=None, allow_mass_deactivation=True)
     imported = time.perf_counter() - started
-    print(
-        f"  apply      {summary.apply_seconds:7.1f} s   (of the import with saves; the longest "
-        f"write transaction; new records inserted ahead in {summary.ahead_seconds:.1f} s)"
-    )
-    if summary.changes and summary.totals().created < summary.changes:
-        totals = summary.totals()
-        print(
-            f"             {totals.created:,} created, {totals.updated:,} updated, "
-            f"{totals.deactivated:,} deactivated"
-        )
+    print_apply(summary, f"of the import {label}")
     stop.set()
     times, failures = results.get(timeout=120)
     saver.join(timeout=60)
     return imported, times, failures
+
+
+def print_apply(summary: Any, what: str) -> None:
+    print(
+        f"  apply      {summary.apply_seconds:7.1f} s   ({what}; the longest write transaction; "
+        f"new records inserted ahead in {summary.ahead_seconds:.1f} s, the difference planned "
+        f"in {summary.plan_seconds:.1f} s, both in short transactions)"
+    )
+    totals = summary.totals()
+    if summary.changes and totals.created < summary.changes:
+        print(
+            f"             {totals.created:,} created, {totals.updated:,} updated, "
+            f"{totals.deactivated:,} deactivated"
+        )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -487,45 +512,144 @@ def print_saves(times: list[float], failures: list[str]) -> None:
         print(f"    {failure}")
 
 
+GONE_EVERY = 50  # every 50th student is gone from the later export (2 %)
+
+
 def rollover(folder: Path, into: Path) -> None:
     """The same district a while later: every 10th student enrollment replaced by a new one
-    (its class changes hands), every 20th person renamed; the rest unchanged."""
+    (its class changes hands), every 20th person renamed, every 50th student gone (with their
+    role and enrollments; their guardians lose the link); the rest unchanged."""
     into.mkdir(parents=True, exist_ok=True)
+
+    def gone(sid: str) -> bool:
+        return sid.startswith("u") and int(sid[1:]) % GONE_EVERY == 0
+
     for path in folder.iterdir():
         with path.open(newline="", encoding="utf-8") as source:
             reader = csv.DictReader(source)
             rows = list(reader)
             fields = list(reader.fieldnames or [])
         if path.name == "enrollments.csv":
+            rows = [row for row in rows if not gone(row["userSourcedId"])]
             for n, row in enumerate(rows):
                 if row["role"] == "student" and n % 10 == 0:
                     row["sourcedId"] += "-moved"
+        elif path.name == "roles.csv":
+            rows = [row for row in rows if not gone(row["userSourcedId"])]
         elif path.name == "users.csv":
+            rows = [row for row in rows if not gone(row["sourcedId"])]
             for n, row in enumerate(rows):
                 if n % 20 == 0:
                     row["givenName"] = "Renamed"
+                if gone(row.get("agentSourcedIds", "")):
+                    row["agentSourcedIds"] = ""
         with (into / path.name).open("w", newline="", encoding="utf-8") as target:
             writer = csv.DictWriter(target, fieldnames=fields)
             writer.writeheader()
             writer.writerows(rows)
 
 
-def run_with_saves(folder: Path, alone: float) -> None:
-    fresh_default_database()
-    world = build_tracker()
+def run_with_saves(folder: Path, alone: float, world: dict[str, Any]) -> None:
     imported, times, failures = import_with_saves(folder, world)
     print(
         f"  with saves {imported:7.1f} s   {100 * (imported / alone - 1):+.0f} % against the "
         f"import alone (goal: at most +25 %)"
     )
     print_saves(times, failures)
-    changed = folder.parent / "rollover"
-    rollover(folder, changed)
-    print("  a second import with changes (every 10th student enrollment moved, every 20th")
-    print("  person renamed), saves beside it:")
-    again, times, failures = import_with_saves(changed, world)
-    print(f"  rollover   {again:7.1f} s")
+
+
+def run_reimport(changed: Path, world: dict[str, Any], restore: Any) -> None:
+    """The later export imported alone, then (the database put back as the first import left
+    it) beside the saves."""
+    from masterly.integrations.oneroster.importer import roster_import
+    from masterly.integrations.oneroster.source import FolderSource
+
+    print(
+        f"  a second import with changes (every 10th student enrollment moved, every 20th "
+        f"person renamed, every {GONE_EVERY}th student gone):"
+    )
+    started = time.perf_counter()
+    summary = roster_import(source=FolderSource(changed), actor=None, allow_mass_deactivation=True)
+    alone = time.perf_counter() - started
+    print(f"  re-import  {alone:7.1f} s   alone")
+    print_apply(summary, "of the re-import alone")
+    restore()
+    again, times, failures = import_with_saves(changed, world, "beside saves")
+    print(
+        f"  with saves {again:7.1f} s   {100 * (again / alone - 1):+.0f} % against the "
+        f"re-import alone (goal: at most +25 %)"
+    )
     print_saves(times, failures)
+
+
+def bench_files(shape: Shape, args: argparse.Namespace) -> tuple[Path, Path, float]:
+    """The generated files and their later export, kept between runs (one folder per size)."""
+    cache = Path(tempfile.gettempdir()) / "masterly-bench-oneroster"
+    folder = cache / f"{args.users}-{args.enrollments}"
+    if args.fresh_files:
+        shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder / "first", shape)
+        rollover(folder / "first", folder / "rollover")
+        (folder / "done").write_text("")
+    return folder / "first", folder / "rollover", time.perf_counter() - started
+
+
+class Snapshot:
+    """The default database as it is now, to be put back later: a copy of the SQLite file; on
+    PostgreSQL (no cheap copy with connections open) the first import is run again."""
+
+    def __init__(self, folder: Path) -> None:
+        from django.db import connections
+
+        self.folder = folder
+        connection = connections["default"]
+        self.sqlite = connection.vendor == "sqlite"
+        self.name = Path(str(connection.settings_dict["NAME"]))
+        if self.sqlite:
+            connections.close_all()
+            shutil.copyfile(self.name, self.name.with_suffix(".kept"))
+
+    def restore(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if self.sqlite:
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.name}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.name.with_suffix(".kept"), self.name)
+            return
+        from masterly.integrations.oneroster.importer import roster_import
+        from masterly.integrations.oneroster.source import FolderSource
+
+        fresh_default_database()
+        build_tracker()  # the same rows, so the same ids, as before the first import
+        roster_import(source=FolderSource(self.folder), actor=None, allow_mass_deactivation=True)
+
+
+class Profile:
+    """Every statement's time, to print the slowest (``--profile``)."""
+
+    def __init__(self) -> None:
+        self.slow: list[tuple[float, bool, str]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            if took > 0.2:
+                in_transaction = context["connection"].in_atomic_block
+                self.slow.append((took, in_transaction, " ".join(sql.split())[:220]))
+
+    def print(self, title: str) -> None:
+        print(f"  slowest statements ({title}; * = inside a transaction):")
+        for took, in_transaction, sql in sorted(self.slow, reverse=True)[:20]:
+            print(f"    {took:6.2f} s {'*' if in_transaction else ' '} {sql}")
+        self.slow.clear()
 
 
 # ---------------------------------------------------------------------------- the run
@@ -549,6 +673,8 @@ def main() -> None:
 
     vendor = connections["default"].vendor
     created = []
+    profile = Profile()
+    saves = args.with_saves or args.reimport
     try:
         for alias in ("default", "baseline"):
             connections[alias].creation.create_test_db(
@@ -557,24 +683,23 @@ def main() -> None:
             created.append(alias)
 
         shape = Shape(args.users, args.enrollments)
-        folder = data_dir / "oneroster"
-        started = time.perf_counter()
-        counts = generate(folder, shape)
-        generated = time.perf_counter() - started
+        folder, changed, generated = bench_files(shape, args)
         size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+        with (folder / "users.csv").open(encoding="utf-8") as users_file:
+            users = sum(1 for _ in users_file) - 1
         print(
-            f"OneRoster 1.2 import benchmark on {vendor}: {counts['users.csv']:,} users, "
-            f"{counts['enrollments.csv']:,} enrollments ({size_mb:.0f} MB of CSV)"
+            f"OneRoster 1.2 import benchmark on {vendor}: {users:,} users, "
+            f"{args.enrollments:,} enrollments ({size_mb:.0f} MB of CSV)"
         )
-        print(f"  generate   {generated:7.1f} s")
+        print(f"  generate   {generated:7.1f} s   (kept between runs)")
         rss_before = peak_rss_mb()
-        if args.with_saves:
-            build_tracker()  # the same database as the import with saves will have
+        world = build_tracker() if saves else {}  # the same database as with the saves
 
         started = time.perf_counter()
-        summary = roster_import(
-            source=FolderSource(folder), actor=None, allow_mass_deactivation=args.with_saves
-        )
+        with connections["default"].execute_wrapper(profile) if args.profile else nullcontext():
+            summary = roster_import(
+                source=FolderSource(folder), actor=None, allow_mass_deactivation=saves
+            )
         imported = time.perf_counter() - started
         rss_import = peak_rss_mb()
         totals = summary.totals()
@@ -582,12 +707,19 @@ def main() -> None:
             f"  import     {imported:7.1f} s   {totals.created:,} records created; peak RSS "
             f"{rss_import:.0f} MB ({rss_before:.0f} MB before)"
         )
-        print(
-            f"  apply      {summary.apply_seconds:7.1f} s   (the longest write transaction; new "
-            f"records inserted ahead in {summary.ahead_seconds:.1f} s, a batch per transaction)"
-        )
+        print_apply(summary, "of the import alone")
+        if args.profile:
+            profile.print("the import alone")
+        if args.reimport:
+            snapshot = Snapshot(folder)
+            with connections["default"].execute_wrapper(profile) if args.profile else nullcontext():
+                run_reimport(changed, world, snapshot.restore)
+            if args.profile:
+                profile.print("the re-imports")
         if args.with_saves:
-            run_with_saves(folder, imported)
+            fresh_default_database()
+            run_with_saves(folder, imported, build_tracker())
+        if saves:
             return
 
         started = time.perf_counter()
@@ -616,10 +748,7 @@ def main() -> None:
             connections[alias].creation.destroy_test_db(
                 connections[alias].settings_dict["NAME"], verbosity=0
             )
-        if args.keep:
-            print(f"files kept in {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

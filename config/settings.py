@@ -95,6 +95,9 @@ try:
     BLUEPRINT_MIN_POINTS = env_int("BLUEPRINT_MIN_POINTS", 3, minimum=1, maximum=10_000)
     # A guardian's activation code works for this many days (README, "Activation").
     ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 60, minimum=1, maximum=730)
+    # Term report zips and activation letter zips are deleted this many days after they were
+    # made, by the worker's periodic sweep (README, "Term progress reports").
+    REPORT_FILES_DAYS = env_int("REPORT_FILES_DAYS", 14, minimum=1, maximum=3650)
     # Sign in with Google / Clever: a provider's button shows once its id and secret are set
     # here or as a SocialApp in the admin (masterly/portals/social_sign_in.py).
     SOCIAL_APPS = {
@@ -158,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masterly.accounts.middleware.PreferredLanguageMiddleware",  # after auth and locale
     "masterly.core.headers.ResponseHeadersMiddleware",  # needs request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,10 +8,12 @@ whose ``school_b_student`` nobody in school A may see; ``admin`` runs the distri
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from masterly.accounts.models import User
 from masterly.roster.models import Enrollment, Org, Role, Section
@@ -106,3 +108,31 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("hostile files: time to refuse, peak memory")
         for measure in MEASURES:
             terminalreporter.write_line(str(measure))
+
+
+_WATCHED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored(request: pytest.FixtureRequest) -> Any:
+    """A test that runs a command in-process must leave the process's signal handlers as it
+    found them: a forked child (a pool worker, a shared-cache test) inherits them, and a Python
+    handler never runs while that child waits on a lock, so it would not end on SIGTERM."""
+    before = {number: signal.getsignal(number) for number in _WATCHED_SIGNALS}
+    yield
+    changed = [
+        signal.Signals(number).name
+        for number, handler in before.items()
+        if signal.getsignal(number) is not handler
+    ]
+    for number, handler in before.items():
+        signal.signal(number, handler)
+    assert not changed, f"{request.node.nodeid} left handlers installed for {', '.join(changed)}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after() -> Any:
+    """A request leaves its language active in the thread (LocaleMiddleware does not undo it):
+    reset it, so a test never runs in the language an earlier test's request chose."""
+    yield
+    translation.deactivate()

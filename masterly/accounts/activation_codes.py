@@ -1,17 +1,17 @@
 """Activation codes as people read and type them, and the keyed hash Masterly stores.
 
-The alphabet leaves out characters that look alike on paper or in a typeface (0/O/Q/D,
-1/I/L, 2/Z, 5/S, 8/B, U/V): 21 characters, 12 of them (about 52 bits) grouped by four.
-Typing ignores case, spaces and dashes.
+The strict alphabet without look-alikes (``masterly.core.readable_codes``: no 0/O/Q/D, 1/I/L,
+2/Z, 5/S, 8/B, U/V): 21 characters, 12 of them (about 52 bits) grouped by four. Typing
+ignores case, spaces and dashes.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django.utils.crypto import salted_hmac
 
-ALPHABET = "34679ACEFGHJKMNPRTWXY"
+from masterly.core.readable_codes import READABLE_STRICT, random_code, typed_code
+
+ALPHABET = READABLE_STRICT
 GROUPS = 3
 GROUP_SIZE = 4
 LENGTH = GROUPS * GROUP_SIZE
@@ -20,8 +20,7 @@ _HASH_SALT = "masterly.accounts.activation_code"
 
 def new_code() -> str:
     """A fresh random code, grouped for reading: ``K7CX-M4RT-W9HP``."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return format_code(raw)
+    return format_code(random_code(LENGTH, ALPHABET))
 
 
 def format_code(raw: str) -> str:
@@ -30,10 +29,7 @@ def format_code(raw: str) -> str:
 
 def normalize(typed: str) -> str | None:
     """The code as stored (no separators, upper case), or None when it cannot be one."""
-    kept = "".join(ch for ch in typed.upper() if not ch.isspace() and ch not in "-–—_.")
-    if len(kept) != LENGTH or any(ch not in ALPHABET for ch in kept):
-        return None
-    return kept
+    return typed_code(typed, length=LENGTH, alphabet=ALPHABET)
 
 
 def code_hash(code: str) -> str:

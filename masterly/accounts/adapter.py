@@ -6,9 +6,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext
 
 from masterly.accounts import sign_in_limits, temporary_passwords
+from masterly.accounts.languages import known_language
 from masterly.accounts.models import User
 
 
@@ -57,6 +59,12 @@ class SchoolAccountAdapter(DefaultAccountAdapter):
 
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         super().login(request, user)
+        language = known_language(getattr(user, "preferred_language", ""))
+        if language:
+            # Their saved language from the first page on ("signed in" included); the
+            # middleware keeps it and sets the language cookie.
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         if isinstance(user, User) and temporary_passwords.must_choose_password(user):
             # Signed in with a teacher's temporary code: their own password comes first.
             request.session[temporary_passwords.MUST_CHOOSE_KEY] = True

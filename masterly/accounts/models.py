@@ -15,7 +15,11 @@ class User(AbstractUser):
     grades = models.CharField(
         max_length=100, blank=True, help_text="OneRoster grade codes, comma separated (06,07)."
     )
+    # The language the person reads Masterly in: the roster's (OneRoster's
+    # metadata.preferredLanguage) until they choose one themselves (``language_chosen_at``),
+    # which roster re-imports keep from then on (``masterly.accounts.languages``).
     preferred_language = models.CharField(max_length=8, blank=True)
+    language_chosen_at = models.DateTimeField(null=True, blank=True)
     # Hash of the imported row: an unchanged row is skipped without a write.
     source_hash = models.CharField(max_length=32, blank=True)
     # The token of the roster import that inserted this person ahead of its apply (inactive

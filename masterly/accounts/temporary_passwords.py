@@ -10,7 +10,6 @@ Who may reset whose password is decided above (``masterly.roster.student_passwor
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Sequence
 
 from django.contrib.auth.password_validation import validate_password
@@ -20,9 +19,10 @@ from django.utils import timezone
 
 from masterly.accounts.models import TemporaryPassword, User
 from masterly.core import audit
+from masterly.core.readable_codes import READABLE, random_code, typed_code
 
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V): what is printed is read one way.
-ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+ALPHABET = READABLE
 CODE_LENGTH = 8  # 23**8: about 78 billion codes, behind the sign-in limits
 VALID_FOR = datetime.timedelta(days=14)
 # Remembered in the session at sign-in: the student must choose a password first.
@@ -30,15 +30,12 @@ MUST_CHOOSE_KEY = "masterly_must_choose_password"
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH)
 
 
 def normal_code(typed: str) -> str | None:
     """A code as it was typed, in capitals without spaces or dashes, if it can be one."""
-    code = "".join(typed.split()).replace("-", "").upper()
-    if len(code) == CODE_LENGTH and set(code) <= set(ALPHABET):
-        return code
-    return None
+    return typed_code(typed, length=CODE_LENGTH)
 
 
 def temporary_passwords_issue(

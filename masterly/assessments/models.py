@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from masterly.assessments.items.models import Scope
 
@@ -27,11 +28,11 @@ class Assessment(models.Model):
     """Something students are assessed with: a quick check, a common test, a benchmark…"""
 
     class Kind(models.TextChoices):
-        QUICK_CHECK = "quick_check", "Quick check"
-        COMMON = "common", "Common assessment"
-        BENCHMARK = "benchmark", "Benchmark"
-        PERFORMANCE_TASK = "performance_task", "Performance task"
-        PAPER = "paper", "Paper test"
+        QUICK_CHECK = "quick_check", _("Quick check")
+        COMMON = "common", _("Common assessment")
+        BENCHMARK = "benchmark", _("Benchmark")
+        PERFORMANCE_TASK = "performance_task", _("Performance task")
+        PAPER = "paper", _("Paper test")
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUICK_CHECK)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from masterly.accounts.models import User
 from masterly.core import audit
@@ -28,6 +29,7 @@ from masterly.demo.story import demographics_row, program_row
 from masterly.integrations.oneroster.importer import roster_import
 from masterly.integrations.oneroster.programs import COLUMNS as PROGRAM_COLUMNS
 from masterly.integrations.oneroster.programs import programs_import
+from masterly.integrations.oneroster.services import import_run_record
 from masterly.integrations.oneroster.source import FileSource, MemorySource
 from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.integrations.oneroster.writer import build_set, write_rows
@@ -371,7 +373,9 @@ def build_demo(*, today: datetime.date, seed: int = SEED) -> ImportSummary:
     person the published password; district admins may use Django admin."""
     roster = DemoRoster(today=today, seed=seed)
     source = MemorySource(roster.contents(), name="the demo district")
+    started_at = timezone.now()
     summary = roster_import(source=source, actor=None)
+    import_run_record(filename="the demo district", summary=summary, started_at=started_at)
     flags = roster.programs_csv()
     programs_import(
         source=FileSource(io.BytesIO(flags), name=PROGRAMS_FILE, size=len(flags)), actor=None

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from masterly.portals import student_passwords, views
+from masterly.portals import language, student_passwords, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("role/", views.switch_role, name="switch_role"),
+    path("language/", language.language_switch, name="language_switch"),
     path("teacher/", views.teacher_home, name="teacher_home"),
     path("student/", views.student_home, name="student_home"),
     path("family/", views.family_home, name="family_home"),

@@ -9,9 +9,10 @@ writes it; only the person who started a run may read or download it.
 
 from __future__ import annotations
 
+import time
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ from masterly.roster.guardian_selectors import guardian_rows, school_guardians
 from masterly.roster.models import Org
 
 LETTERS_PER_PDF = 50
-RUN_SECONDS = 24 * 3600  # how long a run's progress and file are offered
 _CACHE_PREFIX = "masterly:activation-letters:"
 
 
@@ -68,6 +68,8 @@ def letters_pdf(
 
 @dataclass
 class LetterRun:
+    """A school's activation letters (``kind`` "letters") or emails ("emails") being made."""
+
     id: str
     owner_id: int
     school_id: int
@@ -76,6 +78,14 @@ class LetterRun:
     total: int = 0
     done: int = 0
     message: str = ""
+    kind: str = "letters"
+    sent: int = 0  # emails: sent, skipped (no address, or activated meanwhile), refused
+    skipped: int = 0
+    failed: int = 0
+    # Guardians whose new code was issued but whose email did not go (refused, or the server
+    # failed): their earlier code no longer works, so the page names them for a new letter.
+    not_reached: list[str] = field(default_factory=list)
+    beat: float = 0.0  # when it was last saved (epoch seconds): a run that dies falls silent
 
     @property
     def percent(self) -> int:
@@ -86,20 +96,53 @@ class LetterRun:
         return self.status in {"done", "failed"}
 
 
+def letters_folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "activation_letters"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def run_path(run_id: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "activation_letters" / f"{run_id}.zip"
+    return letters_folder() / f"{run_id}.zip"
+
+
+def run_seconds() -> int:
+    """How long a run's progress is kept: a week past its file's deletion after
+    REPORT_FILES_DAYS (``reports.retention``), so its page can say it expired."""
+    return (settings.REPORT_FILES_DAYS + 7) * 24 * 3600
+
+
+def run_expired(run: LetterRun) -> bool:
+    """The run's letters were made, and their file deleted since (too old)."""
+    return (
+        run.kind == "letters"
+        and run.status == "done"
+        and run.total > 0
+        and not run_path(run.id).exists()
+    )
 
 
 def run_save(run: LetterRun) -> None:
-    cache.set(_CACHE_PREFIX + run.id, asdict(run), RUN_SECONDS)
+    run.beat = time.time()
+    cache.set(_CACHE_PREFIX + run.id, asdict(run), run_seconds())
+
+
+def run_silent(run: LetterRun) -> bool:
+    """Not saved for longer than a worker may be silent: the worker running it was killed
+    (or it has waited that long in the queue)."""
+    return time.time() - run.beat > settings.WORKER_DEAD_AFTER
+
+
+def run_load(run_id: str) -> LetterRun | None:
+    """The run (for the worker), None once forgotten."""
+    data: dict[str, Any] | None = cache.get(_CACHE_PREFIX + run_id)
+    return LetterRun(**data) if data else None
 
 
 def run_get(run_id: str, *, owner: User) -> LetterRun | None:
     """The run if ``owner`` started it (else None, as for an unknown id)."""
-    data: dict[str, Any] | None = cache.get(_CACHE_PREFIX + run_id)
-    if not data or data["owner_id"] != owner.pk:
-        return None
-    return LetterRun(**data)
+    run = run_load(run_id)
+    return run if run is not None and run.owner_id == owner.pk else None
 
 
 def run_start(
@@ -115,10 +158,9 @@ def run_start(
 
 @task()
 def activation_letters_make(run_id: str, not_activated_only: bool, activate_url: str) -> str:
-    data = cache.get(_CACHE_PREFIX + run_id)
-    if not data:
+    run = run_load(run_id)
+    if run is None:
         return "gone"
-    run = LetterRun(**data)
     school = Org.objects.get(pk=run.school_id)
     owner = User.objects.filter(pk=run.owner_id).first()
     ids = list(
@@ -128,7 +170,6 @@ def activation_letters_make(run_id: str, not_activated_only: bool, activate_url:
     run.status, run.total = "running", len(ids)
     run_save(run)
     path = run_path(run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for start in range(0, len(ids), LETTERS_PER_PDF):

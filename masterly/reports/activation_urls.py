@@ -24,6 +24,11 @@ urlpatterns = [
         letter_views.guardian_email,
         name="activation_guardian_email",
     ),
+    path(
+        "activation/letters/<int:school_id>/emails/",
+        letter_views.school_emails,
+        name="activation_emails",
+    ),
     path("activation/letters/runs/<str:run_id>/", letter_views.letters_run, name="activation_run"),
     path(
         "activation/letters/runs/<str:run_id>/download/",

@@ -3,6 +3,7 @@ activation letters and emails."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from masterly.accounts.models import User
 from masterly.reports import activation_letters
-from masterly.reports.activation_emails import send_activation_email
+from masterly.reports.activation_emails import email_counts, emails_start, send_activation_email
 from masterly.reports.pdf import PdfUnavailable
 from masterly.roster.access import held_roles, visible_schools
 from masterly.roster.guardian_selectors import (
@@ -83,7 +84,15 @@ def letters_run(request: HttpRequest, run_id: str) -> HttpResponse:
     run = activation_letters.run_get(run_id, owner=user)
     if run is None:
         raise Http404("No such run.")
-    return render(request, "activation/run.html", {"run": run})
+    return render(
+        request,
+        "activation/run.html",
+        {
+            "run": run,
+            "expired": activation_letters.run_expired(run),
+            "report_files_days": settings.REPORT_FILES_DAYS,
+        },
+    )
 
 
 @login_required
@@ -92,7 +101,7 @@ def letters_download(request: HttpRequest, run_id: str) -> FileResponse:
     user = _overseer(request)
     run = activation_letters.run_get(run_id, owner=user)
     path = activation_letters.run_path(run_id)
-    if run is None or run.status != "done" or not path.exists():
+    if run is None or run.kind != "letters" or run.status != "done" or not path.exists():
         raise Http404("No such file.")
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=f"activation-letters-{run.school_id}.zip"
@@ -149,3 +158,25 @@ def guardian_email(request: HttpRequest, school_id: int, guardian_id: int) -> Ht
             % {"name": guardian.display_name},
         )
     return redirect("activation_school", school_id=school.pk)
+
+
+@login_required
+def school_emails(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Activation emails to every guardian of the school with an address who has not
+    activated: the count first (GET), sent in the background once confirmed (POST)."""
+    user = _overseer(request)
+    school = letter_school_or_404(user, school_id)
+    counts = email_counts(school)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "send" or not counts["to_send"]:
+            messages.error(request, _("Nothing was sent: confirm with the button below."))
+            return redirect("activation_emails", school_id=school.pk)
+        run = emails_start(school=school, owner=user, site_url=_site_url(request))
+        if run is None:
+            messages.error(
+                request,
+                _("This school's activation emails are being sent already; nothing more was sent."),
+            )
+            return redirect("activation_school", school_id=school.pk)
+        return redirect("activation_run", run_id=run.id)
+    return render(request, "activation/emails_confirm.html", {"school": school, **counts})

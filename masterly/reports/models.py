@@ -15,7 +15,9 @@ class TermReportBatch(models.Model):
 
     The worker writes each PDF into a zip on disk (``file_name`` under the data folder's
     ``term-reports``) one at a time, counting ``done`` as it goes, so the page shows progress
-    and memory stays flat whatever the number of students.
+    and memory stays flat whatever the number of students. ``REPORT_FILES_DAYS`` after it
+    finished, the worker's sweep deletes the zip and marks the batch expired
+    (``masterly.reports.retention``).
     """
 
     class Status(models.TextChoices):
@@ -23,6 +25,7 @@ class TermReportBatch(models.Model):
         RUNNING = "running", _("Making the reports")
         DONE = "done", _("Ready to download")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired: make it again")
 
     school = models.ForeignKey("roster.Org", on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey("roster.AcademicSession", on_delete=models.PROTECT, related_name="+")

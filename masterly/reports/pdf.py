@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import import_module
 
 from django.http import HttpRequest, HttpResponse
@@ -34,8 +34,11 @@ class PdfUnavailable(RuntimeError):
         self.message = message
 
 
-def render_pdf(html: str, *, item_image: ItemImage | None = None) -> bytes:
-    """The PDF of ``html``; relative URLs resolve against Masterly's own routes."""
+def render_pdf(
+    html: str, *, item_image: ItemImage | None = None, stylesheets: Sequence[str] = ()
+) -> bytes:
+    """The PDF of ``html``; relative URLs resolve against Masterly's own routes.
+    ``stylesheets``: static files applied as if linked, parsed once per process."""
     try:
         pdf_fetcher = import_module("masterly.reports.pdf_fetcher")
     except (ImportError, OSError) as error:  # OSError: WeasyPrint could not load Pango
@@ -48,15 +51,20 @@ def render_pdf(html: str, *, item_image: ItemImage | None = None) -> bytes:
                 "print it from the browser."
             )
         ) from None
-    return pdf_fetcher.write_pdf(html, item_image=item_image)
+    return pdf_fetcher.write_pdf(html, item_image=item_image, stylesheets=stylesheets)
 
 
 def pdf_response(
-    request: HttpRequest, html: str, *, filename: str, item_image: ItemImage | None = None
+    request: HttpRequest,
+    html: str,
+    *,
+    filename: str,
+    item_image: ItemImage | None = None,
+    stylesheets: Sequence[str] = (),
 ) -> HttpResponse:
     """The PDF as a download, or, where PDFs cannot be made, a page saying why (503)."""
     try:
-        pdf = render_pdf(html, item_image=item_image)
+        pdf = render_pdf(html, item_image=item_image, stylesheets=stylesheets)
     except PdfUnavailable as unavailable:
         return render(
             request, "reports/pdf_unavailable.html", {"message": unavailable.message}, status=503

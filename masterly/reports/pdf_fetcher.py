@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from PIL import ImageFile
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from masterly.assessments.content.policy import ITEM_IMAGE_PATH
@@ -36,10 +39,39 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 ORIGIN = "https://masterly.invalid"
 
 
-def write_pdf(html: str, *, item_image: ItemImage | None) -> bytes:
+# Per thread (a web server's threads may make PDFs at once; a batch's PDF process has one):
+# one font configuration, and each stylesheet parsed once, for every PDF the thread makes.
+_reused = threading.local()
+
+
+def write_pdf(html: str, *, item_image: ItemImage | None, stylesheets: Sequence[str] = ()) -> bytes:
+    """``stylesheets``: static files' names, parsed once per thread and applied to the HTML
+    (as if linked; a batch of reports then parses its stylesheet once, not per report)."""
     fetcher = MasterlyFetcher(item_image=item_image)
-    pdf = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=ORIGIN + "/", url_fetcher=fetcher)
+    parsed = [_stylesheet(name) for name in stylesheets]
+    pdf = document.write_pdf(stylesheets=parsed, font_config=_fonts())
     return bytes(pdf)  # write_pdf with no target returns the PDF's bytes
+
+
+def _fonts() -> FontConfiguration:
+    if not hasattr(_reused, "fonts"):
+        _reused.fonts = FontConfiguration()
+        _reused.stylesheets = {}
+    return cast(FontConfiguration, _reused.fonts)
+
+
+def _stylesheet(name: str) -> CSS:
+    """The static file ``name`` parsed (once per thread and version of the file)."""
+    url = f"{ORIGIN}/{settings.STATIC_URL.strip('/')}/{name}"
+    text = static_bytes(url, name)
+    fonts = _fonts()
+    parsed: dict[str, tuple[bytes, CSS]] = _reused.stylesheets  # url → (its text, parsed)
+    if url not in parsed or parsed[url][0] != text:
+        fetcher = MasterlyFetcher(item_image=None)
+        css = CSS(string=text.decode("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
+        parsed[url] = (text, css)
+    return parsed[url][1]
 
 
 class MasterlyFetcher(URLFetcher):
@@ -64,14 +96,19 @@ class MasterlyFetcher(URLFetcher):
         raise ValueError(f"no file of Masterly's at {url}")
 
     def _static_file(self, url: str, name: str) -> URLFetcherResponse:
-        normal = posixpath.normpath(name)
-        if normal != name or normal.startswith(("/", "..")):
-            raise ValueError(f"not a static file name: {url}")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        if staticfiles_storage.exists(name):
-            with staticfiles_storage.open(name) as stored:
-                return URLFetcherResponse(url, stored.read(), {"Content-Type": content_type})
-        found = finders.find(name)
-        if isinstance(found, str):
-            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": content_type})
-        raise ValueError(f"no static file at {url}")
+        return URLFetcherResponse(url, static_bytes(url, name), {"Content-Type": content_type})
+
+
+def static_bytes(url: str, name: str) -> bytes:
+    """The static file ``name`` (from the collected storage or the app folders)."""
+    normal = posixpath.normpath(name)
+    if normal != name or normal.startswith(("/", "..")):
+        raise ValueError(f"not a static file name: {url}")
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as stored:
+            return bytes(stored.read())
+    found = finders.find(name)
+    if isinstance(found, str):
+        return Path(found).read_bytes()
+    raise ValueError(f"no static file at {url}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from masterly.accounts.models import User
@@ -30,15 +31,21 @@ from masterly.core import audit
 from masterly.reports.models import TermReportBatch
 from masterly.reports.pdf import PdfUnavailable
 from masterly.reports.pdf_pool import DEFAULT_PROCESSES, pdfs_in_order
-from masterly.reports.progress.documents import term_report_filename, term_report_html
+from masterly.reports.progress.documents import (
+    PDF_STYLESHEETS,
+    term_report_filename,
+    term_report_html,
+)
 from masterly.roster import access
-from masterly.roster.models import AcademicSession, Enrollment, Org, SectionTerm
+from masterly.roster.activation import guardian_language_code
+from masterly.roster.models import AcademicSession, Enrollment, GuardianLink, Org, SectionTerm
 from masterly.trackers.models import TrackerSection
 from masterly.trackers.selectors.progress_report import ReportSubject, term_report
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "term-reports"
+PROGRESS_EVERY = 1.0  # seconds between the progress counts a running batch saves
 
 
 def batch_folder() -> Path:
@@ -172,13 +179,17 @@ def run_batch(batch_id: int, *, processes: int = DEFAULT_PROCESSES) -> TermRepor
     final = batch_folder() / name
     partial = final.with_suffix(".part")
     today = timezone.localdate()
-    done = 0
+    done, counted_at = 0, time.monotonic()
     try:
+        pages = _pages(batch, today)
+        pdfs = pdfs_in_order(pages, processes=processes, stylesheets=PDF_STYLESHEETS)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for entry, pdf in pdfs_in_order(_pages(batch, today), processes=processes):
+            for entry, pdf in pdfs:
                 archive.writestr(entry, pdf)
                 done += 1
-                TermReportBatch.objects.filter(pk=batch.pk).update(done=done)
+                if time.monotonic() - counted_at >= PROGRESS_EVERY:  # not a write per report
+                    TermReportBatch.objects.filter(pk=batch.pk).update(done=done)
+                    counted_at = time.monotonic()
         partial.rename(final)
     except Exception as error:  # any failure ends the batch, said on its page
         partial.unlink(missing_ok=True)
@@ -186,17 +197,41 @@ def run_batch(batch_id: int, *, processes: int = DEFAULT_PROCESSES) -> TermRepor
         message = error.message if isinstance(error, PdfUnavailable) else str(error)
         _finish(batch, TermReportBatch.Status.FAILED, error=message[:2000])
         return TermReportBatch.objects.get(pk=batch.pk)
-    _finish(batch, TermReportBatch.Status.DONE, file_name=name, total=done)
+    _finish(batch, TermReportBatch.Status.DONE, file_name=name, total=done, done=done)
     return TermReportBatch.objects.get(pk=batch.pk)
 
 
 def _pages(batch: TermReportBatch, today: datetime.date) -> Iterator[tuple[str, str]]:
-    """Each report's name in the zip and its HTML (rendered here, in the active language)."""
+    """Each report's name in the zip and its HTML, in its family's language."""
     seen: set[str] = set()
+    languages = _family_languages(batch)
     for subject in _subjects(batch):
-        report = term_report(subject, batch.term, today)
-        entry = _unique(_zip_name(subject, term_report_filename(report)), seen)
-        yield entry, term_report_html(report, for_pdf=True, links={})
+        with translation.override(languages.get(subject.student.pk, settings.LANGUAGE_CODE)):
+            report = term_report(subject, batch.term, today)
+            html = term_report_html(report, for_pdf=True, links={})
+        yield _unique(_zip_name(subject, term_report_filename(report)), seen), html
+
+
+def _family_languages(batch: TermReportBatch) -> dict[int, str]:
+    """The language each student's report is read in: the first of their guardians (by id)
+    with a language Masterly speaks other than the default; students without one are left
+    out (the default). One query."""
+    students = Enrollment.objects.filter(
+        section__in=_placements(batch).values("section"),
+        role=Enrollment.Role.STUDENT,
+        is_active=True,
+    ).values("user")
+    languages: dict[int, str] = {}
+    for student_id, preferred in (
+        GuardianLink.objects.filter(student__in=students, is_active=True, guardian__is_active=True)
+        .exclude(guardian__preferred_language="")
+        .order_by("student_id", "guardian_id")
+        .values_list("student_id", "guardian__preferred_language")
+    ):
+        language = guardian_language_code(preferred)
+        if student_id not in languages and language != settings.LANGUAGE_CODE:
+            languages[student_id] = language
+    return languages
 
 
 def _placements(batch: TermReportBatch) -> QuerySet[TrackerSection]:

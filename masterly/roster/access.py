@@ -67,6 +67,7 @@ __all__ = [
     "rules_key",
     "section_filter",
     "staff_org_filter",
+    "staff_orgs",
     "student_filter",
     "taught_sections",
     "visible_schools",
@@ -319,6 +320,34 @@ def staff_org_filter(user: AnyUser, field: str, *, districts: bool = False) -> Q
             | Q(parent__in=held.filter(role=Role.DISTRICT_ADMIN).values("org"))
         )
     return Q(**{f"{field}__in": orgs.values("pk")})
+
+
+def staff_orgs(user: AnyUser, school_field: str, district_field: str) -> tuple[Q, Q]:
+    """:func:`staff_org_filter` for a school field and a district field at once, with the
+    orgs read now (one small query) and written into the filters as id lists: what a search
+    filtered again and again (the item bank) compiles and plans cheaply, where the nested
+    subqueries cost more to build than to run."""
+    if not isinstance(user, User) or not user.is_active:
+        return NOTHING, NOTHING
+    if user.is_superuser:
+        return Q(**{f"{school_field}__isnull": False}), Q(**{f"{district_field}__isnull": False})
+    rows = RoleAssignment.objects.filter(
+        user=user, role__in=STAFF_ROLES, is_active=True
+    ).values_list("role", "org_id", "org__type", "org__parent_id")
+    schools, districts, administered = set(), set(), set()
+    for role, org, org_type, parent in rows:
+        schools.add(org)
+        if org_type == Org.Type.DISTRICT:
+            districts.add(org)
+        if parent is not None:
+            districts.add(parent)
+        if role == Role.DISTRICT_ADMIN:
+            administered.add(org)
+    school_q = Q(**{f"{school_field}__in": sorted(schools)})
+    if administered:
+        under = Org.objects.filter(parent__in=sorted(administered)).values("pk")
+        school_q |= Q(**{f"{school_field}__in": under})
+    return school_q, Q(**{f"{district_field}__in": sorted(districts)})
 
 
 def taught_sections(user: AnyUser) -> QuerySet[Section]:

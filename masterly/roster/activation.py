@@ -51,7 +51,13 @@ def code_id_from_email_token(token: str) -> int | None:
 
 def guardian_language(guardian: User) -> str:
     """The guardian's language from the roster where Masterly has it, else the default."""
-    wanted = (guardian.preferred_language or "").lower().split("-")[0]
+    return guardian_language_code(guardian.preferred_language)
+
+
+def guardian_language_code(preferred: str | None) -> str:
+    """A saved preferred language as one Masterly speaks (``es-MX`` → ``es``), else the
+    default."""
+    wanted = (preferred or "").lower().split("-")[0]
     known = {code for code, _name in settings.LANGUAGES}
     return wanted if wanted in known else settings.LANGUAGE_CODE
 

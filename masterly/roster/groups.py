@@ -1,4 +1,5 @@
-"""The student groups dashboards break figures down by, each with the label a reader sees.
+"""The student groups dashboards break figures down by, each with the label a reader sees
+(translated: leaders read dashboards in their own language).
 
 Keys are stored in ``StudentGroupMembership.group``. Demographic groups follow OneRoster's
 ``demographics.csv`` columns (US federal race and ethnicity categories); program groups come
@@ -9,24 +10,27 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-GROUPS = MappingProxyType(
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+GROUPS: MappingProxyType[str, Promise] = MappingProxyType(
     {
-        "sex:female": "Female",
-        "sex:male": "Male",
-        "sex:other": "Another sex or not specified",
-        "race:american_indian_or_alaska_native": "American Indian or Alaska Native",
-        "race:asian": "Asian",
-        "race:black_or_african_american": "Black or African American",
+        "sex:female": _("Female"),
+        "sex:male": _("Male"),
+        "sex:other": _("Another sex or not specified"),
+        "race:american_indian_or_alaska_native": _("American Indian or Alaska Native"),
+        "race:asian": _("Asian"),
+        "race:black_or_african_american": _("Black or African American"),
         "race:native_hawaiian_or_other_pacific_islander": (
-            "Native Hawaiian or Other Pacific Islander"
+            _("Native Hawaiian or Other Pacific Islander")
         ),
-        "race:white": "White",
-        "race:two_or_more": "Two or more races",
-        "hispanic_or_latino": "Hispanic or Latino",
-        "program:english_learner": "English learners",
-        "program:iep": "Students with an IEP",
-        "program:504": "Students with a 504 plan",
-        "program:economically_disadvantaged": "Economically disadvantaged",
+        "race:white": _("White"),
+        "race:two_or_more": _("Two or more races"),
+        "hispanic_or_latino": _("Hispanic or Latino"),
+        "program:english_learner": _("English learners"),
+        "program:iep": _("Students with an IEP"),
+        "program:504": _("Students with a 504 plan"),
+        "program:economically_disadvantaged": _("Economically disadvantaged"),
     }
 )
 
@@ -36,8 +40,9 @@ PROGRAM_GROUPS = tuple(key for key in GROUPS if key.startswith("program:"))
 
 
 def group_label(key: str) -> str:
-    """The plain-English name of a group key; an unknown key is shown as itself."""
-    return GROUPS.get(key, key)
+    """A group key's name in the active language; an unknown key is shown as itself."""
+    label = GROUPS.get(key)
+    return key if label is None else str(label)
 
 
 RACES = (

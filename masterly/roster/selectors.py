@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -51,7 +52,26 @@ def sections_school_year(sections: QuerySet[Section], on: datetime.date) -> int:
     terms name; with no terms, the school year ``on`` falls in (July on)."""
     years = AcademicSession.objects.filter(sectionterm__section__in=sections.values("pk"))
     latest = years.aggregate(latest=Max("school_year"))["latest"]
-    return int(latest) if latest else (on.year + 1 if on.month >= 7 else on.year)
+    return int(latest) if latest else _school_year_on(on)
+
+
+def school_years_by(lookup: str, keys: Collection[Any], on: datetime.date) -> dict[Any, int]:
+    """:func:`sections_school_year` for several sets of sections at once (one query): each
+    key's sections are those ``lookup`` (a relation from a section, e.g. ``"trackers"``)
+    leads to the key from."""
+    through = f"sectionterm__section__{lookup}"
+    latest = dict(
+        AcademicSession.objects.filter(**{f"{through}__in": list(keys)})
+        .values_list(through)
+        .annotate(latest=Max("school_year"))
+        .order_by()
+    )
+    default = _school_year_on(on)
+    return {key: int(latest[key]) if latest.get(key) else default for key in keys}
+
+
+def _school_year_on(on: datetime.date) -> int:
+    return on.year + 1 if on.month >= 7 else on.year
 
 
 def current_sections_q(on: datetime.date) -> Q:

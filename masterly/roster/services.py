@@ -15,8 +15,8 @@ history that points at it stays. The caller owns the transaction and the audit r
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -59,6 +59,21 @@ class WriteCounts:
         self.unchanged += other.unchanged
 
 
+@dataclass
+class Planned:
+    """What the apply of one kind will do, found before its transaction (ADR 33): its counts,
+    and how many rows it will deactivate (``gone``) and update (``changed``), written to the
+    import's plan table (``oneroster.PlannedRow``: token, kind, action, row_id, staged_id,
+    flag) so the apply finds them by id instead of scanning for them under the write lock."""
+
+    counts: WriteCounts
+    gone: int = 0
+    changed: int = 0
+
+
+GONE, CHANGE = "g", "c"  # a planned row's action: deactivate it; update it
+
+
 @dataclass(frozen=True)
 class Reference:
     """A foreign key filled from a staged sourcedId: ``column`` ← ``target`` whose sourcedId
@@ -79,9 +94,10 @@ class StagedKind:
     references: tuple[Reference, ...] = ()
     # A reference to the same table (an org's parent): set once every row of it exists.
     parent: Reference | None = None
-    # Columns a person owns once they chose their own sign-in (``User.sign_in_chosen_at``):
-    # an update leaves them as the person set them.
-    kept_once_chosen: tuple[str, ...] = ()
+    # Columns a person owns once they chose them, each with the column saying when they did
+    # (their sign-in: ``User.sign_in_chosen_at``; their language: ``language_chosen_at``): an
+    # update leaves them as the person set them.
+    kept_once_chosen: Mapping[str, str] = field(default_factory=dict)
 
 
 def _q(name: str) -> str:
@@ -132,6 +148,34 @@ def _settled(row: str, token: int) -> str:
     return (
         f"({row}.import_pending IS NULL OR ({row}.import_pending <> {int(token)} "  # noqa: S608
         f"AND {row}.import_pending IN (SELECT token FROM {_table(LiveImport)})))"
+    )
+
+
+def _planned(plan: type[models.Model]) -> str:
+    """Raw SQL: the ids of the rows planned for an action; three parameters: token, kind,
+    action (``GONE`` or ``CHANGE``)."""
+    return (
+        f"SELECT p.row_id FROM {_table(plan)} p "  # noqa: S608 - our own table name
+        f"WHERE p.token = %s AND p.kind = %s AND p.action = %s"
+    )
+
+
+def table_id_range(model: type[models.Model]) -> tuple[int, int] | None:
+    """The lowest and highest id of every row of ``model`` (one read)."""
+    low, high = _fetch(f"SELECT MIN(id), MAX(id) FROM {_table(model)}", [])[0]  # noqa: S608
+    return None if low is None else (int(low), int(high))
+
+
+def plan_rows_insert(
+    *, plan: type[models.Model], token: int, kind: str, rows: Sequence[tuple[int, str, Any]]
+) -> int:
+    """Write (row id, action, flag) rows found by a read to the plan (the caller commits)."""
+    return insert_rows(
+        plan,
+        (
+            {"token": token, "kind": kind, "action": action, "row_id": row_id, "flag": flag}
+            for row_id, action, flag in rows
+        ),
     )
 
 
@@ -298,46 +342,77 @@ def pending_remove(*, model: type[models.Model], token: int, limit: int) -> int:
 
 def _column_value(kind: StagedKind, live: str, column: str) -> str:
     """The staged value of ``column``, or the live one where the person chose it."""
-    if column not in kind.kept_once_chosen:
+    chosen_at = kind.kept_once_chosen.get(column)
+    if chosen_at is None:
         return f"s.{_q(column)}"
     return (
-        f"CASE WHEN {live}.{_q('sign_in_chosen_at')} IS NULL THEN s.{_q(column)} "
-        f"ELSE {live}.{_q(column)} END"
+        f"CASE WHEN {live}.{_q(chosen_at)} IS NULL THEN s.{_q(column)} ELSE {live}.{_q(column)} END"
     )
+
+
+def staged_records_plan(
+    *,
+    kind: StagedKind,
+    name: str,
+    plan: type[models.Model],
+    token: int,
+    complete: bool,
+    ids: tuple[int, int],
+) -> tuple[int, int]:
+    """Write to ``plan`` the live records with ids in ``ids`` that the apply will deactivate
+    (``complete``: active, settled and gone from the source) and update (their staged row
+    differs); return how many of each. Two statements, each looking before it writes; the
+    caller commits each batch (ADR 33). The apply's own statements then check again that each
+    planned row still needs the change."""
+    live, staged = _table(kind.live), _table(kind.staged)
+    into = f"INSERT INTO {_table(plan)} (token, kind, action, row_id, staged_id)"
+    gone = 0
+    if complete:
+        gone = _insert_any(
+            into,
+            f"SELECT %s, %s, %s, l.id, NULL FROM {live} l "  # noqa: S608 - our own table names
+            f"WHERE l.id BETWEEN %s AND %s AND l.is_active AND {_settled('l', token)} "
+            f"AND l.sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {staged} s "
+            f"WHERE s.token = %s AND s.sourced_id = l.sourced_id)",
+            [token, name, GONE, *ids, token],
+        )
+    changed = _insert_any(
+        into,
+        f"SELECT %s, %s, %s, l.id, s.id FROM {live} l JOIN {staged} s "  # noqa: S608
+        f"ON s.sourced_id = l.sourced_id AND s.token = %s WHERE l.id BETWEEN %s AND %s "
+        f"AND NOT s.deleted AND l.import_pending IS NULL "
+        f"AND (l.source_hash <> s.source_hash OR l.is_active <> s.is_active)",
+        [token, name, CHANGE, token, *ids],
+    )
+    return gone, changed
 
 
 def staged_records_apply(
     *,
     kind: StagedKind,
+    name: str,
+    plan: type[models.Model],
+    planned: Planned,
     token: int,
     now: datetime.datetime,
-    complete: bool,
     ahead: int = 0,
-    counts: WriteCounts | None = None,
 ) -> WriteCounts:
-    """Make the records inserted ahead live, insert the other new ones, update the changed,
-    deactivate the deleted and (``complete``: the source is the whole truth) the missing ones.
-    A handful of statements. ``counts``: ``staged_counts``, if already read."""
-    if counts is None:
-        counts = staged_counts(kind=kind, token=token)
+    """Deactivate the planned gone records, make the records inserted ahead live, insert the
+    other new ones, update the planned changed ones, deactivate those marked deleted. A
+    handful of statements, each finding its rows by id (``staged_records_plan``)."""
+    counts = planned.counts
     live, staged = _table(kind.live), _table(kind.staged)
     stamped = _stamped(kind.live)
     stamp = connection.ops.adapt_datetimefield_value(now)
     off = f"is_active = %s{', updated_at = %s' if stamped else ''}"
     off_params: list[Any] = [False, *([stamp] if stamped else [])]
-    # Before the rows inserted ahead are live, so this scan skips them (they are staged anyway).
-    missing = (
-        f"WHERE is_active AND {_settled(live, token)} AND sourced_id IS NOT NULL "  # noqa: S608 - our own table names
-        f"AND NOT EXISTS (SELECT 1 FROM {staged} s "
-        f"WHERE s.token = %s AND s.sourced_id = {live}.sourced_id)"
-    )
-    if complete and _exists(f"FROM {live} {missing}", [token]):
+    deactivated = 0
+    if planned.gone:
         deactivated = _execute(
-            f"UPDATE {live} SET {off} {missing}",  # noqa: S608 - our own table names
-            [*off_params, token],
+            f"UPDATE {live} SET {off} WHERE id IN ({_planned(plan)}) "  # noqa: S608
+            f"AND is_active AND {_settled(live, token)}",
+            [*off_params, token, name, GONE],
         )
-    else:
-        deactivated = 0
     made_live = (
         pending_make_live(model=kind.live, token=token, ahead=ahead) if counts.created else 0
     )
@@ -355,13 +430,13 @@ def staged_records_apply(
     if stamped:
         sets.append(f"{_q('updated_at')} = %s")
         stamp_params = [stamp]
-    if counts.updated or counts.deactivated:
+    if planned.changed:
         _execute(
-            f"UPDATE {live} SET {', '.join(sets)} FROM {staged} s "  # noqa: S608
-            f"WHERE s.token = %s AND NOT s.deleted AND {live}.sourced_id = s.sourced_id "
-            f"AND {live}.import_pending IS NULL "
+            f"UPDATE {live} SET {', '.join(sets)} FROM {_table(plan)} p, {staged} s "  # noqa: S608
+            f"WHERE p.token = %s AND p.kind = %s AND p.action = %s AND {live}.id = p.row_id "
+            f"AND s.id = p.staged_id AND {live}.import_pending IS NULL "
             f"AND ({live}.source_hash <> s.source_hash OR {live}.is_active <> s.is_active)",
-            [*stamp_params, token],
+            [*stamp_params, token, name, CHANGE],
         )
     if kind.parent and (counts.created or counts.updated):
         _execute(
@@ -499,64 +574,102 @@ def role_assignments_counts(*, staged_roles: type[models.Model], token: int) -> 
     return WriteCounts(int(created), int(updated), 0, int(total) - int(created) - int(updated))
 
 
+def role_assignments_plan_rows(
+    *, staged_roles: type[models.Model], token: int, complete: bool
+) -> list[tuple[int, str, bool | None]]:
+    """(role id, action, primary) of the roles the apply will deactivate (``complete``: the
+    roles of imported people that are not staged) and update (made active, or their primary
+    changed): one or two reads, before the apply's transaction (ADR 33)."""
+    roles, user = _table(RoleAssignment), _table(User)
+    wanted = _wanted_roles(staged_roles)
+    rows: list[tuple[int, str, bool | None]] = []
+    if complete:
+        # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with
+        # the grouped sub-query makes PostgreSQL group it again for every role: hours at
+        # scale). The roles inserted ahead (this import's) are skipped: they are all staged.
+        gone = _fetch(
+            f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
+            f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
+            f"AND a.org_id = r.org_id WHERE r.is_active AND {_settled('r', token)} "
+            f"AND u.sourced_id IS NOT NULL AND a.user_id IS NULL",
+            [token],
+        )
+        rows += [(int(row_id), GONE, None) for (row_id,) in gone]
+    changed = _fetch(
+        f"SELECT r.id, a.is_primary FROM ({wanted}) a JOIN {roles} r ON {SAME_ROLE} "  # noqa: S608
+        f"AND r.import_pending IS NULL WHERE NOT r.is_active OR r.is_primary <> a.is_primary",
+        [token],
+    )
+    rows += [(int(row_id), CHANGE, bool(primary)) for row_id, primary in changed]
+    return rows
+
+
 def role_assignments_apply(
     *,
     staged_roles: type[models.Model],
+    plan: type[models.Model],
+    planned: Planned,
     token: int,
-    complete: bool,
     ahead: int = 0,
-    counts: WriteCounts | None = None,
 ) -> WriteCounts:
-    """Each staged (user, role, org) made active (primary if any row says so), those inserted
-    ahead made live; with ``complete`` the roles of imported people that are not staged are
-    deactivated. ``counts``: ``role_assignments_counts``, if already read."""
-    roles, user = _table(RoleAssignment), _table(User)
-    wanted = _wanted_roles(staged_roles)
-    if counts is None:
-        counts = role_assignments_counts(staged_roles=staged_roles, token=token)
-    # An anti-join against the wanted roles computed once (a NOT EXISTS correlated with the
-    # grouped sub-query makes PostgreSQL group it again for every role: hours at scale).
-    # Before the roles inserted ahead are live, so it does not look at them.
-    missing = (
-        f"SELECT r.id FROM {roles} r JOIN {user} u ON u.id = r.user_id "  # noqa: S608 - our own table names
-        f"LEFT JOIN ({wanted}) a ON a.user_id = r.user_id AND a.role = r.role "
-        f"AND a.org_id = r.org_id WHERE r.is_active AND {_settled('r', token)} "
-        f"AND u.sourced_id IS NOT NULL AND a.user_id IS NULL"
-    )
-    if complete and _exists(f"FROM ({missing}) m", [token]):
+    """The planned roles deactivated and updated (made active, primary as planned), those
+    inserted ahead made live, any other new one inserted (``role_assignments_plan_rows``)."""
+    roles = _table(RoleAssignment)
+    counts = planned.counts
+    if planned.gone:
         counts.deactivated += _execute(
-            f"UPDATE {roles} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
-            [False, token],
+            f"UPDATE {roles} SET is_active = %s WHERE id IN ({_planned(plan)}) "  # noqa: S608
+            f"AND is_active AND {_settled(roles, token)}",
+            [False, token, "role", GONE],
         )
     made_live = (
         pending_make_live(model=RoleAssignment, token=token, ahead=ahead) if counts.created else 0
     )
     if counts.created > made_live:
+        wanted = _wanted_roles(staged_roles)
         _execute(
             f"INSERT INTO {roles} (user_id, role, org_id, is_primary, is_active) "  # noqa: S608
             f"SELECT a.user_id, a.role, a.org_id, a.is_primary, %s FROM ({wanted}) a "
             f"WHERE NOT EXISTS (SELECT 1 FROM {roles} r WHERE {SAME_ROLE})",
             [True, token],
         )
-    if counts.updated:
+    if planned.changed:
         _execute(
-            f"UPDATE {roles} SET is_primary = a.is_primary, is_active = %s FROM ({wanted}) a "  # noqa: S608
-            f"WHERE {roles}.user_id = a.user_id AND {roles}.role = a.role "
-            f"AND {roles}.org_id = a.org_id AND {roles}.import_pending IS NULL "
-            f"AND (NOT {roles}.is_active OR {roles}.is_primary <> a.is_primary)",
-            [True, token],
+            f"UPDATE {roles} SET is_primary = p.flag, is_active = %s FROM {_table(plan)} p "  # noqa: S608
+            f"WHERE p.token = %s AND p.kind = %s AND p.action = %s AND {roles}.id = p.row_id "
+            f"AND {roles}.import_pending IS NULL",
+            [True, token, "role", CHANGE],
         )
     return counts
 
 
-def _wanted_links(staged_pairs: type[models.Model], *, ahead: int | None = None) -> str:
+def _wanted_links(
+    staged_pairs: type[models.Model],
+    *,
+    ahead: int | None = None,
+    plan: type[models.Model] | None = None,
+) -> str:
     """(guardian_id, student_id) of each staged (person, agent) pair: the guardian is whichever
     of the two holds the guardian role, the child whichever holds the student role. ``ahead``:
     the token of an import whose roles inserted ahead count too (they are made live with the
-    links), and only the pairs whose ids are in a range (two more parameters)."""
+    links), and only the pairs whose ids are in a range (two more parameters). ``plan``: the
+    roles held as they will be once the apply's planned role changes are made (``ahead``
+    names the import; no range)."""
     user, roles = _table(User), _table(RoleAssignment)
     # The token is our own integer (int() makes sure), so it is spelled in the SQL.
-    held = "r.is_active" if ahead is None else f"(r.is_active OR r.import_pending = {int(ahead)})"
+    if plan is not None:
+
+        def planned(action: str) -> str:
+            return (
+                f"SELECT p.row_id FROM {_table(plan)} p WHERE p.token = {int(ahead or 0)} "  # noqa: S608 - our own table
+                f"AND p.kind = 'role' AND p.action = '{action}'"
+            )
+
+        held = f"((r.is_active AND r.id NOT IN ({planned(GONE)})) OR r.id IN ({planned(CHANGE)}))"
+    elif ahead is None:
+        held = "r.is_active"
+    else:
+        held = f"(r.is_active OR r.import_pending = {int(ahead)})"
 
     def holds(person: str, role: str) -> str:
         return (
@@ -568,7 +681,7 @@ def _wanted_links(staged_pairs: type[models.Model], *, ahead: int | None = None)
         f"FROM {_table(staged_pairs)} p JOIN {user} u ON u.sourced_id = p.user_sourced_id "
         f"JOIN {user} a ON a.sourced_id = p.agent_sourced_id WHERE p.token = %s"
     )
-    if ahead is not None:
+    if ahead is not None and plan is None:
         pairs += " AND p.id BETWEEN %s AND %s"
     return (
         f"SELECT a.id AS guardian_id, u.id AS student_id {pairs} "
@@ -594,48 +707,78 @@ def guardian_links_insert_ahead(
     )
 
 
-def guardian_links_apply(
-    *, staged_pairs: type[models.Model], token: int, complete: bool, ahead: int = 0
-) -> WriteCounts:
-    """Links from staged (person, agent) pairs, after the roles are applied (see
-    ``_wanted_links``), those inserted ahead made live. With ``complete`` the links of
-    imported guardians that are not staged are deactivated."""
+SAME_LINK = "g.guardian_id = l.guardian_id AND g.student_id = l.student_id"
+
+
+def guardian_links_plan(
+    *, staged_pairs: type[models.Model], plan: type[models.Model], token: int, complete: bool
+) -> tuple[WriteCounts, list[tuple[int, str, bool | None]]]:
+    """What applying the staged pairs will create, revive and leave, and (link id, action,
+    None) of the links it will revive and (``complete``: those of imported guardians that are
+    not staged) deactivate: three reads before the apply's transaction, after the roles'
+    plan, taking the roles as they will be once it is applied (ADR 33)."""
     links, user = _table(GuardianLink), _table(User)
-    wanted = _wanted_links(staged_pairs)
-    same = "g.guardian_id = l.guardian_id AND g.student_id = l.student_id"
+    wanted = _wanted_links(staged_pairs, ahead=token, plan=plan)
     created, revived, total = _fetch(
         f"SELECT COALESCE(SUM(CASE WHEN l.id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN l.id IS NOT NULL AND NOT l.is_active THEN 1 ELSE 0 END), 0), "
         f"COUNT(*) FROM ({wanted}) g LEFT JOIN {links} l "
-        f"ON {same} AND l.import_pending IS NULL",
+        f"ON {SAME_LINK} AND l.import_pending IS NULL",
         [token, token],
     )[0]
     counts = WriteCounts(int(created), int(revived), 0, int(total) - int(created) - int(revived))
     # Joins against the wanted links computed once, never a NOT EXISTS correlated with them
-    # (PostgreSQL would compute the UNION again for every link). Before the links inserted
-    # ahead are live, so neither looks at them.
-    joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {same}"
-    missing = (
-        f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id WHERE l.is_active "
-        f"AND {_settled('l', token)} "
-        f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL"
-    )
-    if complete and _exists(f"FROM ({missing}) m", [token, token]):
-        counts.deactivated += _execute(
-            f"UPDATE {links} SET is_active = %s WHERE id IN ({missing})",  # noqa: S608
-            [False, token, token],
+    # (PostgreSQL would compute the UNION again for every link). This import's links inserted
+    # ahead are skipped: they are all wanted.
+    joined = f"FROM {links} l LEFT JOIN ({wanted}) g ON {SAME_LINK}"
+    rows: list[tuple[int, str, bool | None]] = []
+    if complete:
+        gone = _fetch(
+            f"SELECT l.id {joined} JOIN {user} u ON u.id = l.guardian_id "
+            f"WHERE l.is_active AND {_settled('l', token)} "
+            f"AND u.sourced_id IS NOT NULL AND g.guardian_id IS NULL",
+            [token, token],
         )
+        rows += [(int(row_id), GONE, None) for (row_id,) in gone]
     if counts.updated:
+        again = _fetch(
+            f"SELECT l.id {joined} WHERE NOT l.is_active AND l.import_pending IS NULL "
+            f"AND g.guardian_id IS NOT NULL",
+            [token, token],
+        )
+        rows += [(int(row_id), CHANGE, None) for (row_id,) in again]
+    return counts, rows
+
+
+def guardian_links_apply(
+    *,
+    staged_pairs: type[models.Model],
+    plan: type[models.Model],
+    planned: Planned,
+    token: int,
+    ahead: int = 0,
+) -> WriteCounts:
+    """The planned links revived and deactivated, those inserted ahead made live, any other
+    new one inserted (``guardian_links_plan``)."""
+    links = _table(GuardianLink)
+    counts = planned.counts
+    if planned.gone:
+        counts.deactivated += _execute(
+            f"UPDATE {links} SET is_active = %s WHERE id IN ({_planned(plan)}) "  # noqa: S608
+            f"AND is_active AND {_settled(links, token)}",
+            [False, token, "guardian", GONE],
+        )
+    if planned.changed:
         _execute(
-            f"UPDATE {links} SET is_active = %s WHERE id IN "  # noqa: S608
-            f"(SELECT l.id {joined} WHERE NOT l.is_active AND l.import_pending IS NULL "
-            f"AND g.guardian_id IS NOT NULL)",
-            [True, token, token],
+            f"UPDATE {links} SET is_active = %s WHERE id IN ({_planned(plan)}) "  # noqa: S608
+            f"AND NOT is_active AND import_pending IS NULL",
+            [True, token, "guardian", CHANGE],
         )
     made_live = (
         pending_make_live(model=GuardianLink, token=token, ahead=ahead) if counts.created else 0
     )
     if counts.created > made_live:
+        wanted = _wanted_links(staged_pairs)
         _execute(
             f"INSERT INTO {links} (guardian_id, student_id, relationship, is_active) "  # noqa: S608
             f"SELECT g.guardian_id, g.student_id, '', %s FROM ({wanted}) g WHERE NOT EXISTS "

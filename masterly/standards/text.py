@@ -139,6 +139,12 @@ def grade_label(level: str) -> str:
     return GRADE_LABELS.get(level, level)
 
 
+def grade_numbers(grades: str) -> str:
+    """A roster's grade codes as people write them: "08" is 8 ("06,07": "6, 7"); "KG" stays."""
+    codes = (code.strip() for code in grades.split(","))
+    return ", ".join(str(int(code)) if code.isdigit() else code for code in codes if code)
+
+
 def grade_range_label(levels: list[str]) -> str:
     """ "Grade 6", "Grades 9–12", "Kindergarten": how a standard's levels read on a page."""
     if not levels:

@@ -1,7 +1,8 @@
-"""Assignments: an assessment given to some of a tracker's sections, with a window, attempts,
-a time limit, a Test ID students type, and when students and parents may see the assessment,
-its answer key and its item analysis. They live here, not in ``assessments``, because a
-tracker's sections are what an assessment is assigned to (trackers sit above assessments).
+"""Assignments: an assessment given to some of a tracker's sections (or to one of its students
+alone, for a reassessment), with a window, attempts, a time limit, a Test ID students type,
+and when students and parents may see the assessment, its answer key and its item analysis.
+They live here, not in ``assessments``, because a tracker's sections are what an assessment
+is assigned to (trackers sit above assessments).
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ class Assignment(models.Model):
     )
     sections = models.ManyToManyField(
         "roster.Section", through="AssignmentSection", related_name="+"
+    )
+    # An individual assignment: given to this one student of the tracker, not to sections (a
+    # reassessment approved on an assessment their classes were not given; ADR 28).
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()

@@ -5,10 +5,10 @@ and changes level on each day evidence of it was assessed (its level then is wha
 tracker's method makes of the evidence assessed up to that day) and on the day a teacher's
 override was set. Each change is stored as a pair of deltas (one student less at the old
 level, one more at the new) summed per section, standard and day
-(:class:`~masterly.trackers.models.StandardLevelCount`) and per section, student group and
-day (:class:`~masterly.trackers.models.GroupLevelCount`). The figures as of any day are then
-one ``SUM(delta) … WHERE day <= that day`` over a school's sections, whatever the number of
-rollups (ADR 25).
+(:class:`~masterly.trackers.models.StandardLevelCount`) and per section, student group,
+standard and day (:class:`~masterly.trackers.models.GroupLevelCount`). The figures as of
+any day are then one ``SUM(delta) … WHERE day <= that day`` over a school's sections,
+whatever the number of rollups (ADR 25).
 
 A write of rollups marks its trackers ``counts_stale`` (one ``UPDATE`` in the writer's
 transaction: :func:`mark_stale`); :func:`rebuild_stale` rebuilds their counts set-based, a
@@ -128,14 +128,15 @@ class _Counter:
             self.section_of[student] = min(section, self.section_of.get(student, section))
         self.groups = _student_groups(tracker_id)
         self.by_standard: dict[tuple[int, int, str, datetime.date], int] = defaultdict(int)
-        self.by_group: dict[tuple[int, str, str, datetime.date], int] = defaultdict(int)
+        self.by_group: dict[tuple[int, str, int, str, datetime.date], int] = defaultdict(int)
 
     def count(self, scorer: Scorer) -> None:
         for student, section in self.section_of.items():
             for standard in self.standard_ids:
                 self.by_standard[(section, standard, NOT_ASSESSED, BEGINNING)] += 1
             for group in self.groups.get(student, ()):
-                self.by_group[(section, group, NOT_ASSESSED, BEGINNING)] += len(self.standard_ids)
+                for standard in self.standard_ids:
+                    self.by_group[(section, group, standard, NOT_ASSESSED, BEGINNING)] += 1
         overrides = {
             (student, standard): (level, timezone.localdate(set_at))
             for student, standard, level, set_at in Override.objects.filter(
@@ -172,7 +173,7 @@ class _Counter:
             for out, step in ((before, -1), (level, 1)):
                 self.by_standard[(section, standard, out, day)] += step
                 for group in groups:
-                    self.by_group[(section, group, out, day)] += step
+                    self.by_group[(section, group, standard, out, day)] += step
             before = level
 
     def standard_rows(self) -> Iterable[dict[str, Any]]:
@@ -188,12 +189,13 @@ class _Counter:
                 }
 
     def group_rows(self) -> Iterable[dict[str, Any]]:
-        for (section, group, level, day), delta in self.by_group.items():
+        for (section, group, standard, level, day), delta in self.by_group.items():
             if delta:
                 yield {
                     "tracker_id": self.tracker_id,
                     "section_id": section,
                     "group": group,
+                    "standard_id": standard,
                     "level": level,
                     "day": day,
                     "delta": delta,

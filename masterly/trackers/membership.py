@@ -43,3 +43,12 @@ def tracker_students(
     if sections is not None:
         enrollments = enrollments.filter(section_id__in=sections)
     return enrollments.values("user")
+
+
+def student_trackers(student: Any) -> QuerySet[TrackerSection, Any]:
+    """The ids of the trackers ``student`` is a student of now (``values("tracker")``, a
+    subquery): an individual assignment is theirs only while this holds."""
+    sections = Enrollment.objects.filter(
+        user=student, role=Enrollment.Role.STUDENT, is_active=True, section__is_active=True
+    ).values("section")
+    return TrackerSection.objects.filter(section__in=sections).values("tracker")

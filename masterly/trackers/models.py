@@ -494,13 +494,22 @@ class StandardLevelCount(models.Model):
 
 
 class GroupLevelCount(models.Model):
-    """The same for a student group's cells (students × standards) in a section (ADR 25)."""
+    """The same for a student group's students on a standard in a section (ADR 25); summed
+    over the standards, the group's cells (students × standards)."""
 
     tracker = models.ForeignKey(Tracker, on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey(
         "roster.Section", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     group = models.CharField(max_length=64)  # a key of roster.groups.GROUPS
+    # Null only in rows counted before groups were counted per standard (rebuilt since).
+    standard = models.ForeignKey(
+        "standards.Standard",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
     level = models.CharField(max_length=LEVEL_LENGTH, blank=True)
     day = models.DateField()
     delta = models.IntegerField()
@@ -533,7 +542,16 @@ class SchoolLevelCount(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["school", "checkpoint", "day"], name="schoolcount_by_day"),
+            # By kind first: a page reads its figures' kinds, never the groups per standard
+            # (``groupstd``, the most rows) unless a standard is chosen. Covering (key, level,
+            # count): a district's figures are thousands of rows far apart in the table, read
+            # from the index alone. The day before ``checkpoint``: Django writes
+            # ``checkpoint=True`` as a bare ``WHERE checkpoint``, which SQLite cannot seek on,
+            # so a day after it was reached by a skip-scan of every school's kinds (ADR 25).
+            models.Index(
+                fields=["school", "kind", "day", "checkpoint", "key", "level", "count"],
+                name="schoolcount_kind_day_cover",
+            ),
         ]
 
     def __str__(self) -> str:

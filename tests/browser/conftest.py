@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 # MASTERLY_CHROMIUM points elsewhere (used to check the missing-browser behaviour).
 CHROMIUM = Path(os.environ.get("MASTERLY_CHROMIUM", "/usr/bin/chromium"))
@@ -84,6 +85,11 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # The ORM calls made while Playwright's loop runs go through connections of their own:
+        # asgiref keeps a thread's database connections apart for the time a loop runs in it.
+        # Closed here, while that is still so; otherwise the last test's connection stays open
+        # and PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

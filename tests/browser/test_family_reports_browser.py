@@ -1,6 +1,7 @@
 """A parent opens their child's Reports in a real browser: each tab, a print view with its
 Print button, the term PDF downloaded; the teacher writes the note the parent reads; a
-leader asks for the school's term reports. axe finds nothing serious on any of these pages."""
+leader asks for the school's term reports. axe finds nothing serious on any of these pages.
+On a phone the pages fit the width; printed, a reports page leaves out its navigation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from masterly.trackers.services import notes
 from tests.assessment_factories import Mastery
@@ -108,3 +110,28 @@ def test_a_student_reads_their_own_reports_without_notes(page: Any, scored: Mast
     page.get_by_role("link", name="Progress Timeline").click()
     page.wait_for_load_state()
     assert_no_serious_violations(page)
+
+
+def test_on_a_phone_current_progress_and_its_print_view_fit_the_width(
+    phone_page: Any, scored: Mastery
+) -> None:
+    """The table of each standard scrolls in its own box; the page never scrolls sideways."""
+    ids = {"student_id": scored.world.student.pk, "tracker_id": scored.tracker.pk}
+    sign_in(phone_page, "parent")
+    for name in ("family_report_current", "family_report_current_print"):
+        phone_page.goto(reverse(name, kwargs=ids))
+        assert "6.RP.A.1" in phone_page.locator(".report-table--standards").inner_text()
+        width = phone_page.locator("html").evaluate("html => html.scrollWidth")
+        assert width <= 390, f"{name}: the page is {width} px wide"
+        screenshot(phone_page, f"family-reports-phone-{name}")
+
+
+def test_a_printed_reports_page_leaves_out_its_navigation(page: Any, scored: Mastery) -> None:
+    ids = {"student_id": scored.world.student.pk, "tracker_id": scored.tracker.pk}
+    sign_in(page, "parent")
+    page.goto(reverse("family_report_current", kwargs=ids))
+    expect(page.get_by_role("link", name="My children")).to_be_visible()
+    page.emulate_media(media="print")
+    for navigation in ("My children", "Current Progress", "Print"):
+        expect(page.get_by_role("link", name=navigation, exact=True)).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()

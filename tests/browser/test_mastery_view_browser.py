@@ -1,6 +1,7 @@
 """In a real browser, as a student and as their parent: the home pages, the Mastery View's
 tabs, Expand / Expand All / Collapse All with and without JavaScript, the circle graph and
-bar with their text, the assessment page; axe on every new page; screenshots."""
+bar with their text, the assessment page; axe on every new page; screenshots. On a phone a
+standard's scores table scrolls in its box under a title read whole."""
 
 from __future__ import annotations
 
@@ -90,10 +91,8 @@ def test_student_walks_the_mastery_view(page: Any, mastery: Mastery) -> None:
 
 
 def test_parent_walks_it_without_javascript(
-    browser: Any, live_server: Any, mastery: Mastery, settings: Any
+    browser: Any, live_server: Any, mastery: Mastery
 ) -> None:
-    # Stand-ins for the reports and notes pages, built beside this view.
-    settings.ROOT_URLCONF = "tests.portals.mastery_stub_urls"
     story(mastery)
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 1280, "height": 800}
@@ -141,3 +140,19 @@ def test_parent_pages_pass_axe(page: Any, mastery: Mastery) -> None:
     page.goto(family_url(mastery.world.student, mastery.tracker) + "?expand=all")
     screenshot(page, "mastery-family-view")
     assert_no_serious_violations(page)
+
+
+def test_on_a_phone_a_standards_scores_table_keeps_its_title_in_view(
+    phone_page: Any, mastery: Mastery
+) -> None:
+    """The table scrolls sideways in its box; its title, above the box, is read whole."""
+    story(mastery)
+    sign_in(phone_page, "parent")
+    phone_page.goto(family_url(mastery.world.student, mastery.tracker) + "?expand=all")
+    table = phone_page.get_by_role("table", name="The scores on this standard, oldest first")
+    table.first.wait_for()
+    title = phone_page.get_by_text("The scores on this standard, oldest first").first
+    box = title.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert phone_page.locator("html").evaluate("html => html.scrollWidth") <= 390
+    screenshot(phone_page, "mastery-view-phone-scores")

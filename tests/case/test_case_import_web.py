@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from tests.case.case_packages import CCSS_PATH, counts, dumps, small_package
 from tests.case.case_server import LoopbackCaseApi
 from tests.conftest import World
 from tests.factories import PASSWORD
+from tests.queued_tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ with_worker = pytest.mark.django_db(transaction=True)
 
 def work() -> None:
     """Run the queued tasks with the real worker, in this process."""
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    run_queued_tasks()
 
 
 @with_worker

@@ -156,3 +156,58 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_school(
     with CaptureQueriesContext(connection) as large:
         client.get(_school_url(school))
     assert len(small) == len(large)
+
+
+def test_each_csv_is_headed_by_what_its_rows_are_whatever_the_tables_title(
+    school: School,
+) -> None:
+    client = _client(school.world.leader)
+    for table, heading in (
+        ("standard", "Standard"),
+        ("section", "Section"),
+        ("teacher", "Teacher"),
+        ("grade", "Grade"),
+        ("group", "Student group"),
+        ("over_time", "As of"),
+    ):
+        response = client.get(_school_url(school, "school_dashboard_csv", table=table))
+        header = response.content.decode().splitlines()[0]
+        assert header.startswith(f"{heading},Students,"), header
+        assert header.endswith("Not assessed (count),Not assessed (%)")
+        assert f'filename="mastery-{table}-adams-middle-' in response["Content-Disposition"]
+
+
+def test_a_spanish_speaking_leader_reads_the_dashboard_and_its_csv_in_spanish(
+    school: School,
+) -> None:
+    for student in school.students[school.big.pk]:
+        StudentGroupMembership.objects.create(
+            student=student, group="sex:female", source="oneroster"
+        )
+    Tracker.objects.update(counts_stale=True)  # as a groups import does
+    rebuild_stale()
+    leader = school.world.leader
+    leader.preferred_language = "es"
+    leader.save(update_fields=["preferred_language"])
+    client = _client(leader)
+    client.get(_school_url(school))  # the session's first page sets the language cookie
+    page = client.get(_school_url(school), {"as_of": "ayer"}).content.decode()
+    assert "Dominio por estándar" in page and "Dominio por sección" in page
+    assert "Dominio por maestro" in page and "Dominio por grado" in page
+    assert ">Sección</th>" in page and ">Grado 7</" in page
+    assert "Marque primero las cifras en la columna Comparar" in page  # what Compare needs
+    assert "Cifras tal como estaban al final del" in page
+    assert "“ayer” no es una fecha" in page
+    assert "Mastery by" not in page
+    csv = client.get(_school_url(school, "school_dashboard_csv", table="section"))
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("Sección,Estudiantes,Dominio (cantidad),Dominio (%),")
+    assert any(line.startswith('Math 7 - P3,"no se muestra: menos de 10') for line in lines)
+    # The file is named by the table's stable name, not by its title.
+    assert 'filename="mastery-section-adams-middle-' in csv["Content-Disposition"]
+    over_time = client.get(_school_url(school, "school_dashboard_csv", table="over_time"))
+    assert over_time.content.decode().startswith("A fecha de,Estudiantes,")
+    # Student groups are named in the reader's language too, on the page and in the file.
+    assert ">Femenino</" in page and "Female" not in page
+    group = client.get(_school_url(school, "school_dashboard_csv", table="group"))
+    assert "\nFemenino,12," in group.content.decode()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from masterly.assessments.items import services
 from masterly.assessments.items.drafts import ChoiceDraft, CriterionDraft, ItemDraft
-from masterly.assessments.items.models import Item, ItemImage, ItemVersion
+from masterly.assessments.items.models import Item, ItemImage, ItemVersion, Stimulus
 from tests.conftest import World
 from tests.items.conftest import Tree, multiple_choice
 
@@ -86,12 +86,49 @@ def test_an_image_without_alt_text_or_not_an_image_is_refused(world: World) -> N
     with pytest.raises(ValidationError) as no_alt:
         services.image_add(actor=world.teacher, data=b"", filename="a.png", alt_text=" ")
     assert "alt text" in no_alt.value.message_dict["alt_text"][0]
+    assert "or mark it decorative" in no_alt.value.message_dict["alt_text"][0]
+    with pytest.raises(ValidationError) as both:
+        services.image_add(
+            actor=world.teacher, data=b"", filename="a.png", alt_text="A dot", decorative=True
+        )
+    assert "A decorative image has no alt text" in both.value.message_dict["alt_text"][0]
     with pytest.raises(ValidationError) as not_image:
         services.image_add(
             actor=world.teacher, data=b"<html>hi</html>", filename="a.png", alt_text="A graph"
         )
     assert "a.png" in not_image.value.message_dict["image"][0]
     assert ItemImage.objects.count() == 0
+
+
+def test_an_image_typed_into_a_stem_or_choice_needs_alt_text_or_alt_empty(
+    world: World, tree: Tree, png: bytes
+) -> None:
+    image = services.image_add(actor=world.teacher, data=png, filename="a.png", alt_text="A dot")
+    bare = f'<img src="/assessments/images/{image.pk}/">'
+    problems = _refused(
+        world,
+        multiple_choice(
+            tree.rp_a_1, stem=f"<p>Look: {bare}</p>", choices=(KEY, ChoiceDraft(f"8 {bare}"))
+        ),
+    )
+    assert problems["stem"] == [
+        "The stem shows an image without alt text: describe it for students who cannot see it "
+        '(alt="…"), or mark it decorative (alt="") if it adds nothing they need.'
+    ]
+    assert problems["choices"][0].startswith("Choice B shows an image without alt text")
+
+    with pytest.raises(ValidationError) as passage:
+        services.stimulus_create(actor=world.teacher, title="Dots", content=f"<p>{bare}</p>")
+    assert passage.value.message_dict["content"][0].startswith(
+        "The passage shows an image without alt text"
+    )
+    assert Stimulus.objects.count() == 0
+
+    decorative = f'<p>Look: <img src="/assessments/images/{image.pk}/" alt=""></p>'
+    item = services.item_create(
+        actor=world.teacher, draft=multiple_choice(tree.rp_a_1, stem=decorative)
+    )
+    assert item.current is not None and 'alt=""' in item.current.stem_html
 
 
 def test_an_image_of_someone_elses_is_refused_in_a_stem(world: World, tree: Tree) -> None:

@@ -73,6 +73,8 @@ def test_find_by_standard_then_write_an_item_with_math_and_an_image(
     page.get_by_label("Choice A is correct").check()
     page.get_by_label("Why a student might choose B").fill("Read the digits as a decimal.")
     page.get_by_label("Drop D for reduced answer choices").check()
+    page.get_by_label("Keep C in place when the options are shuffled").check()
+    assert page.get_by_label("Options may be shuffled").is_checked()
     screenshot(page, "item-editor-multiple-choice")
     no_serious_violations(page)
     page.get_by_role("button", name="Save item").click()
@@ -82,6 +84,8 @@ def test_find_by_standard_then_write_an_item_with_math_and_an_image(
     version = ItemVersion.objects.get(pk=item.current_id)
     assert page.url.endswith(f"/assessments/items/{item.pk}/")
     assert version.choices.filter(is_correct=True).get().content_source == "0.75"
+    assert [c.fixed for c in version.choices.all()] == [False, False, True, False]
+    assert page.get_by_role("cell", name="Keeps its place").count() == 1
     shown = page.locator(".item-stem img")
     assert shown.get_attribute("alt") == "A red square"
     assert shown.evaluate("img => img.complete && img.naturalWidth") == 120

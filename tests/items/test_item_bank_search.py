@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from masterly.accounts.models import User
 from masterly.assessments.items import selectors, services
 from masterly.assessments.items.drafts import ChoiceDraft, ItemDraft
-from masterly.assessments.items.models import Item, Scope
+from masterly.assessments.items.models import Item, ItemStandard, Scope
 from masterly.assessments.items.selectors import BankFilters, bank_items, bank_page
 from masterly.standards.models import Standard
 from tests.conftest import World
@@ -104,14 +104,15 @@ def test_a_page_takes_the_same_queries_for_one_result_or_twenty(world: World, tr
             draft=multiple_choice(tree.rp_a_1, stem=f"Item {n}", standards=standards),
             scope=Scope.SCHOOL,
         )
-    assert queries() == small == 4  # roles, count, page, alignments
+    # roles, their orgs, the matches (the count and every page's ids), the page, alignments
+    assert queries() == small == 5
 
 
 def test_a_broad_standard_filter_pages_the_same_items_in_the_same_order(
     world: World, tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the count's cap the page tests each item in the bank's order instead of listing
-    the matching versions: the same items, newest change first, in the same four queries."""
+    the matching versions: the same items, newest change first, in as many queries."""
     bank = _bank(world, tree)
     user = User.objects.get(pk=world.other_teacher.pk)
     narrow = [item.pk for item in bank_page(user, BankFilters(standard=tree.rp), 1)]
@@ -120,7 +121,152 @@ def test_a_broad_standard_filter_pages_the_same_items_in_the_same_order(
         page = bank_page(User.objects.get(pk=user.pk), BankFilters(standard=tree.rp), 1)
         broad = [item.pk for item in page]
     assert page.paginator.capped  # type: ignore[attr-defined]
-    assert len(captured) == 5  # the user, then roles, count, page, alignments
+    # the user, then roles, their orgs, the matches read to the cap, page, alignments
+    assert len(captured) == 6
     # A capped count (2 here) ends the pages there; the page holds the newest two.
     assert broad == narrow[:2] and len(narrow) == 3
     assert set(narrow) == _ids(bank, "ratio", "rate", "rubric")
+
+
+def _plain(user: User, filters: BankFilters) -> list[int]:
+    """The search written plainly: the visibility rule as subqueries (``staff_org_filter``)
+    and every filter tested in Python, newest change first."""
+    from django.db.models import Q
+
+    from masterly.roster import access
+
+    seen = (
+        Q(owner=user)
+        | (Q(scope=Scope.SCHOOL) & access.staff_org_filter(user, "school"))
+        | (Q(scope=Scope.DISTRICT) & access.staff_org_filter(user, "district", districts=True))
+    )
+    found = []
+    items = Item.objects.filter(seen, current__isnull=False).select_related("current")
+    for item in items.prefetch_related("current__alignments__standard"):
+        version = item.current
+        assert version is not None
+        paths = [(a.standard.framework_id, a.standard.tree_path) for a in version.alignments.all()]
+        if filters.standard is not None and not any(
+            framework == filters.standard.framework_id
+            and path.startswith(filters.standard.tree_path)
+            for framework, path in paths
+        ):
+            continue
+        if any(word not in version.search_text for word in filters.text.lower().split()):
+            continue
+        if filters.dok and version.dok != filters.dok:
+            continue
+        found.append(item)
+    found.sort(key=lambda item: (item.updated_at, item.pk), reverse=True)
+    return [item.pk for item in found]
+
+
+def test_every_way_of_paging_finds_what_plain_filtering_finds(
+    world: World, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each filter combination, read page by page (two to a page) by each strategy (the
+    matches' ids listed once, the capped count and the walk in the bank's order), for a
+    teacher and the district's admin, gives what plain filtering gives, in the same order,
+    up to the cap (5: some filters find more, some fewer)."""
+    import itertools
+
+    cap = 5
+
+    _bank(world, tree)
+    for n in range(6):
+        services.item_create(
+            actor=world.other_teacher if n % 2 else world.teacher,
+            draft=multiple_choice(
+                tree.rp_a_3 if n % 3 else tree.ns_b_2, stem=f"Ratio table {n}", dok=1 + n % 2
+            ),
+            scope=[Scope.SCHOOL, Scope.DISTRICT, Scope.OWN][n % 3],
+        )
+    monkeypatch.setattr(selectors, "COUNT_CAP", cap)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    standards = [None, tree.rp, tree.rp_a, tree.rp_a_1, tree.ns]
+    for person, standard, text, dok in itertools.product(
+        [world.other_teacher, world.admin], standards, ["", "ratio"], [None, 1]
+    ):
+        filters = BankFilters(standard=standard, text=text, dok=dok)
+        user = User.objects.get(pk=person.pk)
+        first = bank_page(user, filters, 1)
+        paged = [item.pk for item in first]
+        for number in range(2, first.paginator.num_pages + 1):
+            paged += [item.pk for item in bank_page(user, filters, number)]
+        plain = _plain(user, filters)
+        assert first.paginator.count == min(len(plain), cap + 1), filters
+        assert paged[: cap + 1] == plain[: cap + 1], filters
+
+
+def test_a_standards_matches_come_newest_change_first_to_the_microsecond(
+    world: World, tree: Tree
+) -> None:
+    """The matches under a standard are sorted on the time as the database writes it: a time
+    on the whole second sorts among those with a fraction as the time does."""
+    from datetime import UTC, datetime
+
+    times = [
+        datetime(2026, 3, 1, 10, 0, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 10, 0, 0, 500_000, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 59, 59, 999_999, tzinfo=UTC),
+        datetime(2026, 3, 1, 10, 0, 0, 50_000, tzinfo=UTC),
+        datetime(2026, 3, 1, 10, 0, 0, tzinfo=UTC),  # a tie: the newer item first
+        datetime(2025, 12, 31, 23, 0, 0, 1, tzinfo=UTC),
+    ]
+    made = []
+    for n, when in enumerate(times):
+        item = services.item_create(
+            actor=world.teacher,
+            draft=multiple_choice(tree.rp_a_1, stem=f"Item {n}"),
+            scope=Scope.SCHOOL,
+        )
+        Item.objects.filter(pk=item.pk).update(updated_at=when)
+        made.append(item.pk)
+    user = User.objects.get(pk=world.other_teacher.pk)
+    page = bank_page(user, BankFilters(standard=tree.rp), 1)
+    assert [item.pk for item in page] == [made[n] for n in (1, 3, 4, 0, 2, 5)], (
+        "newest change first, the newer item first on a tie"
+    )
+    assert [item.pk for item in page] == _plain(user, BankFilters(standard=tree.rp))
+
+
+def test_a_dok_changed_by_an_edit_or_kept_by_a_copy_is_searched_by_its_new_value(
+    world: World, tree: Tree
+) -> None:
+    """Each alignment carries its version's DOK for the search under a standard: an edit in
+    place, a new version and a copy all leave the search agreeing with the versions."""
+    bank = _bank(world, tree)
+    ratio, rate = bank["ratio"], bank["rate"]
+    services.item_edit(
+        actor=world.teacher, item=ratio, draft=multiple_choice(tree.rp_a_1, dok=4)
+    )  # unused: changed in place
+    copy = services.item_copy(actor=world.other_teacher, item=ratio)
+    assert set(_found(world, standard=tree.rp, dok=4)) == {ratio.pk, copy.pk}
+    assert _found(world, standard=tree.rp, dok=1) == []  # ratio's old DOK: none left
+    services.item_edit(
+        actor=world.other_teacher, item=rate, draft=multiple_choice(tree.rp_a_3, dok=3)
+    )
+    assert set(_found(world, standard=tree.rp_a, dok=3)) == _ids(bank, "rate", "rubric")
+    assert _found(world, standard=tree.rp_a, dok=2) == []
+    for version_id, dok, copied in ItemStandard.objects.values_list(
+        "version", "version__dok", "dok"
+    ):
+        assert copied == dok, version_id
+
+
+def test_the_migration_copies_each_versions_dok_onto_its_alignments(
+    world: World, tree: Tree
+) -> None:
+    """The statement migration 0010 runs over the alignments written before it."""
+    import importlib
+
+    migration = importlib.import_module(
+        "masterly.assessments.migrations.0010_alignment_carries_dok"
+    )
+    _bank(world, tree)
+    ItemStandard.objects.update(dok=1)  # as the added column's placeholder leaves them
+    with connection.cursor() as cursor:
+        cursor.execute(migration.COPY_DOK)
+    pairs = list(ItemStandard.objects.values_list("version__dok", "dok"))
+    assert {dok for dok, _copied in pairs} == {1, 2, 3}
+    assert all(dok == copied for dok, copied in pairs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -258,3 +259,89 @@ def test_sharing_with_an_unknown_scope_is_refused_and_changes_nothing(
     assert "Share with: choose only me, my school or the district." in shown.content.decode()
     item.refresh_from_db()
     assert item.scope == Scope.OWN
+
+
+def test_an_item_forbids_shuffling_or_keeps_a_choice_in_place(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    form = client.get("/assessments/items/new/").content.decode()
+    assert 'name="may_shuffle_options" aria-describedby="shuffle-help" checked' in form
+    assert 'name="choice_0_fixed"' in form
+
+    # Unticked "options may be shuffled" (the form says it showed the box) and C kept in place.
+    saved = client.post(
+        "/assessments/items/new/", {**MC_POST, "shuffle_shown": "1", "choice_2_fixed": "on"}
+    )
+
+    version = ItemVersion.objects.get()
+    assert saved.status_code == 302 and version.may_shuffle_options is False
+    assert [c.fixed for c in version.choices.all()] == [False, False, True]
+    page = client.get(saved["Location"]).content.decode()
+    assert "Never shuffled" in page and "keep this order even in an assessment" in page
+    edit = client.get(f"/assessments/items/{version.item_id}/edit/").content.decode()
+    assert 'aria-describedby="shuffle-help">' in edit  # unticked
+    assert 'name="choice_2_fixed" checked' in edit
+
+
+def test_the_shuffle_box_survives_a_change_of_type_and_an_older_form_keeps_the_default(
+    client: Client, world: World, tree: Tree
+) -> None:
+    client.force_login(world.teacher)
+    numeric = client.post(
+        "/assessments/items/new/",
+        {**MC_POST, "interaction": "numeric", "change_type": "1", "shuffle_shown": "1"},
+    ).content.decode()
+    # Not shown for a numeric item: carried (unticked stays unticked when it comes back).
+    assert 'name="may_shuffle_options"' not in numeric
+    carried = client.post(
+        "/assessments/items/new/",
+        {**MC_POST, "interaction": "numeric", "change_type": "1", "shuffle_shown": "1",
+         "may_shuffle_options": "on"},
+    ).content.decode()  # fmt: skip
+    assert '<input type="hidden" name="may_shuffle_options" value="on">' in carried
+
+    client.post("/assessments/items/new/", MC_POST)  # no shuffle_shown: a form from before
+
+    assert ItemVersion.objects.get().may_shuffle_options is True
+
+
+def upload_image(client: Client, png: bytes, **fields: str) -> HttpResponse:
+    """The editor's "Upload and add to the stem" with the new item's fields."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    image = SimpleUploadedFile("dot.png", png, content_type="image/png")
+    post = {**MC_POST, "save": "", "upload_image": "1", "image_file": image, **fields}
+    return client.post("/assessments/items/new/", post)
+
+
+def test_a_decorative_image_goes_into_the_stem_with_empty_alt_text(
+    client: Client, world: World, tree: Tree, png: bytes
+) -> None:
+    client.force_login(world.teacher)
+    form = client.get("/assessments/items/new/").content.decode()
+    assert "screen readers then skip it" in form
+
+    shown = upload_image(client, png, image_alt="", image_decorative="on")
+
+    image = ItemImage.objects.get()
+    assert shown.status_code == 200 and image.alt_text == ""
+    page = shown.content.decode().replace("&quot;", '"').replace("&lt;", "<")
+    assert f'<img src="/assessments/images/{image.pk}/" alt=""&gt;' in page
+
+
+def test_an_image_without_alt_text_or_decorative_is_refused_on_the_web(
+    client: Client, world: World, tree: Tree, png: bytes
+) -> None:
+    client.force_login(world.teacher)
+
+    neither = upload_image(client, png, image_alt="  ")
+    both = upload_image(client, png, image_alt="A red dot", image_decorative="on")
+
+    assert (neither.status_code, both.status_code) == (400, 400)
+    words = "Describe the image for students who cannot see it (alt text), or mark it"
+    assert words in neither.content.decode()
+    assert "A decorative image has no alt text: clear the alt text" in both.content.decode()
+    assert ItemImage.objects.count() == 0
+    # The stem is as it was: no image went in.
+    assert "/assessments/images/" not in neither.content.decode() + both.content.decode()

@@ -6,6 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from masterly.mastery import (
     FOUR_LEVEL_SCALE,
@@ -101,6 +103,24 @@ def test_a_colour_must_be_hex() -> None:
 )
 def test_readable_text_colour(background: str, text: str) -> None:
     assert readable_text_colour(background) == text
+
+
+def _luminance(colour: str) -> float:
+    def channel(pair: str) -> float:
+        c = int(pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+@given(st.integers(min_value=0, max_value=0xFFFFFF))
+def test_any_colour_gets_text_readable_at_aa(value: int) -> None:
+    """Why a level's colour needs no contrast check: its text always reaches 4.5:1."""
+    background = f"#{value:06X}"
+    text = readable_text_colour(background)
+    lighter, darker = sorted((_luminance(background), _luminance(text)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
 
 
 def test_readable_text_colour_needs_a_hex_colour() -> None:

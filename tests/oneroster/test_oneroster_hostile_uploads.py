@@ -10,7 +10,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.services import import_run_execute, import_run_start
 from tests.oneroster.builders import district, snapshot, with_students
 from tests.oneroster.hostile import MB, packed, roster_zip, zeros_bomb
+from tests.queued_tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_a_file_whose_check_sum_fails_is_named_on_the_runs_page(client, world, t
     before = snapshot()
 
     response = post_zip(client, "rosters.zip", path.read_bytes())
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    run_queued_tasks()
 
     run = ImportRun.objects.get()
     assert run.status == "failed"

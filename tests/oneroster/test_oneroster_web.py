@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from masterly.integrations.oneroster.context import ImportProgress
@@ -12,6 +11,7 @@ from masterly.integrations.oneroster.models import ImportRun
 from masterly.integrations.oneroster.progress import cache_progress
 from masterly.roster.models import Enrollment
 from tests.oneroster.builders import district
+from tests.queued_tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def upload(client, roster, tmp_path, **data):
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    run_queued_tasks()
 
 
 # The worker checks its connection between tasks as a real one does; inside a test's

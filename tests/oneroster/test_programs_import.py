@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from masterly.accounts.models import User
 from masterly.core.models import AuditEvent
@@ -76,7 +77,10 @@ def test_the_command_imports_a_file(roster, tmp_path):
     path = tmp_path / "flags.csv"
     path.write_text(HEADER + "st2,yes,,,\n")
     out = io.StringIO()
-    call_command("import_programs", str(path), stdout=out)
+    # The summary is English, as the admin's import pages are, even with Spanish active (as it
+    # is after a Spanish-speaking admin's request in the same thread).
+    with translation.override("es"):
+        call_command("import_programs", str(path), stdout=out)
     assert "English learners: 1 added, 0 removed, 0 unchanged" in out.getvalue()
     assert groups() == {"st2": {"program:english_learner"}}
 

@@ -115,7 +115,7 @@ def test_family_home_lists_each_child_with_classes_and_email_teacher(world: Worl
     assert reverse("student_detail", args=[world.student.pk]) in html
     assert "Math 6 - Period 1" in html
     assert f"mailto:{world.teacher.email}" in html
-    assert "Archived Classes (1)" in html  # a tab: ?tab=archived lists them
+    assert 'tab=archived">Archived Classes</a>' in html  # a tab: ?tab=archived lists them
     assert world.other_student.display_name not in html
 
 
@@ -129,6 +129,13 @@ def test_family_home_with_two_children(world: World) -> None:
     assert "Math 6 - B" not in html  # one child at a time
     html = page(world, "parent", reverse("family_home") + f"?child={sibling.pk}")
     assert "Math 6 - B" in html and "Math 6 - Period 1" not in html
+
+
+def test_family_home_gives_a_childs_grade_as_a_number(world: World) -> None:
+    world.student.grades = "08"  # the roster's OneRoster code
+    world.student.save(update_fields=["grades"])
+    html = page(world, "parent", reverse("family_home"))
+    assert '<span class="badge">Grade 8</span>' in html and "Grade 08" not in html
 
 
 def test_family_home_empty_state(world: World) -> None:

@@ -57,6 +57,26 @@ def test_malformed_xml_is_named_by_file_and_line(world: World, tree: Tree, tmp_p
     assert line.startswith("items/q1.xml (line 14): this is not well-formed XML: ")
 
 
+def test_shuffle_and_fixed_that_are_not_true_or_false_are_named(
+    world: World, tree: Tree, tmp_path: Path
+) -> None:
+    item = (
+        choice_item()
+        .replace('max-choices="1"', 'max-choices="1" shuffle="yes"')
+        .replace(
+            '<qti-simple-choice identifier="C">', '<qti-simple-choice identifier="C" fixed="last">'
+        )
+    )
+
+    assert refused(world, one_item(tree, tmp_path, item)) == [
+        'items/q1.xml (item Q1, line 9): its choice interaction\'s shuffle="yes" is neither true '
+        'nor false: write shuffle="true" (the options may be shuffled) or shuffle="false" (they '
+        "never are).",
+        'items/q1.xml (item Q1, line 12): its choice C has fixed="last", neither true nor false: '
+        'write fixed="true" (it keeps its place when the others are shuffled) or leave it out.',
+    ]
+
+
 def test_a_file_the_manifest_lists_but_the_package_lacks(
     world: World, tree: Tree, tmp_path: Path
 ) -> None:
@@ -183,7 +203,7 @@ def test_images_missing_or_without_alt_text(
     world: World, tree: Tree, tmp_path: Path, png: bytes
 ) -> None:
     item = choice_item(
-        stem='<p>Look: <img src="../images/a.png" alt=""/> <img src="../images/gone.png" alt="x"/>'
+        stem='<p>Look: <img src="../images/a.png"/> <img src="../images/gone.png" alt="x"/>'
         '<img src="https://evil.example/x.png" alt="y"/></p>'
     )
 
@@ -193,9 +213,71 @@ def test_images_missing_or_without_alt_text(
         "items/q1.xml (item Q1): the image 'https://evil.example/x.png' is not a file in the "
         "package (Masterly shows only images it stores); add the file to the package.",
         "images/a.png: this image has no alternative text (alt) where it is shown; describe it "
-        "for students who cannot see it.",
+        'for students who cannot see it (or mark it decorative with alt="").',
         "images/gone.png: an item shows this image, which is not in the package.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        # The item shows the chart with alt text, the passage without: the image has an alt,
+        # the passage still shows it without one.
+        ('<p>Maya sells lemonade.</p><p><img src="../images/chart.png"/></p>', "without alt"),
+        ("", "Write the passage."),
+    ],
+)
+def test_a_passage_the_bank_would_refuse_is_named_and_nothing_changes(
+    world: World, tree: Tree, tmp_path: Path, png: bytes, body: str, problem: str
+) -> None:
+    from tests.qti.test_qti_import import ESSAY, QTI3
+
+    stimulus = (
+        f'<?xml version="1.0" encoding="UTF-8"?><qti-assessment-stimulus xmlns="{QTI3}" '
+        f'identifier="S1" title="Lemonade"><qti-stimulus-body>{body}</qti-stimulus-body>'
+        "</qti-assessment-stimulus>"
+    )
+    package = write_zip(
+        tmp_path,
+        {
+            "imsmanifest.xml": manifest(
+                resource(
+                    "R1",
+                    "items/e1.xml",
+                    standards=(tree.rp_a_1.identifier,),
+                    files=("stimuli/s1.xml", "images/chart.png"),
+                )
+            ),
+            "items/e1.xml": ESSAY,
+            "stimuli/s1.xml": stimulus,
+            "images/chart.png": png,
+        },
+    )
+
+    [line] = refused(world, package)
+
+    assert line.startswith("stimuli/s1.xml (stimulus S1): ") and problem in line
+
+
+def test_an_image_marked_decorative_imports_with_empty_alt_text(
+    world: World, tree: Tree, tmp_path: Path, png: bytes
+) -> None:
+    """``alt=""`` is how HTML and QTI mark an image decorative: the package imports, the
+    image keeps its empty alt (screen readers skip it), and the same package again changes
+    nothing."""
+    item = choice_item(stem='<p>Look: <img src="../images/a.png" alt=""/></p>')
+    package = one_item(tree, tmp_path, item, **{"images/a.png": png})
+
+    summary = import_qti(actor=world.teacher, source=package, name=package.name)
+
+    assert (summary.created, summary.images) == (1, 1)
+    image = ItemImage.objects.get()
+    assert image.alt_text == ""
+    assert f'<img src="/assessments/images/{image.pk}/" alt="">' in (
+        ItemVersion.objects.get().stem_html
+    )
+    again = import_qti(actor=world.teacher, source=package, name=package.name)
+    assert (again.unchanged, ItemImage.objects.count()) == (1, 1)
 
 
 def test_script_and_javascript_links_never_survive(

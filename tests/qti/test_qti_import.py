@@ -217,3 +217,47 @@ def test_lom_classification_ids_align_an_item_too(world: World, tree: Tree, tmp_
 
     version = ItemVersion.objects.get()
     assert list(version.alignments.values_list("standard", flat=True)) == [tree.ns_b_2.pk]
+
+
+def test_an_items_shuffle_and_its_fixed_choices_are_kept(
+    world: World, tree: Tree, tmp_path: Path
+) -> None:
+    """``shuffle="false"``: never shuffled; ``fixed="true"``: that choice keeps its place;
+    neither written (as in ``choice_item``): the assessment decides, nothing is fixed."""
+    in_order = choice_item("Q1").replace('max-choices="1"', 'max-choices="1" shuffle="false"')
+    last_fixed = (
+        choice_item("Q2")
+        .replace('max-choices="1"', 'max-choices="1" shuffle="true"')
+        .replace(
+            '<qti-simple-choice identifier="C">', '<qti-simple-choice identifier="C" fixed="1">'
+        )
+    )
+    files = {
+        "items/q1.xml": in_order,
+        "items/q2.xml": last_fixed,
+        "items/q3.xml": choice_item("Q3"),
+    }
+    standards = (tree.rp_a_1.identifier,)
+
+    def package(name: str) -> Path:
+        listed = [resource(f"R{n}", path, standards=standards) for n, path in enumerate(files)]
+        return write_zip(tmp_path, {"imsmanifest.xml": manifest(*listed), **files}, name=name)
+
+    import_qti(actor=world.teacher, source=package("first.zip"), name="first.zip")
+
+    def read() -> list[tuple[bool, list[bool]]]:
+        return [
+            (v.may_shuffle_options, [c.fixed for c in v.choices.all()])
+            for v in ItemVersion.objects.order_by("item_id")
+        ]
+
+    assert read() == [
+        (False, [False, False, False]),
+        (True, [False, False, True]),
+        (True, [False, False, False]),
+    ]
+    # The publisher changes its mind: the item changes (no assessment uses it yet).
+    files["items/q1.xml"] = in_order.replace('shuffle="false"', 'shuffle="true"')
+    summary = import_qti(actor=world.teacher, source=package("second.zip"), name="second.zip")
+    assert (summary.created, summary.versioned, summary.unchanged) == (0, 1, 2)
+    assert read()[0] == (True, [False, False, False])

@@ -1,9 +1,12 @@
 """An export re-imports to the same items: content, choices, key, alignments, rubric,
-stimulus and images equal; imported by its author, it changes nothing."""
+stimulus, images and option shuffling (an item that forbids it, a fixed choice) equal;
+imported by its author, it changes nothing."""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +38,11 @@ def _bank(world: World, tree: Tree, png: bytes) -> Assessment:
                 f'<img src="/assessments/images/{image.pk}/" alt="A red square"></p>'
             ),
             dok=2,
+            choices=(
+                ChoiceDraft("9", is_correct=True),
+                ChoiceDraft("6", rationale="Doubled 3."),
+                ChoiceDraft("None of these", fixed=True),
+            ),
         ),
         ItemDraft(
             interaction="multiple_select",
@@ -46,6 +54,7 @@ def _bank(world: World, tree: Tree, png: bytes) -> Assessment:
                 ChoiceDraft("3"),
                 ChoiceDraft("4", is_correct=True),
             ),
+            may_shuffle_options=False,  # in numeric order
         ),
         ItemDraft(
             interaction="true_false",
@@ -113,8 +122,9 @@ def content(version: ItemVersion) -> tuple[object, ...]:
         version.numeric_tolerance,
         version.accepted_answers,
         version.teacher_scored,
+        version.may_shuffle_options,
         [
-            (shown(c.content_html), c.is_correct, c.rationale, c.dropped_when_reduced)
+            (shown(c.content_html), c.is_correct, c.rationale, c.dropped_when_reduced, c.fixed)
             for c in version.choices.all()
         ],
         sorted((a.standard_id, a.points) for a in version.alignments.all()),
@@ -183,3 +193,62 @@ def test_an_export_imported_by_its_author_changes_nothing(
     assert (summary.assessments_created, summary.assessments_updated, summary.stimuli) == (0, 0, 0)
     assert (ItemVersion.objects.count(), ItemImage.objects.count()) == (versions, images)
     assert Item.objects.count() == 7
+
+
+def test_section_titles_and_item_shuffling_survive_the_round_trip(
+    world: World, tree: Tree, png: bytes
+) -> None:
+    from masterly.assessments.composition.models import AssessmentSection
+
+    original = _bank(world, tree, png)
+    AssessmentSection.objects.bulk_create(
+        [
+            AssessmentSection(assessment=original, number=1, title="Part A: ratios"),
+            AssessmentSection(assessment=original, number=2, title=""),
+        ]
+    )
+    original.shuffle_items = True
+    original.save(update_fields=["shuffle_items"])
+
+    package = export_assessment(original)
+    import_qti(actor=world.other_teacher, source=io.BytesIO(package), name="export.zip")
+
+    copy = Assessment.objects.exclude(pk=original.pk).get()
+    assert copy.shuffle_items is True
+    assert list(copy.sections.order_by("number").values_list("number", "title")) == [
+        (1, "Part A: ratios"),
+        (2, ""),
+    ]
+    assert _placements(copy) == _placements(original)
+    # Re-imported by its author, whose assessment already says all this: nothing changes.
+    summary = import_qti(actor=world.teacher, source=io.BytesIO(package), name="export.zip")
+    assert (summary.assessments_created, summary.assessments_updated) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"), [("   ", None), ("T" * 400, "T" * 300)], ids=["spaces", "too-long"]
+)
+def test_a_test_titled_with_spaces_or_too_long_still_imports(
+    world: World, exported: tuple[Assessment, bytes], title: str, expected: str | None
+) -> None:
+    """A title of spaces is taken as none (the file's name stands in); a long one is cut to an
+    assessment's 300 characters (PostgreSQL refused it; spaces were a server error)."""
+    original, package = exported
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(rewritten, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if b"assessment-test" in data[:400] and info.filename.endswith(".xml"):
+                test_file = info.filename
+                data = re.sub(
+                    rb'(<qti-assessment-test[^>]*?\stitle=")[^"]*"',
+                    lambda match: match.group(1) + title.encode() + b'"',
+                    data,
+                )
+            out.writestr(info, data)
+
+    summary = import_qti(actor=world.other_teacher, source=rewritten, name="export.zip")
+
+    assert summary.assessments_created == 1
+    copy = Assessment.objects.exclude(pk=original.pk).get()
+    assert copy.title == (expected or test_file)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from masterly.assessments.models import Evidence, Response
+from masterly.trackers.assignments import Assignment
 from masterly.trackers.models import AttemptGrant, ReassessmentRequest, RequestStatus
 from masterly.trackers.services.reassessment import reassessment_request
 from masterly.trackers.services.sharing import collaborator_add
@@ -218,7 +219,10 @@ def test_the_teacher_approves_from_the_list(paper: Paper) -> None:
     done = client.post(
         decide, {"action": "approve", "assessment": paper.assessment.pk}, follow=True
     )
-    assert "is not assigned to the" in done.content.decode()  # no assignment of it yet
+    # Never given to the class: given to the student alone, and the teacher reads its Test ID.
+    alone = Assignment.objects.get(student=paper.m.world.student)
+    assert f"is given to {paper.m.world.student.display_name} alone" in done.content.decode()
+    assert f"Test ID {alone.test_id}." in done.content.decode()
     asked.refresh_from_db()
     assert asked.status == RequestStatus.APPROVED
     assert AttemptGrant.objects.get().request == asked
@@ -291,3 +295,15 @@ def test_the_requests_page_reads_the_same_queries_for_few_and_many_requests(
     with django_assert_num_queries(len(few)):
         page = client.get(url)
     assert page.content.decode().count('name="action" value="approve"') == 31
+
+
+def test_a_spanish_speaking_student_reads_what_each_request_is_about(paper: Paper) -> None:
+    """The column of the standard or assessment asked about is "Sobre" (about) in Spanish:
+    it shared the item versions' "On" (a date), "Fecha", above standards and titles."""
+    ask(paper)
+    student = paper.m.world.student
+    student.preferred_language = "es"
+    student.save(update_fields=["preferred_language"])
+    page = client_for(paper, "student").get(reverse("my_reassessments")).content.decode()
+    assert '<th scope="col">Sobre</th>' in page
+    assert '<th scope="col">Fecha</th>' not in page

@@ -186,6 +186,42 @@ def test_only_the_trackers_teachers_decide(paper: Paper) -> None:
     assert asked.is_pending
 
 
+def test_a_group_whose_window_closed_gets_the_test_alone_open_now(
+    paper: Paper,
+) -> None:
+    from tests import factories as f
+
+    world = paper.m.world
+    closed = assign(paper)
+    now = timezone.now()
+    Assignment.objects.filter(pk=closed.pk).update(
+        opens_at=now - datetime.timedelta(days=9), closes_at=now - datetime.timedelta(days=2)
+    )
+    grants = attempts_grant(
+        actor=world.teacher,
+        tracker=paper.m.tracker,
+        assessment=paper.assessment,
+        students=[world.student],
+    )
+    (alone,) = Assignment.objects.filter(student=world.student)
+    assert [g.assignment for g in grants] == [None]
+    assert alone.opens_at <= timezone.now() < alone.closes_at
+    # With the class window open again, a classmate's attempt goes on the class assignment and
+    # the student's on their own, the latest given to them.
+    classmate = f.UserFactory(username="classmate")
+    f.EnrollmentFactory(user=classmate, section=world.section, role="student")
+    Assignment.objects.filter(pk=closed.pk).update(closes_at=now + datetime.timedelta(days=1))
+    mixed = attempts_grant(
+        actor=world.teacher,
+        tracker=paper.m.tracker,
+        assessment=paper.assessment,
+        students=[world.student, classmate],
+    )
+    on = {g.student.username: g.assignment_id for g in mixed}
+    assert on == {"student": alone.pk, "classmate": closed.pk}
+    assert Assignment.objects.count() == 2
+
+
 def test_a_group_gets_one_more_attempt_each(paper: Paper) -> None:
     assignment = assign(paper)
     world = paper.m.world

@@ -1,4 +1,5 @@
-"""Item analysis: percent correct, options chosen, point-biserial, flags; set-based."""
+"""Item analysis: percent correct, options chosen, point-biserial, flags; set-based; the page
+before any answer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.http import Http404
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Response
@@ -157,3 +160,13 @@ def test_random_sheets_give_what_a_plain_computation_gives(paper: Paper, seed: i
             position = ord(option.letter) - ord("A")
             chosen = sum(1 for r in mine if (r.choices or 0) >> position & 1)
             assert option.count == chosen
+
+
+def test_before_any_answer_the_page_says_where_results_come_from(paper: Paper) -> None:
+    client = Client()
+    client.force_login(paper.m.world.teacher)
+    tracker = paper.m.tracker
+    page = client.get(reverse("assessment_analysis", args=[tracker.pk, paper.assessment.pk]))
+    html = page.content.decode()
+    assert "they appear as students hand in the test online, or once their answers" in html
+    assert f'<a href="{reverse("tracker_grid", args=[tracker.pk])}">{tracker.name}</a>' in html

@@ -14,6 +14,7 @@ from masterly.standards.selectors import (
 )
 from masterly.standards.text import (
     code_key,
+    grade_numbers,
     grade_range_label,
     looks_like_code,
     natural_key,
@@ -130,3 +131,5 @@ def test_text_rules() -> None:
     assert looks_like_code("6.RP") and looks_like_code("MP1") and not looks_like_code("unit rate")
     assert grade_range_label(["09", "10", "11", "12"]) == "Grades 9–12"
     assert grade_range_label(["KG"]) == "Kindergarten"
+    assert grade_numbers("08") == "8" and grade_numbers("06, 07") == "6, 7"
+    assert grade_numbers("KG") == "KG" and grade_numbers("") == ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -15,6 +16,7 @@ from django.utils import timezone
 from masterly.accounts.models import User
 from masterly.assessments.composition import services as composition
 from masterly.assessments.items import services as item_writes
+from masterly.assessments.items.drafts import ChoiceDraft, ItemDraft
 from masterly.assessments.items.models import AssessmentItem, Scope
 from masterly.assessments.models import Assessment
 from masterly.trackers.assignments import Assignment
@@ -42,10 +44,33 @@ class Online:
         return client
 
 
-def make_online(m: Mastery, *, machine_only: bool = False, **terms: object) -> Online:
-    """``machine_only``: the first five items (all scored by the machine)."""
+def choice_drafts(m: Mastery, count: int) -> list[ItemDraft]:
+    """``count`` one-point multiple-choice items, on standards A and B by turns."""
+    return [
+        ItemDraft(
+            interaction="multiple_choice",
+            stem=f"Question {n}?",
+            dok=1,
+            standards=(((m.standard_a, m.standard_b)[n % 2], Decimal(1)),),
+            choices=(ChoiceDraft("right", is_correct=True), ChoiceDraft("b"), ChoiceDraft("c")),
+        )
+        for n in range(count)
+    ]
+
+
+def make_online(
+    m: Mastery,
+    *,
+    machine_only: bool = False,
+    choices: int = 0,
+    written: list[ItemDraft] | None = None,
+    **terms: object,
+) -> Online:
+    """``machine_only``: the first five items (all scored by the machine); ``choices``: that
+    many multiple-choice items instead; ``written``: these items instead."""
     teacher = m.world.teacher
-    chosen = drafts(m.standard_a, m.standard_b)
+    chosen = choice_drafts(m, choices) if choices else drafts(m.standard_a, m.standard_b)
+    chosen = written or chosen
     items = item_writes.items_create(
         actor=teacher, drafts=chosen[:5] if machine_only else chosen, scope=Scope.OWN
     )

@@ -31,6 +31,27 @@ from tests.conftest import World
 DAY = datetime.date(2026, 9, 1)
 
 
+def level_row(row: int, name: str, abbreviation: str, *colours: str) -> dict[str, str]:
+    """One level row of the Settings form (``colours``: traffic light, skittles, colour-blind
+    safe), as posted."""
+    modes = ("traffic_light", "skittles", "colour_blind_safe")
+    return {
+        f"level{row}_name": name,
+        f"level{row}_abbreviation": abbreviation,
+        **{f"level{row}_{mode}": colour for mode, colour in zip(modes, colours, strict=True)},
+    }
+
+
+# The Settings form's level rows as a new tracker shows them: the built-in scale, and the
+# built-in Advanced level in the first row, for a teacher who chooses 4 levels.
+LEVEL_ROWS_SHOWN = {
+    **level_row(0, "Advanced", "A", "#1565C0", "#7B1FA2", "#0072B2"),
+    **level_row(1, "Mastery", "M", "#2E7D32", "#00897B", "#009E73"),
+    **level_row(2, "Near Mastery", "NM", "#F9A825", "#F57C00", "#F0E442"),
+    **level_row(3, "Remediation", "R", "#C62828", "#D81B60", "#D55E00"),
+}
+
+
 @dataclass
 class Pages:
     world: World
@@ -149,4 +170,15 @@ def pages(world: World) -> Pages:
     return Pages(world, curriculum_map, ratio_1, ratio_2, expressions, tracker)
 
 
-__all__ = ["DAY", "AssessmentFactory", "Pages", "make_map", "pages", "rename", "text", "url"]
+__all__ = [
+    "DAY",
+    "LEVEL_ROWS_SHOWN",
+    "AssessmentFactory",
+    "Pages",
+    "level_row",
+    "make_map",
+    "pages",
+    "rename",
+    "text",
+    "url",
+]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from masterly.trackers.models import PolicyRun, SettingsPolicy, Tracker
 from masterly.trackers.policy import SCALE
 from masterly.trackers.services.policy import run_policy
-from tests.tracker_pages.conftest import Pages, text, url
+from tests.tracker_pages.conftest import LEVEL_ROWS_SHOWN, Pages, text, url
 
 
 def policy_post(**changes: Any) -> dict[str, Any]:
@@ -150,7 +150,11 @@ def test_a_lock_shows_on_the_school_page_and_the_trackers_settings(pages: Pages)
             "follow_portal": "on",
         },
     )
-    assert response.status_code == 302
+    # Refused in words (a page opened before the lock would post it), nothing saved.
+    assert response.status_code == 400
+    assert response.context["form"].errors["cut_mastery"] == [
+        "The mastery scale is locked by the district; ask them to change it."
+    ]
     assert Tracker.objects.get(pk=pages.tracker.pk).scale == before
     assert SCALE not in Tracker.objects.get(pk=pages.tracker.pk).own_settings
 
@@ -200,6 +204,7 @@ def test_a_changed_value_is_the_trackers_own_and_a_ticked_box_follows_again(
         "portal_assessments": "after_all",
         "portal_answer_key": "never",
         "portal_item_analysis": "never",
+        **LEVEL_ROWS_SHOWN,
         "follow_scale": "on",
         "follow_calculation": "on",
         "follow_portal": "on",

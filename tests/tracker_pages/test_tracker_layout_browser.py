@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from masterly.accounts.models import User
@@ -31,6 +30,7 @@ from tests.browser.conftest import (  # noqa: F401 - the autouse fixture of brow
     in_ci,
     screenshot,
 )
+from tests.queued_tasks import run_queued_tasks
 from tests.tracker_pages.conftest import DAY, Pages, make_map
 from tests.tracker_pages.test_tracker_grid_computing import new_tracker_on_old_evidence
 from tests.tracker_pages.test_tracker_pages_browser import assert_accessible, sign_in
@@ -245,7 +245,7 @@ def test_a_new_trackers_grid_shows_its_levels_once_they_are_calculated(
     screenshot(page, "tracker-grid-being-calculated")
     assert_accessible(page)
     # The worker runs the recompute; the page notices and shows the levels.
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run_queued_tasks()
     page.locator(".grid-cell .level-m").wait_for(timeout=15_000)
     assert not page.get_by_text("being calculated").count()
     assert shown_cells(page) == ["M", "NS", "NS"]

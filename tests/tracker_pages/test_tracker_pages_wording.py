@@ -126,3 +126,10 @@ def test_the_quick_check_form_and_entry_page_show_statements_as_plain_text(
     entry = client.get(reverse("quick_check_scores", args=[pages.tracker.pk, check.pk]))
     assert '<abbr title="Use ratio language.">6.RP.A.1</abbr>' in entry.content.decode()
     assert "&lt;em&gt;" not in form + entry.content.decode()
+
+
+def test_the_quick_check_form_cuts_a_long_statement_with_an_ellipsis(pages: Pages) -> None:
+    statement_pages(pages, "Understand the concept of a ratio and use ratio language " * 3)
+    form = pages.client("teacher").get(reverse("quick_check_new", args=[pages.tracker.pk]))
+    label = "6.RP.A.1 — " + ("Understand the concept of a ratio and use ratio language " * 2)[:89]
+    assert label + "…</label>" in form.content.decode()

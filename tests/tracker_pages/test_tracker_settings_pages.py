@@ -25,7 +25,7 @@ from masterly.trackers.models import RecomputeRun, Rollup, Tracker, TrackerStand
 from masterly.trackers.services import display
 from tests import factories as f
 from tests.assessment_factories import StandardFactory
-from tests.tracker_pages.conftest import Pages, rename, text, url
+from tests.tracker_pages.conftest import LEVEL_ROWS_SHOWN, Pages, rename, text, url
 
 SCHOOL_YEAR = 2027  # the year the term of world.section's school year ends in
 
@@ -43,6 +43,7 @@ DEFAULT_SETTINGS = {
     "portal_assessments": "after_all",
     "portal_answer_key": "never",
     "portal_item_analysis": "never",
+    **LEVEL_ROWS_SHOWN,
 }
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from masterly.assessments.models import Evidence
@@ -17,6 +16,7 @@ from tests.browser.conftest import (  # noqa: F401 - the autouse fixture of brow
     _browser_test_setup,
     screenshot,
 )
+from tests.queued_tasks import run_queued_tasks
 from tests.tracker_pages.conftest import Pages
 from tests.tracker_pages.test_tracker_pages_browser import a_class, assert_accessible, sign_in
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run_queued_tasks()
 
 
 def test_teacher_narrows_scores_by_keyboard_and_changes_the_method(page: Any, pages: Pages) -> None:

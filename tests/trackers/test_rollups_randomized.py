@@ -20,12 +20,13 @@ from masterly.trackers.models import Override, RecomputeRun, Rollup, Tracker
 from masterly.trackers.scales import scale_to_data
 from tests.assessment_factories import DAY, Mastery
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.queued_tasks import run_queued_tasks
 
 OPERATIONS = 200
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run_queued_tasks()
 
 
 def assert_verified() -> None:

@@ -19,12 +19,13 @@ from masterly.trackers.selectors.cells import override_history
 from masterly.trackers.selectors.trackers import recompute_progress
 from tests.assessment_factories import DAY, Mastery, StandardFactory, make_tracker
 from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
+from tests.queued_tasks import run_queued_tasks
 
 SCORES = [(30, 90, 60), (100, 20), (55,)]
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run_queued_tasks()
 
 
 def _fill(mastery: Mastery) -> dict[tuple[int, int], tuple[int, ...]]:

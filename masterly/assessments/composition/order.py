@@ -1,5 +1,7 @@
 """The order one student meets an assessment in: items shuffled within their sections and
-options shuffled within their items, when the assessment says so.
+options shuffled within their items, when the assessment says so. An item may forbid it (its
+options' order carries meaning), and a fixed option ("All of the above") keeps its place
+among the options shown while the others move around it.
 
 Deterministic: seeded by the attempt's id, so a student who reloads sees the same order and
 a result can be shown in the order the student saw. Plain Python on plain data (the online
@@ -20,6 +22,8 @@ class PlacedItem:
     section: int
     position: int
     choice_positions: tuple[int, ...] = ()  # empty for items without choices
+    may_shuffle_options: bool = True
+    fixed_positions: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,20 @@ def student_order(
             rng.shuffle(run)
         for item in run:
             choices = sorted(item.choice_positions)
-            if shuffle_options:
-                rng.shuffle(choices)
+            if shuffle_options and item.may_shuffle_options:
+                choices = _shuffled_around(rng, choices, item.fixed_positions)
             ordered.append(OrderedItem(item.item_version_id, section, tuple(choices)))
     return ordered
+
+
+def _shuffled_around(rng: random.Random, choices: list[int], fixed: frozenset[int]) -> list[int]:
+    """The choices shuffled, each fixed one at its index. Without fixed ones this is exactly
+    one ``rng.shuffle`` of them all, as before fixed choices existed: attempts started then
+    keep their order."""
+    movable = [choice for choice in choices if choice not in fixed]
+    rng.shuffle(movable)
+    moved = iter(movable)
+    return [choice if choice in fixed else next(moved) for choice in choices]
 
 
 def _seed(attempt_id: int) -> int:

@@ -25,6 +25,8 @@ MAX_CHOICES = 10
 MAX_CRITERIA = 12
 MAX_LEVELS = 8
 IMAGE_SRC = re.compile(r"""src=["']/assessments/images/(\d+)/["']""")
+# An image the sanitiser kept without an ``alt`` (it writes ``alt=""`` for a bare ``alt``).
+IMAGE_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt=)[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ChoiceDraft:
     is_correct: bool = False
     rationale: str = ""
     dropped_when_reduced: bool = False
+    fixed: bool = False  # keeps its place when the other choices are shuffled
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class ItemDraft:
     teacher_scored: bool = False
     criteria: tuple[CriterionDraft, ...] = ()
     stimulus: Stimulus | None = None
+    may_shuffle_options: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,46 @@ class _Problems:
 
 def _render(problems: _Problems, name: str, source: str, what: str) -> str:
     try:
-        return rich_text(source)
+        html = rich_text(source)
     except ContentRejected as rejected:
         problems.add(name, f"{what}: {rejected.message}")
         return ""
+    missing = missing_alt_text(html, what)
+    if missing:
+        problems.add(name, missing)
+    return html
+
+
+def missing_alt_text(html: str, what: str) -> str:
+    """Why sanitised ``html`` (``what``: "The stem") is refused for an image without alt
+    text, or "" when every image has one (``alt=""``, decorative, counts)."""
+    if not IMAGE_WITHOUT_ALT.search(html):
+        return ""
+    return _(
+        "%(what)s shows an image without alt text: describe it for students who cannot "
+        'see it (alt="…"), or mark it decorative (alt="") if it adds nothing they need.'
+    ) % {"what": what}
+
+
+def checked_stimulus(title: str, content: str) -> str:
+    """A passage's sanitised HTML, or one ValidationError keyed by ``title`` and ``content``
+    saying what is wrong (the editor's and a QTI import's one check)."""
+    problems: dict[str, str] = {}
+    if not title.strip():
+        problems["title"] = _("Give the passage a title.")
+    try:
+        content_html = rich_text(content)
+    except ContentRejected as rejected:
+        problems["content"] = rejected.message
+        content_html = ""
+    missing = missing_alt_text(content_html, _("The passage"))
+    if missing:
+        problems["content"] = missing
+    if not content.strip():
+        problems["content"] = _("Write the passage.")
+    if problems:
+        raise ValidationError(problems)
+    return content_html
 
 
 def checked_draft(draft: ItemDraft) -> CheckedDraft:

@@ -142,6 +142,9 @@ class ItemVersion(models.Model):
     # none when the teacher scores it.
     accepted_answers = models.JSONField(default=list, blank=True)
     teacher_scored = models.BooleanField(default=False)
+    # False when the order of the choices carries meaning (1, 2, 3, 4; "A and B" below them):
+    # never shuffled, even in an assessment that shuffles options (QTI ``shuffle="false"``).
+    may_shuffle_options = models.BooleanField("options may be shuffled", default=True)
     images: models.ManyToManyField[ItemImage, Any] = models.ManyToManyField(
         "ItemImage", blank=True, related_name="versions"
     )
@@ -184,6 +187,9 @@ class Choice(models.Model):
     rationale = models.TextField(blank=True, help_text="Why a student might choose it.")
     # Reduced answer choices: left out for a student with that accommodation.
     dropped_when_reduced = models.BooleanField(default=False)
+    # Keeps its place when the other choices are shuffled ("All of the above" stays last;
+    # QTI ``fixed="true"``).
+    fixed = models.BooleanField("keeps its place", default=False)
 
     class Meta:
         ordering = ["version_id", "position"]
@@ -211,6 +217,10 @@ class ItemStandard(models.Model):
         "standards.Standard", on_delete=models.PROTECT, related_name="item_alignments"
     )
     points = models.DecimalField(max_digits=POINTS_DIGITS, decimal_places=POINTS_PLACES)
+    # The version's depth of knowledge, copied when the alignment is written (a version's
+    # alignments are written afresh whenever its fields change): the bank's search by a
+    # domain and a DOK then reads a quarter of the domain's versions, not all (ADR 18).
+    dok = models.PositiveSmallIntegerField("its version's depth of knowledge")
 
     class Meta:
         constraints = [
@@ -219,7 +229,9 @@ class ItemStandard(models.Model):
             ),
             models.CheckConstraint(condition=Q(points__gt=0), name="item_standard_points_positive"),
         ]
-        indexes = [models.Index(fields=["standard", "version"])]
+        indexes = [
+            models.Index(fields=["standard", "dok", "version"], name="itemstandard_standard_dok")
+        ]
 
     def __str__(self) -> str:
         return f"{self.version_id} → {self.standard_id} ({self.points})"
@@ -276,12 +288,13 @@ class ItemImage(models.Model):
     data = models.BinaryField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    alt_text = models.CharField(max_length=1000)
+    # Empty only for an image a QTI package marks decorative (``alt=""``); a teacher's upload
+    # always has one (``services.image_add``; ADR 21).
+    alt_text = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~Q(alt_text=""), name="item_image_has_alt_text"),
             models.CheckConstraint(
                 condition=Q(content_type__startswith="image/"), name="item_image_is_image"
             ),

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 
 from masterly.accounts.models import User
@@ -45,10 +46,11 @@ def shared_with(user: access.AnyUser, *, owner: str = "owner") -> Q:
     their own, and those shared with their school or district; nothing for non-staff."""
     if not access.held_roles(user) & set(access.STAFF_ROLES):
         return access.NOTHING
+    schools, districts = access.staff_orgs(user, "school", "district")
     return (
         Q(**{owner: user})
-        | (Q(scope=Scope.SCHOOL) & access.staff_org_filter(user, "school"))
-        | (Q(scope=Scope.DISTRICT) & access.staff_org_filter(user, "district", districts=True))
+        | (Q(scope=Scope.SCHOOL) & schools)
+        | (Q(scope=Scope.DISTRICT) & districts)
     )
 
 
@@ -129,11 +131,18 @@ class BankFilters:
     author: User | None = None
 
 
-def bank_items(user: User, filters: BankFilters, *, broad: bool = False) -> QuerySet[Item]:
+def bank_items(
+    user: User,
+    filters: BankFilters,
+    *,
+    broad: bool = False,
+    visible: QuerySet[Item] | None = None,
+) -> QuerySet[Item]:
     """The items ``user`` may see that match ``filters``, newest change first. ``broad``: the
     standard filter matches many items (more than a capped count), so it is written as a
-    test of each item in the bank's order rather than as the list of matching versions."""
-    items = visible_items(user).filter(current__isnull=False)
+    test of each item in the bank's order rather than as the list of matching versions.
+    ``visible``: :func:`visible_items` of ``user`` already built (its orgs already read)."""
+    items = (visible_items(user) if visible is None else visible).filter(current__isnull=False)
     if filters.scope == Scope.OWN:
         items = items.filter(owner=user)
     elif filters.scope in (Scope.SCHOOL, Scope.DISTRICT):
@@ -153,14 +162,20 @@ def bank_items(user: User, filters: BankFilters, *, broad: bool = False) -> Quer
             # Walked in the bank's order (its index), each item tested, until a page is full:
             # a few hundred probes, where sorting every match of a domain costs thousands.
             items = items.filter(
-                Exists(ItemStandard.objects.filter(version=OuterRef("current"), standard__in=under))
+                Exists(aligned_under(under, filters.dok).filter(version=OuterRef("current")))
             )
         else:
             # An uncorrelated subquery: the versions aligned under the standard, found once
             # (few: sorting them is cheap).
-            aligned = ItemStandard.objects.filter(standard__in=under)
-            items = items.filter(current__in=aligned.values("version"))
+            items = items.filter(current__in=aligned_under(under, filters.dok).values("version"))
     return items.filter(**version).order_by("-updated_at", "-pk")
+
+
+def aligned_under(under: QuerySet[Any, Any], dok: int | None) -> QuerySet[ItemStandard]:
+    """The alignments to the standards ``under``, to versions of DOK ``dok`` when given: the
+    alignment's own copy of the DOK is in its index, so a domain's other DOKs are never read."""
+    aligned = ItemStandard.objects.filter(standard__in=under)
+    return aligned.filter(dok=dok) if dok else aligned
 
 
 def standards_under(standard: Standard) -> QuerySet[Any, Any]:
@@ -194,15 +209,37 @@ class CappedPaginator(Paginator):
 
 
 def bank_page(user: User, filters: BankFilters, number: str | int | None) -> Page:
-    """One page of the search, each item with its current version, owner and alignments:
-    three queries (count, page, alignments) whatever the page holds."""
-    items = bank_items(user, filters)
-    counted = CappedPaginator(items, PAGE_SIZE)
-    if filters.standard is not None and counted.capped:
-        items = bank_items(user, filters, broad=True)
-    paginator = CappedPaginator(items.select_related("current", "owner"), PAGE_SIZE)
-    paginator.count = counted.count  # counted once, whichever way the page is read
+    """One page of the search, each item with its current version, owner and alignments: a
+    fixed number of queries whatever the page holds (ADR 18).
+
+    Without a standard, the bank is walked in its order (its index) and the count stops at the
+    cap. With one, the matches are first read unordered from the aligned versions' side, up
+    to the cap: when they are no more, that one pass is the count and, sorted here, every
+    page. Past the cap, the matches are many, so the page walks the bank in its order and
+    stops after a few hundred items, where sorting every match of a domain cost thousands."""
+    visible = visible_items(user)
+    items = bank_items(user, filters, visible=visible)
+    ranked: list[int] | None = None
+    if filters.standard is not None:
+        # The time as the database writes it (ISO text in UTC, which sorts as the time does):
+        # turning a thousand of them into datetimes cost more than the query.
+        stamped = items.order_by().annotate(stamp=Cast("updated_at", CharField()))
+        matches = list(stamped.values_list("stamp", "pk")[: COUNT_CAP + 1])
+        count = len(matches)
+        if count <= COUNT_CAP:
+            ranked = [pk for _stamp, pk in sorted(matches, reverse=True)]
+        else:
+            items = bank_items(user, filters, broad=True, visible=visible)
+    else:
+        count = items.order_by()[: COUNT_CAP + 1].count()
+    items = items.select_related("current", "owner")
+    paginator = CappedPaginator(items, PAGE_SIZE)
+    paginator.count = count  # counted once, whichever way the page is read
     page = paginator.get_page(number)
+    if ranked is not None:
+        ids = ranked[max(page.start_index() - 1, 0) : page.end_index()]
+        found = Item.objects.select_related("current", "owner").in_bulk(ids)
+        page.object_list = [found[pk] for pk in ids]
     versions = [item.current for item in page.object_list if item.current is not None]
     alignments: dict[int, list[ItemStandard]] = {}
     for row in ItemStandard.objects.filter(version__in=versions).select_related("standard"):

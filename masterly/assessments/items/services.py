@@ -14,8 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masterly.accounts.models import User
-from masterly.assessments.items.content import ContentRejected, checked_image, rich_text
-from masterly.assessments.items.drafts import CheckedDraft, ItemDraft, checked_draft
+from masterly.assessments.items.content import ContentRejected, checked_image
+from masterly.assessments.items.drafts import (
+    CheckedDraft,
+    ItemDraft,
+    checked_draft,
+    checked_stimulus,
+)
 from masterly.assessments.items.models import (
     Choice,
     Item,
@@ -30,6 +35,7 @@ from masterly.assessments.items.models import (
 from masterly.assessments.items.selectors import can_edit_item, home_orgs, visible_images
 from masterly.assessments.items.usage import item_version_in_use
 from masterly.core import audit
+from masterly.core.bulk import insert_rows, insert_rows_returning_ids
 
 Row = TypeVar("Row", bound=models.Model)
 _CHUNK = 500
@@ -58,13 +64,26 @@ def checked_items_create(
     school, district = home_orgs(actor)
     _check_scope(scope, school, district)
     with transaction.atomic():
-        items = Item.objects.bulk_create(
-            Item(owner=actor, scope=scope, school=school, district=district) for _ in checked
+        now = timezone.now()
+        shared = {"owner": actor, "scope": scope, "school": school, "district": district}
+        item_ids = insert_rows_returning_ids(
+            Item, ({**shared, "created_at": now, "updated_at": now} for _ in checked)
         )
-        versions = ItemVersion.objects.bulk_create(
-            ItemVersion(item=item, number=1, created_by=actor, **_version_fields(each))
-            for item, each in zip(items, checked, strict=True)
+        items = [Item(pk=pk, created_at=now, updated_at=now, **shared) for pk in item_ids]
+        # The one bulk writer (no model instance prepared per row), then the instances the
+        # callers read, built from what was written.
+        fields = [_version_fields(each) for each in checked]
+        version_ids = insert_rows_returning_ids(
+            ItemVersion,
+            (
+                {"item": item.pk, "number": 1, "created_by": actor.pk, **each}
+                for item, each in zip(items, fields, strict=True)
+            ),
         )
+        versions = [
+            ItemVersion(pk=pk, item=item, number=1, created_by=actor, **each)
+            for pk, item, each in zip(version_ids, items, fields, strict=True)
+        ]
         for item, version in zip(items, versions, strict=True):
             item.current = version
         # One UPDATE per chunk finding each item's version 1 (bulk_update would send a CASE of
@@ -154,18 +173,7 @@ def item_share(*, actor: User, item: Item, scope: str) -> Item:
 
 def stimulus_create(*, actor: User, title: str, content: str, scope: str = Scope.OWN) -> Stimulus:
     """A passage several items can refer to."""
-    problems: dict[str, str] = {}
-    if not title.strip():
-        problems["title"] = _("Give the passage a title.")
-    try:
-        content_html = rich_text(content)
-    except ContentRejected as rejected:
-        problems["content"] = rejected.message
-        content_html = ""
-    if not content.strip():
-        problems["content"] = _("Write the passage.")
-    if problems:
-        raise ValidationError(problems)
+    content_html = checked_stimulus(title, content)
     school, district = home_orgs(actor)
     _check_scope(scope, school, district)
     with transaction.atomic():
@@ -184,11 +192,30 @@ def stimulus_create(*, actor: User, title: str, content: str, scope: str = Scope
     return stimulus
 
 
-def image_add(*, actor: User, data: bytes, filename: str, alt_text: str) -> ItemImage:
-    """An image checked (raster re-encoded, SVG sanitised), with its required alt text."""
-    if not alt_text.strip():
+def image_add(
+    *, actor: User, data: bytes, filename: str, alt_text: str, decorative: bool = False
+) -> ItemImage:
+    """An image checked (raster re-encoded, SVG sanitised), with its alt text; or, when the
+    teacher says it is decorative (it adds nothing a student needs), with none, so screen
+    readers skip it (stored with empty alt text, as a QTI package's ``alt=""``)."""
+    alt_text = alt_text.strip()
+    if decorative and alt_text:
         raise ValidationError(
-            {"alt_text": _("Describe the image for students who cannot see it (alt text).")}
+            {
+                "alt_text": _(
+                    "A decorative image has no alt text: clear the alt text, or untick "
+                    "“decorative” if the image carries meaning."
+                )
+            }
+        )
+    if not decorative and not alt_text:
+        raise ValidationError(
+            {
+                "alt_text": _(
+                    "Describe the image for students who cannot see it (alt text), or mark "
+                    "it decorative if it adds nothing they need."
+                )
+            }
         )
     try:
         image = checked_image(data, filename=filename)
@@ -201,9 +228,10 @@ def image_add(*, actor: User, data: bytes, filename: str, alt_text: str) -> Item
             data=image.data,
             width=image.width,
             height=image.height,
-            alt_text=alt_text.strip(),
+            alt_text=alt_text,
         )
-        audit.record(actor=actor, action="item_image.added", target=row, summary=row.alt_text)
+        summary = row.alt_text or "decorative (no alt text)"
+        audit.record(actor=actor, action="item_image.added", target=row, summary=summary)
     return row
 
 
@@ -271,6 +299,7 @@ def _version_fields(checked: CheckedDraft) -> dict[str, object]:
         "numeric_tolerance": draft.numeric_tolerance,
         "accepted_answers": [answer.strip() for answer in draft.accepted_answers if answer.strip()],
         "teacher_scored": draft.teacher_scored,
+        "may_shuffle_options": draft.may_shuffle_options,
     }
 
 
@@ -299,42 +328,61 @@ def _rewrite_version(version: ItemVersion, checked: CheckedDraft) -> ItemVersion
 
 def _write_parts(written: Sequence[tuple[ItemVersion, CheckedDraft]]) -> None:
     """The choices, alignments, rubric and images of new (or emptied) versions: one query
-    per kind of part, however many versions."""
-    Choice.objects.bulk_create(
-        Choice(
-            version=version,
-            position=position,
-            content_source=choice.source,
-            content_html=choice.html,
-            is_correct=choice.draft.is_correct,
-            rationale=choice.draft.rationale.strip(),
-            dropped_when_reduced=choice.draft.dropped_when_reduced,
-        )
-        for version, checked in written
-        for position, choice in enumerate(checked.choices)
+    per kind of part, however many versions, through the one bulk writer."""
+    insert_rows(
+        Choice,
+        (
+            {
+                "version": version.pk,
+                "position": position,
+                "content_source": choice.source,
+                "content_html": choice.html,
+                "is_correct": choice.draft.is_correct,
+                "rationale": choice.draft.rationale.strip(),
+                "dropped_when_reduced": choice.draft.dropped_when_reduced,
+                "fixed": choice.draft.fixed,
+            }
+            for version, checked in written
+            for position, choice in enumerate(checked.choices)
+        ),
     )
-    ItemStandard.objects.bulk_create(
-        ItemStandard(version=version, standard=standard, points=points)
-        for version, checked in written
-        for standard, points in checked.alignments.items()
+    insert_rows(
+        ItemStandard,
+        (
+            {"version": version.pk, "standard": standard.pk, "points": points, "dok": version.dok}
+            for version, checked in written
+            for standard, points in checked.alignments.items()
+        ),
     )
     drafts = [draft for _version, checked in written for draft in checked.draft.criteria]
-    criteria = RubricCriterion.objects.bulk_create(
-        RubricCriterion(
-            version=version, position=position, title=c.title.strip(), standard=c.standard
-        )
-        for version, checked in written
-        for position, c in enumerate(checked.draft.criteria)
+    criteria = insert_rows_returning_ids(
+        RubricCriterion,
+        (
+            {
+                "version": version.pk,
+                "position": position,
+                "title": c.title.strip(),
+                "standard": c.standard.pk,
+            }
+            for version, checked in written
+            for position, c in enumerate(checked.draft.criteria)
+        ),
     )
-    RubricLevel.objects.bulk_create(
-        RubricLevel(criterion=row, position=position, label=label.strip(), points=points)
-        for row, draft in zip(criteria, drafts, strict=True)
-        for position, (label, points) in enumerate(draft.levels)
+    insert_rows(
+        RubricLevel,
+        (
+            {"criterion": row, "position": position, "label": label.strip(), "points": points}
+            for row, draft in zip(criteria, drafts, strict=True)
+            for position, (label, points) in enumerate(draft.levels)
+        ),
     )
-    ItemVersion.images.through.objects.bulk_create(
-        ItemVersion.images.through(itemversion_id=version.pk, itemimage_id=image)
-        for version, checked in written
-        for image in sorted(checked.image_ids)
+    insert_rows(
+        ItemVersion.images.through,
+        (
+            {"itemversion_id": version.pk, "itemimage_id": image}
+            for version, checked in written
+            for image in sorted(checked.image_ids)
+        ),
     )
 
 
@@ -346,7 +394,7 @@ def duplicate_version(source: ItemVersion, item: Item, actor: User, number: int 
     version.save()
     Choice.objects.bulk_create(_copied(c, version_id=version.pk) for c in source.choices.all())
     ItemStandard.objects.bulk_create(
-        _copied(a, version_id=version.pk) for a in source.alignments.all()
+        _copied(a, version_id=version.pk, dok=version.dok) for a in source.alignments.all()
     )
     old_criteria = list(source.criteria.prefetch_related("levels"))
     new_criteria = RubricCriterion.objects.bulk_create(

@@ -13,7 +13,8 @@ rubric item it is the item–rest correlation, read the same way. Leaving the it
 total keeps an item from correlating with itself. It is computed from six sums per item (n,
 Σx, Σx², ΣT, ΣT², ΣxT, with T the whole total: y = T − x) that one statement gives: the
 attempts' totals grouped first (a common table expression), then the responses joined to them
-and grouped by item and options chosen (so the same pass counts the options). No value when
+and grouped by item, options chosen and points (so the same pass counts the options, and no
+row's points are cast: each group's x is one value). No value when
 either score does not vary. (A window sum per attempt gave the same sums but sorted every
 response first: a third slower on SQLite; ``bench/item_analysis.py``.)
 
@@ -100,13 +101,14 @@ def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> A
     sums: dict[int, list[float]] = {}
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     groups = _groups(firsts, [item.placement_id for item in items])
-    taken = int(groups[0][2]) if groups else 0
-    for placement_id, mask, _taken, *group in groups:
+    taken = int(groups[0][3]) if groups else 0
+    for placement_id, mask, points, _taken, n, st, stt in groups:
+        x = float(points)
         total = sums.setdefault(placement_id, [0.0] * 6)
-        for index, value in enumerate(group):
+        for index, value in enumerate((n, n * x, n * x * x, st, stt, x * st)):
             total[index] += float(value or 0)
         for position in mask_positions(mask or 0):
-            counts[placement_id][position] += int(group[0])
+            counts[placement_id][position] += int(n)
     results = [
         _item_result(item, sums.get(item.placement_id), counts[item.placement_id]) for item in items
     ]
@@ -120,9 +122,11 @@ def analyse(assessment_id: int, students: QuerySet[Any, Any] | None = None) -> A
 
 
 def _groups(firsts: QuerySet[Attempt], placements: list[int]) -> list[tuple[Any, ...]]:
-    """Per (placement, options chosen): how many attempts have a scored response (the same on
-    every row), then n, Σx, Σx², ΣT, ΣT², ΣxT (T: the attempt's total over the placed items).
-    The groups are few (items × distinct answers); the caller adds up each item's."""
+    """Per (placement, options chosen, points): how many attempts have a scored response (the
+    same on every row), then n, ΣT, ΣT² (T: the attempt's total over the placed items). The
+    groups are few (items × distinct answers × distinct points); the caller makes each item's
+    six sums of them (Σx = Σ n·x, Σx² = Σ n·x², ΣxT = Σ x·ΣT), so no row's points are turned
+    into floating point: only each attempt's total, once."""
     if not placements:
         return []
     scored = Response.objects.filter(
@@ -131,7 +135,7 @@ def _groups(firsts: QuerySet[Attempt], placements: list[int]) -> list[tuple[Any,
     totals, params = (
         scored.order_by()
         .values("attempt_id")
-        .annotate(total=Sum(Cast("points", FloatField())))
+        .annotate(total=Cast(Sum("points"), FloatField()))
         .values_list("attempt_id", "total")
         .query.sql_with_params()
     )
@@ -139,15 +143,11 @@ def _groups(firsts: QuerySet[Attempt], placements: list[int]) -> list[tuple[Any,
     # Floating point, not PostgreSQL's exact (and slow) numeric: the sums feed a correlation.
     sql = f"""
         WITH totals (attempt_id, t) AS ({totals})
-        SELECT item_id, choices, (SELECT COUNT(*) FROM totals), COUNT(*), SUM(x), SUM(x * x),
-               SUM(t), SUM(t * t), SUM(x * t)
-        FROM (
-            SELECT r.assessment_item_id AS item_id, r.choices,
-                   CAST(r.points AS DOUBLE PRECISION) AS x, totals.t
-            FROM totals JOIN {Response._meta.db_table} r ON r.attempt_id = totals.attempt_id
-            WHERE r.assessment_item_id IN ({marks}) AND r.points IS NOT NULL
-        ) AS scored
-        GROUP BY item_id, choices
+        SELECT r.assessment_item_id, r.choices, r.points, (SELECT COUNT(*) FROM totals),
+               COUNT(*), SUM(totals.t), SUM(totals.t * totals.t)
+        FROM totals JOIN {Response._meta.db_table} r ON r.attempt_id = totals.attempt_id
+        WHERE r.assessment_item_id IN ({marks}) AND r.points IS NOT NULL
+        GROUP BY r.assessment_item_id, r.choices, r.points
     """  # noqa: S608 - the inner query is Django's, compiled with its parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *placements])

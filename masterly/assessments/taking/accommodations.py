@@ -8,6 +8,7 @@ through the attributes the functions need (:class:`AssignmentLike`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -15,7 +16,7 @@ from typing import Protocol
 from masterly.accounts.models import User
 from masterly.assessments.models import Accommodations, Choice, ItemVersion, Tool
 from masterly.roster.models import Section
-from masterly.roster.selectors import sections_school_year, today
+from masterly.roster.selectors import school_years_by, sections_school_year, today
 
 NO_EXTENSION = Decimal(1)
 
@@ -39,20 +40,29 @@ def student_accommodations(
     student: User | int, assignment: AssignmentLike
 ) -> StudentAccommodations:
     """The student's tools on the assignment and its time limit's factor (two queries)."""
+    return accommodations_by_tracker(student, [assignment.tracker_id])[assignment.tracker_id]
+
+
+def accommodations_by_tracker(
+    student: User | int, tracker_ids: Collection[int]
+) -> dict[int, StudentAccommodations]:
+    """The student's accommodations on each tracker's assignments, by the tracker's school
+    year: two queries whatever the number of trackers."""
     student_id = student if isinstance(student, int) else student.pk
-    row = (
-        Accommodations.objects.filter(
-            student=student_id, school_year=assignment_school_year(assignment)
-        )
-        .values_list("tools", "extended_time_factor")
-        .first()
-    )
-    if row is None:
-        return StudentAccommodations(frozenset(), NO_EXTENSION)
+    years = school_years_by("trackers", set(tracker_ids), today())
+    rows = Accommodations.objects.filter(student=student_id, school_year__in=set(years.values()))
+    by_year = {
+        year: _accommodations(tools, factor)
+        for year, tools, factor in rows.values_list("school_year", "tools", "extended_time_factor")
+    }
+    none = StudentAccommodations(frozenset(), NO_EXTENSION)
+    return {tracker: by_year.get(year, none) for tracker, year in years.items()}
+
+
+def _accommodations(tools_on: list[str], factor: Decimal) -> StudentAccommodations:
     # Only the tools Masterly knows: a value left by an older version is not a tool.
-    tools = frozenset(row[0]) & frozenset(Tool.values)
-    factor = row[1] if Tool.EXTENDED_TIME in tools else NO_EXTENSION
-    return StudentAccommodations(tools, factor)
+    tools = frozenset(tools_on) & frozenset(Tool.values)
+    return StudentAccommodations(tools, factor if Tool.EXTENDED_TIME in tools else NO_EXTENSION)
 
 
 def student_tools(student: User | int, assignment: AssignmentLike) -> frozenset[str]:

@@ -64,6 +64,8 @@ class ImportContext:
     rejected: dict[str, set[str]] = field(default_factory=dict)
     # Rows inserted ahead of the apply, per kind (``ahead.py``).
     ahead: dict[str, int] = field(default_factory=dict)
+    # Whether users.csv gave anyone a language (else its role check has nothing to look at).
+    languages_given: bool = False
 
     def is_bulk(self, filename: str) -> bool:
         return self.manifest.mode(filename) is Mode.BULK

@@ -9,9 +9,10 @@ staging tables in its own short transaction, so teachers' score saves go on mean
 file has a problem, ``RosterImportRejected`` lists every problem found (up to ``MAX_ERRORS``)
 and the roster was never touched. Otherwise the mass-deactivation guard looks at what would
 be deactivated, the new records are inserted ahead, invisible, in short batches
-(``ahead.py``), and the difference is applied in one short set-based transaction that also
-makes them live (``apply.py``). Staging rows, and rows inserted ahead of an apply that did
-not happen, are removed afterwards, whatever happened.
+(``ahead.py``), the rows to deactivate and update are found and written to a plan, in short
+batches too, and the difference is applied in one short set-based transaction that also
+makes them live, finding those rows by id (``apply.py``). Staging rows, and rows inserted
+ahead of an apply that did not happen, are removed afterwards, whatever happened.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from masterly.core.audit import record
 from masterly.integrations.oneroster.ahead import insert_ahead
-from masterly.integrations.oneroster.apply import apply_staged, plan_counts
+from masterly.integrations.oneroster.apply import apply_staged, plan_apply
 from masterly.integrations.oneroster.context import ImportContext, ProgressCallback
 from masterly.integrations.oneroster.errors import (
     ErrorList,
@@ -43,6 +44,7 @@ from masterly.integrations.oneroster.steps.courses import ClassStep, CourseStep
 from masterly.integrations.oneroster.steps.demographics import DemographicsStep
 from masterly.integrations.oneroster.steps.enrollments import EnrollmentStep
 from masterly.integrations.oneroster.steps.guardians import GuardianLinkStep
+from masterly.integrations.oneroster.steps.languages import LanguageRoleStep
 from masterly.integrations.oneroster.steps.orgs import AcademicSessionStep, OrgStep
 from masterly.integrations.oneroster.steps.roles import RoleStep
 from masterly.integrations.oneroster.steps.users import UserStep
@@ -65,7 +67,7 @@ def _steps(manifest: Manifest) -> list[type[Step]]:
     """The steps for the files the manifest lists as bulk, in the order references need."""
     order: list[type[Step]] = [OrgStep, AcademicSessionStep, CourseStep, ClassStep, UserStep]
     if manifest.version == "1.2":
-        order.append(RoleStep)
+        order += [RoleStep, LanguageRoleStep]  # a language is for students and guardians
     order += [GuardianLinkStep, EnrollmentStep, DemographicsStep]
     return [step for step in order if manifest.mode(step.filename) is Mode.BULK]
 
@@ -118,8 +120,10 @@ def roster_import(
         staging_analyze()
         ahead = time.monotonic()
         insert_ahead(ctx, KINDS, on_file=current)
-        planned = plan_counts(ctx)  # read before the write lock is taken
-        summary.ahead_seconds = round(time.monotonic() - ahead, 2)
+        planning = time.monotonic()
+        summary.ahead_seconds = round(planning - ahead, 2)
+        planned = plan_apply(ctx)  # found before the write lock is taken (short batches)
+        summary.plan_seconds = round(time.monotonic() - planning, 2)
         applying = time.monotonic()
         with transaction.atomic():
             kept = people_before_apply(keep_active)

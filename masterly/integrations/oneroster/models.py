@@ -93,6 +93,32 @@ class AgentPair(models.Model):
         return f"{self.user_sourced_id} → {self.agent_sourced_id}"
 
 
+class PlannedRow(models.Model):
+    """Scratch: a roster row the apply will change, found before its transaction in short
+    batches (ADR 33's addendum), so the apply finds it by id instead of scanning for it.
+    ``kind``: the staged kind (``"enrollment"``, ``"role"``…); ``action``: ``GONE`` (deactivate
+    it) or ``CHANGE`` (update it from the staged row ``staged_id``; a role's and a link's
+    ``flag`` is the primary value it takes)."""
+
+    GONE = "g"
+    CHANGE = "c"
+
+    token = models.BigIntegerField()
+    kind = models.CharField(max_length=12)
+    action = models.CharField(max_length=1)
+    row_id = models.BigIntegerField()
+    staged_id = models.BigIntegerField(null=True)
+    flag = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["token", "kind", "action", "row_id"], name="oneroster_planned")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action} {self.row_id}"
+
+
 class StagedRecord(models.Model):
     """What every staged row of a sourced file carries; ``deleted``: the row says tobedeleted."""
 
@@ -187,6 +213,8 @@ class StagedUser(StagedRecord):
     email = models.CharField(max_length=254, blank=True)
     identifier = models.CharField(max_length=255, blank=True)
     grades = models.CharField(max_length=100, blank=True)
+    # metadata.preferredLanguage, as one of settings.LANGUAGES ("" when not given or ignored).
+    preferred_language = models.CharField(max_length=8, blank=True)
 
     class Meta:
         indexes = [

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from masterly.accounts.models import User
@@ -101,7 +102,7 @@ class ProgramsSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{group_label(group)}: {c.created:,} added, {c.deactivated:,} removed, "
+            f"{_english_label(group)}: {c.created:,} added, {c.deactivated:,} removed, "
             f"{c.unchanged:,} unchanged"
             for group, c in self.groups.items()
         ]
@@ -206,6 +207,13 @@ def _students(sourced_ids: Iterable[str]) -> dict[str, int]:
     return {sid: pk for sid, pk in found if sid is not None}
 
 
+def _english_label(group: str) -> str:
+    """The admin's import pages are in English (only family and student pages, and
+    dashboards, are translated), whatever language the admin's browser asks for."""
+    with translation.override(None):
+        return group_label(group)
+
+
 def program_counts() -> list[tuple[str, str, int]]:
     """(column, label, students) for each program group now: one query."""
     counts = dict(
@@ -215,6 +223,6 @@ def program_counts() -> list[tuple[str, str, int]]:
         .values_list("group", "students")
     )
     return [
-        (column, group_label(group), counts.get(group, 0))
+        (column, _english_label(group), counts.get(group, 0))
         for column, group in PROGRAM_COLUMNS.items()
     ]

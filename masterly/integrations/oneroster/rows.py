@@ -226,6 +226,16 @@ class ClassRow(Row):
     periods: ShortText = ""
 
 
+def _as_given(value: Any) -> str:
+    """A value read as it is (trimmed), for the step to judge: never a reason to refuse."""
+    return "" if value is None else str(value).strip()
+
+
+# OneRoster's CSV bindings let a file carry more columns than the standard's, to the right of
+# them, each named ``metadata.<name>``: Masterly reads this one in users.csv (1.1 and 1.2).
+PREFERRED_LANGUAGE = "metadata.preferredLanguage"
+
+
 class UserRow(Row):
     """users.csv in OneRoster 1.2: who the person is; their roles are in roles.csv."""
 
@@ -240,6 +250,12 @@ class UserRow(Row):
     email: Annotated[str, BeforeValidator(_text(254))] = ""
     agent_sourced_ids: IdList = Field(default=(), alias="agentSourcedIds")
     grades: Grades = ""
+    # A BCP 47 tag (es, es-MX): the language a guardian or student reads Masterly in until
+    # they choose one. Checked by the users step, which ignores a bad one with a warning.
+    preferred_language: Annotated[str, BeforeValidator(_as_given)] = Field(
+        default="",
+        alias="metadata.preferredLanguage",  # PREFERRED_LANGUAGE
+    )
 
 
 class UserRowV11(UserRow):

@@ -18,6 +18,7 @@ from masterly.core.bulk import rows_where_in
 from masterly.integrations.oneroster.ahead import pending_clear
 from masterly.integrations.oneroster.models import (
     AgentPair,
+    PlannedRow,
     StagedCourse,
     StagedEnrollment,
     StagedGroup,
@@ -73,8 +74,14 @@ KINDS: dict[str, StagedKind] = {
             "email",
             "identifier",
             "grades",
+            "preferred_language",
         ),
-        kept_once_chosen=("username", "email"),  # a guardian's own sign-in (activation)
+        kept_once_chosen={
+            # A guardian's own sign-in (activation), and a person's own language.
+            "username": "sign_in_chosen_at",
+            "email": "sign_in_chosen_at",
+            "preferred_language": "language_chosen_at",
+        },
     ),
     "enrollment": StagedKind(
         live=Enrollment,
@@ -92,6 +99,7 @@ SCRATCH: tuple[type[models.Model], ...] = (
     StagedRole,
     AgentPair,
     StagedGroup,
+    PlannedRow,
 )
 CLEAR_BATCH = 20_000
 CHOSEN_BATCH = 500  # usernames per query: well below SQLite's limit of bound values

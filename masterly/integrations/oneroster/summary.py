@@ -1,4 +1,5 @@
-"""What an import did, per file: created, updated, deactivated, unchanged."""
+"""What an import did, per file: created, updated, deactivated, unchanged; and what it read
+but ignored (warnings: a value Masterly cannot use that refuses nothing)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from masterly.roster.services import WriteCounts
+
+MAX_WARNINGS = 50  # listed; the others are counted (``warnings_left_off``)
 
 
 @dataclass
@@ -27,9 +30,30 @@ class ImportSummary:
     seconds: float = 0.0
     apply_seconds: float = 0.0  # of which the apply: the only long hold of the write lock
     ahead_seconds: float = 0.0  # new records inserted ahead of it, in short batches
+    plan_seconds: float = 0.0  # the rows it changes found ahead of it, in short batches too
     files: list[FileSummary] = field(default_factory=list)
     # People the files would have deactivated but a confirmed import keeps (masterly.keep).
     kept_active: list[str] = field(default_factory=list)
+    # Values read but ignored, each {file, line, column, message}, in the order found.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    warnings_left_off: int = 0
+
+    def warn(self, file: str, message: str, *, line: int | None, column: str | None) -> None:
+        if len(self.warnings) >= MAX_WARNINGS:
+            self.warnings_left_off += 1
+            return
+        self.warnings.append({"file": file, "line": line, "column": column, "message": message})
+
+    def warning_lines(self) -> list[str]:
+        """The warnings as the command prints them: "users.csv, line 4, column …: …"."""
+        lines = []
+        for w in self.warnings:
+            where = w["file"] + (f", line {w['line']}" if w["line"] is not None else "")
+            where += f", column {w['column']}" if w["column"] else ""
+            lines.append(f"{where}: {w['message']}")
+        if self.warnings_left_off:
+            lines.append(f"… and {self.warnings_left_off:,} more like these.")
+        return lines
 
     def entry(self, file: str, label: str) -> FileSummary:
         for summary in self.files:
@@ -91,6 +115,9 @@ class ImportSummary:
             seconds=data.get("seconds", 0.0),
             apply_seconds=data.get("apply_seconds", 0.0),
             ahead_seconds=data.get("ahead_seconds", 0.0),
+            plan_seconds=data.get("plan_seconds", 0.0),
             files=files,
             kept_active=list(data.get("kept_active", [])),
+            warnings=list(data.get("warnings", [])),
+            warnings_left_off=data.get("warnings_left_off", 0),
         )

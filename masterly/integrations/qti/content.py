@@ -31,7 +31,9 @@ NOT_CONTENT = {
 @dataclass
 class ImageRef:
     path: str
-    alt: str
+    # None: no showing of it has an ``alt`` attribute; "": decorative (``alt=""``), as HTML
+    # and QTI mean it, imported as such (ADR 21).
+    alt: str | None
     placeholder: str
 
 
@@ -41,12 +43,12 @@ class Images:
 
     by_path: dict[str, ImageRef] = field(default_factory=dict)
 
-    def placeholder(self, path: str, alt: str) -> str:
+    def placeholder(self, path: str, alt: str | None) -> str:
         found = self.by_path.get(path)
         if found is None:
             found = ImageRef(path, alt, PLACEHOLDER.format(n=len(self.by_path) + 1))
             self.by_path[path] = found
-        elif not found.alt:
+        elif not found.alt and alt is not None and (alt or found.alt is None):
             found.alt = alt
         return found.placeholder
 
@@ -114,7 +116,8 @@ def _point_at_placeholder(
             )
         )
         return
-    alt = " ".join((img.get("alt") or "").split())
+    given = img.get("alt")
+    alt = None if given is None else " ".join(given.split())
     img.set("src", images.placeholder(path, alt))
 
 

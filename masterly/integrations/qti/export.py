@@ -5,7 +5,8 @@ curriculum standards metadata (the CASE identifiers) and, for Masterly's own re-
 points per standard and depth of knowledge in Masterly's namespace. A rubric is a table in a
 scorer's rubric block (a row per criterion, ``data-standard``; a cell per level,
 ``data-points``); rationales and reduced answer choices ride on the choices as ``data-``
-attributes. What the import reads back is exactly this (the round trip test).
+attributes, shuffling on QTI's own ``shuffle`` and ``fixed``. What the import reads back is
+exactly this (the round trip test).
 """
 
 from __future__ import annotations
@@ -189,9 +190,13 @@ class _Package:
             interaction.set("response-identifier", "RESPONSE")
             single = kind != InteractionType.MULTIPLE_SELECT
             interaction.set("max-choices", "1" if single else "0")
+            # Written either way: QTI 3 reads a missing shuffle as false.
+            interaction.set("shuffle", "true" if version.may_shuffle_options else "false")
             for choice in version.choices.all():
                 element = etree.SubElement(interaction, _q("qti-simple-choice"))
                 element.set("identifier", _choice_id(choice))
+                if choice.fixed:
+                    element.set("fixed", "true")
                 if choice.rationale:
                     element.set("data-rationale", choice.rationale)
                 if choice.dropped_when_reduced:
@@ -219,12 +224,15 @@ class _Package:
         part.set("navigation-mode", "nonlinear")
         part.set("submission-mode", "simultaneous")
         sections: dict[int, etree._Element] = {}
+        titles = dict(test.sections.values_list("number", "title"))
         for number, item_identifier, item_path in items:
             if number not in sections:
                 sections[number] = etree.SubElement(part, _q("qti-assessment-section"))
                 sections[number].set("identifier", f"section-{number}")
-                sections[number].set("title", f"Section {number}")
+                sections[number].set("title", titles.get(number) or f"Section {number}")
                 sections[number].set("visible", "true")
+                if test.shuffle_items:
+                    etree.SubElement(sections[number], _q("qti-ordering")).set("shuffle", "true")
             ref = etree.SubElement(sections[number], _q("qti-assessment-item-ref"))
             ref.set("identifier", item_identifier)
             ref.set("href", f"../{item_path}")

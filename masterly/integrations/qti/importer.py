@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import IO
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from masterly.accounts.models import User
+from masterly.assessments.composition.models import AssessmentSection
 from masterly.assessments.items import services as items
 from masterly.assessments.items.content import rich_text
 from masterly.assessments.items.drafts import IMAGE_SRC, CheckedDraft
@@ -38,6 +39,7 @@ from masterly.assessments.items.selectors import can_edit_item, may_use_bank, vi
 from masterly.assessments.models import Assessment
 from masterly.assessments.services import assessment_create
 from masterly.core import audit
+from masterly.core.bulk import insert_rows
 from masterly.integrations.qti import identifiers
 from masterly.integrations.qti.errors import QtiImportRejected, QtiProblem, UnsupportedInteractions
 from masterly.integrations.qti.models import QtiRecord
@@ -205,7 +207,7 @@ class _Writer:
         found: dict[str, int] = {}
         new: list[tuple[str, ItemImage]] = []
         for placeholder, image in self.parsed.checked_images.items():
-            alt = refs[placeholder].alt[:1000]
+            alt = (refs[placeholder].alt or "")[:1000]  # "": decorative (``alt=""``)
             known = shown.get((image.data, alt))
             if known:
                 found[placeholder] = known
@@ -264,10 +266,17 @@ class _Writer:
         return stimulus
 
     def _test(self, test: ParsedTest, written: dict[str, Item]) -> None:
-        sections = [[written[p] for p in section if p in written] for section in test.sections]
+        read = [[written[p] for p in section if p in written] for section in test.sections]
+        kept = [(s, title) for s, title in zip(read, test.section_titles, strict=True) if s]
+        sections = [section for section, _title in kept]
+        # "Section 2" for the second section is what the export writes for an untitled one.
+        titles = [
+            "" if title == f"Section {number}" else title
+            for number, (_section, title) in enumerate(kept, start=1)
+        ]
         placements: list[tuple[int, int, ItemVersion]] = []
         seen: set[int] = set()
-        for number, section in enumerate((s for s in sections if s), start=1):
+        for number, section in enumerate(sections, start=1):
             position = 0
             for item in section:
                 if item.pk not in seen and item.current is not None:
@@ -282,7 +291,14 @@ class _Writer:
         wanted = [(section, position, version.pk) for section, position, version in placements]
         if assessment is not None:
             now = list(assessment.items.values_list("section", "position", "item_version_id"))
-            if now == wanted and assessment.title == test.title.strip()[:300]:
+            named = dict(assessment.sections.values_list("number", "title"))
+            titled = [named.get(number, "") for number in range(1, len(titles) + 1)]
+            if (
+                now == wanted
+                and assessment.title == test.title
+                and titled == titles
+                and assessment.shuffle_items == test.shuffle_items
+            ):
                 return
             if assessment.attempts.exists():
                 self.summary.assessments_kept.append(
@@ -291,8 +307,10 @@ class _Writer:
                 )
                 return
             assessment.items.all().delete()
-            assessment.title = test.title.strip()[:300] or assessment.title
-            assessment.save(update_fields=["title"])
+            assessment.sections.all().delete()
+            assessment.title = test.title
+            assessment.shuffle_items = test.shuffle_items
+            assessment.save(update_fields=["title", "shuffle_items"])
             self.summary.assessments_updated += 1
         else:
             assessment = assessment_create(
@@ -301,13 +319,30 @@ class _Writer:
                 kind=Assessment.Kind.COMMON,
                 standards=_points_per_standard(placements).items(),
             )
+            if test.shuffle_items:
+                assessment.shuffle_items = True
+                assessment.save(update_fields=["shuffle_items"])
             self.new_records[kind, test.identifier] = assessment.pk
             self.summary.assessments_created += 1
-        AssessmentItem.objects.bulk_create(
-            AssessmentItem(
-                assessment=assessment, item_version=version, section=section, position=position
-            )
-            for section, position, version in placements
+        # The sections' titles, as composition keeps them (a row per section number).
+        insert_rows(
+            AssessmentSection,
+            (
+                {"assessment": assessment.pk, "number": number, "title": title}
+                for number, title in enumerate(titles, start=1)
+            ),
+        )
+        insert_rows(
+            AssessmentItem,
+            (
+                {
+                    "assessment": assessment.pk,
+                    "item_version": version.pk,
+                    "section": section,
+                    "position": position,
+                }
+                for section, position, version in placements
+            ),
         )
 
     def _save_records(self) -> None:
@@ -334,13 +369,16 @@ class _Writer:
 def _points_per_standard(
     placements: list[tuple[int, int, ItemVersion]],
 ) -> dict[Standard, Decimal]:
-    totals: dict[Standard, Decimal] = {}
-    rows = ItemStandard.objects.filter(
-        version__in=[version for _s, _p, version in placements]
-    ).select_related("standard")
-    for row in rows:
-        totals[row.standard] = totals.get(row.standard, Decimal(0)) + row.points
-    return totals
+    """Each standard's points over the placed versions: summed by the database, then the few
+    standards read (not a whole standard per alignment: a 1,000-item test has thousands)."""
+    sums = list(
+        ItemStandard.objects.filter(version__in=[version for _s, _p, version in placements])
+        .values("standard_id")
+        .annotate(total=Sum("points"))
+        .order_by("standard_id")
+    )
+    standards = Standard.objects.in_bulk([row["standard_id"] for row in sums])
+    return {standards[row["standard_id"]]: Decimal(row["total"]) for row in sums}
 
 
 def _replaced(html: str, placeholders: dict[str, int]) -> str:

@@ -4,11 +4,14 @@ Supported: a choice interaction (single cardinality → multiple choice, or true
 two choices read True and False; multiple → multiple select), a text entry (a float or integer
 response → numeric entry, its tolerance from ``equal``; a string → short text whose accepted
 answers are the correct values and the positively mapped keys), and an extended text (an
-extended response scored with a rubric). Anything else is listed as unsupported.
+extended response scored with a rubric). Anything else is listed as unsupported. A choice
+interaction's ``shuffle`` and its choices' ``fixed`` are kept (absent, the assessment decides).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
@@ -27,6 +30,7 @@ from masterly.integrations.qti.xml import attr, child, children, descendants, li
 SUPPORTED = {"choiceInteraction", "textEntryInteraction", "extendedTextInteraction"}
 NUMBER_TYPES = {"float", "integer"}
 CENT = Decimal("0.01")
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # xs:boolean
 
 
 @dataclass
@@ -35,6 +39,7 @@ class ParsedChoice:
     html: str
     rationale: str = ""
     dropped: bool = False
+    fixed: bool = False
 
 
 @dataclass
@@ -62,6 +67,7 @@ class ParsedItem:
     max_score: Decimal = Decimal(1)
     stimulus: str = ""  # the package path of its stimulus
     standards: list[str] = field(default_factory=list)
+    may_shuffle: bool = True
 
 
 def read_item(
@@ -218,13 +224,32 @@ def _read_choices(
     problems: list[QtiProblem],
     where: str,
 ) -> None:
+    # An interaction without ``shuffle`` leaves it to the assessment (ADR 21 addendum).
+    item.may_shuffle = _flag(
+        interaction,
+        "shuffle",
+        absent=True,
+        refusal=_shuffle_refused,
+        place=(item.file, where),
+        problems=problems,
+    )
     for each in children(interaction, "simpleChoice"):
+        identifier = attr(each, "identifier")
+        fixed = _flag(
+            each,
+            "fixed",
+            absent=False,
+            refusal=functools.partial(_fixed_refused, identifier),
+            place=(item.file, where),
+            problems=problems,
+        )
         item.choices.append(
             ParsedChoice(
-                identifier=attr(each, "identifier"),
+                identifier=identifier,
                 html=to_html(each, file=item.file, where=where, images=images, problems=problems),
                 rationale=" ".join((each.get("data-rationale") or "").split()),
                 dropped=each.get("data-reduced") == "drop",
+                fixed=fixed,
             )
         )
     item.correct = set(correct) or {key for key, value in mapping.items() if value > 0}
@@ -249,6 +274,41 @@ def _read_choices(
                 % {"values": ", ".join(sorted(item.correct)) or gettext("none given")},
             )
         )
+
+
+def _shuffle_refused(value: str) -> str:
+    return gettext(
+        'its choice interaction\'s shuffle="%(value)s" is neither true nor false: write '
+        'shuffle="true" (the options may be shuffled) or shuffle="false" (they never are).'
+    ) % {"value": value}
+
+
+def _fixed_refused(choice: str, value: str) -> str:
+    return gettext(
+        'its choice %(choice)s has fixed="%(value)s", neither true nor false: write '
+        'fixed="true" (it keeps its place when the others are shuffled) or leave it out.'
+    ) % {"choice": choice, "value": value}
+
+
+def _flag(
+    element: etree._Element,
+    attribute: str,
+    *,
+    absent: bool,
+    refusal: Callable[[str], str],
+    place: tuple[str, str],
+    problems: list[QtiProblem],
+) -> bool:
+    """An xs:boolean attribute (``true``, ``false``, ``1``, ``0``), ``absent`` when it is not
+    there. Any other value is a problem, ``refusal`` of it, at ``place`` (the file, the item)
+    and the element's line."""
+    text = element.get(attribute)
+    value = BOOLEANS.get(text.strip()) if text is not None else absent
+    if value is None:
+        file, where = place
+        problems.append(QtiProblem(file, f"{where}, {line_of(element)}", refusal(text or "")))
+        return absent
+    return value
 
 
 def _read_text_entry(

@@ -22,6 +22,7 @@ from masterly.assessments.items.drafts import (
     CriterionDraft,
     ItemDraft,
     checked_draft,
+    checked_stimulus,
 )
 from masterly.assessments.items.models import InteractionType
 from masterly.integrations.qti.errors import QtiImportRejected, QtiProblem
@@ -56,9 +57,23 @@ def plan_items(parsed: ParsedPackage) -> list[PlannedItem]:
         except ValidationError as refused:
             for messages in refused.message_dict.values():
                 problems += [QtiProblem(item.file, _where(item), m) for m in messages]
+    _check_stimuli(parsed, {item.stimulus for item in items if item.stimulus}, problems)
     if problems:
         raise QtiImportRejected(problems)
     return planned
+
+
+def _check_stimuli(parsed: ParsedPackage, used: set[str], problems: list[QtiProblem]) -> None:
+    """The passages the items show, checked as the bank checks one (``stimulus_create``), so
+    a passage it would refuse is named here, before anything is written."""
+    for path in sorted(used):
+        stimulus = parsed.stimuli[path]
+        try:
+            checked_stimulus(stimulus.title[:300], stimulus.html)
+        except ValidationError as refused:
+            where = gettext("stimulus %(id)s") % {"id": stimulus.identifier}
+            for messages in refused.message_dict.values():
+                problems += [QtiProblem(stimulus.file, where, m) for m in messages]
 
 
 def _where(item: ParsedItem) -> str:
@@ -124,9 +139,11 @@ def _draft(
                 is_correct=choice.identifier in item.correct,
                 rationale=choice.rationale,
                 dropped_when_reduced=choice.dropped and choice.identifier not in item.correct,
+                fixed=choice.fixed,
             )
             for choice in item.choices
         ),
+        may_shuffle_options=item.may_shuffle,
         numeric_answer=item.numeric_answer,
         numeric_tolerance=item.tolerance,
         accepted_answers=tuple(item.accepted),

@@ -126,14 +126,14 @@ def _read_images(package: Package, parsed: ParsedPackage, problems: list[QtiProb
                 )
             )
             continue
-        if not ref.alt:
+        if ref.alt is None:
             problems.append(
                 QtiProblem(
                     ref.path,
                     "",
                     gettext(
                         "this image has no alternative text (alt) where it is shown; describe it "
-                        "for students who cannot see it."
+                        'for students who cannot see it (or mark it decorative with alt="").'
                     ),
                 )
             )

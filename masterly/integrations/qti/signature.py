@@ -25,8 +25,9 @@ def version_signature(version: ItemVersion) -> tuple[object, ...]:
         _number(version.numeric_tolerance),
         tuple(version.accepted_answers),
         version.teacher_scored,
+        version.may_shuffle_options,
         tuple(
-            (c.content_html, c.is_correct, c.rationale, c.dropped_when_reduced)
+            (c.content_html, c.is_correct, c.rationale, c.dropped_when_reduced, c.fixed)
             for c in version.choices.all()
         ),
         tuple(sorted((a.standard_id, _number(a.points)) for a in version.alignments.all())),
@@ -48,8 +49,15 @@ def draft_signature(checked: CheckedDraft) -> tuple[object, ...]:
         _number(draft.numeric_tolerance),
         tuple(a.strip() for a in draft.accepted_answers if a.strip()),
         draft.teacher_scored,
+        draft.may_shuffle_options,
         tuple(
-            (c.html, c.draft.is_correct, c.draft.rationale.strip(), c.draft.dropped_when_reduced)
+            (
+                c.html,
+                c.draft.is_correct,
+                c.draft.rationale.strip(),
+                c.draft.dropped_when_reduced,
+                c.draft.fixed,
+            )
             for c in checked.choices
         ),
         tuple(sorted((s.pk, _number(p)) for s, p in checked.alignments.items())),

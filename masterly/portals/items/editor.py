@@ -1,6 +1,7 @@
 """The item editor: a new item of any type, or an edit of one's own (a new version once the
 current one is used). Rows are added and removed with submit buttons, so it works without
-JavaScript; an image is uploaded with its alt text and placed in the stem."""
+JavaScript; an image is uploaded with its alt text (or marked decorative) and placed in the
+stem."""
 
 from __future__ import annotations
 
@@ -91,11 +92,16 @@ def _upload_image(
 ) -> HttpResponse:
     upload = request.FILES.get("image_file")
     alt = request.POST.get("image_alt", "")
+    decorative = request.POST.get("image_decorative") == "on"
     if upload is None:
         return _editor(request, user, state, item, {"image": [_("Choose an image file.")]}, 400)
     try:
         image = services.image_add(
-            actor=user, data=upload.read(), filename=upload.name or "", alt_text=alt
+            actor=user,
+            data=upload.read(),
+            filename=upload.name or "",
+            alt_text=alt,
+            decorative=decorative,
         )
     except ValidationError as refused:
         return _editor(request, user, state, item, refused.message_dict, status=400)

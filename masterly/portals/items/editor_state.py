@@ -36,6 +36,7 @@ class ChoiceRow:
     correct: bool = False
     rationale: str = ""
     dropped: bool = False
+    fixed: bool = False  # keeps its place when the options are shuffled
 
 
 @dataclass
@@ -52,6 +53,7 @@ class EditorState:
     accepted_answers: str = ""
     teacher_scored: bool = False
     criteria: list[tuple[str, str, str]] = field(default_factory=lambda: [("", "", "")])
+    may_shuffle_options: bool = True
 
     @property
     def has_choices(self) -> bool:
@@ -78,6 +80,11 @@ def state_from_post(post: Mapping[str, Any]) -> EditorState:
         numeric_tolerance=post.get("numeric_tolerance", "0"),
         accepted_answers=post.get("accepted_answers", ""),
         teacher_scored=post.get("teacher_scored") == "on",
+        # The form always says it shows the box (as a hidden field for other types); a post
+        # without it (a form from before the box) keeps the default.
+        may_shuffle_options=post.get("may_shuffle_options") == "on"
+        if "shuffle_shown" in post
+        else True,
     )
     state.standards = [
         (post.get(f"standard_{i}_code", ""), post.get(f"standard_{i}_points", ""))
@@ -89,6 +96,7 @@ def state_from_post(post: Mapping[str, Any]) -> EditorState:
             correct=post.get(f"choice_{i}_correct") == "on",
             rationale=post.get(f"choice_{i}_rationale", ""),
             dropped=post.get(f"choice_{i}_dropped") == "on",
+            fixed=post.get(f"choice_{i}_fixed") == "on",
         )
         for i in range(_rows(post, "choice"))
     ]
@@ -140,9 +148,10 @@ def state_from_version(version: ItemVersion) -> EditorState:
         if version.interaction != InteractionType.EXTENDED
         else [],
         choices=[
-            ChoiceRow(c.content_source, c.is_correct, c.rationale, c.dropped_when_reduced)
+            ChoiceRow(c.content_source, c.is_correct, c.rationale, c.dropped_when_reduced, c.fixed)
             for c in version.choices.all()
         ],
+        may_shuffle_options=version.may_shuffle_options,
         numeric_answer=number_text(version.numeric_answer),
         numeric_tolerance=number_text(version.numeric_tolerance),
         accepted_answers="\n".join(version.accepted_answers),
@@ -227,10 +236,12 @@ def draft_from_state(
             dok=dok,
             standards=tuple(standards),
             choices=tuple(
-                ChoiceDraft(c.content, c.correct, c.rationale, c.dropped) for c in state.choices
+                ChoiceDraft(c.content, c.correct, c.rationale, c.dropped, c.fixed)
+                for c in state.choices
             )
             if state.has_choices
             else (),
+            may_shuffle_options=state.may_shuffle_options or not state.has_choices,
             numeric_answer=numeric_answer,
             numeric_tolerance=numeric_tolerance or Decimal(0),
             accepted_answers=tuple(state.accepted_answers.splitlines()) if short else (),

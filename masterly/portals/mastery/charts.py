@@ -13,7 +13,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from masterly.portals.mastery.plain_words import level_name
+from masterly.trackers.level_words import level_name
 from masterly.trackers.selectors.student_mastery import LevelTab
 
 # A circle of radius 15.9155 has a circumference of 100: dash lengths are percentages.

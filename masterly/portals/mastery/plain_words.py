@@ -7,35 +7,30 @@ method does, and the method worked through with this student's own scores.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from masterly.mastery import Level, MasteryResult, Scale
+from masterly.trackers.level_words import level_name, percent
 from masterly.trackers.models import Tracker
 
-# The default scale's names, translated; a district's own names are shown as they wrote them.
-LEVEL_NAMES = {
-    "Advanced": gettext_lazy("Advanced"),
-    "Mastery": gettext_lazy("Mastery"),
-    "Near Mastery": gettext_lazy("Near Mastery"),
-    "Remediation": gettext_lazy("Remediation"),
-    "Not assessed": gettext_lazy("Not assessed"),
+# The methods' names (the engine's are English, for teachers).
+METHOD_NAMES = {
+    "most_recent": gettext_lazy("Most recent"),
+    "highest": gettext_lazy("Highest"),
+    "average": gettext_lazy("Average"),
+    "decaying_average": gettext_lazy("Decaying average"),
+    "weighted_average": gettext_lazy("Weighted average"),
+    "n_mastery": gettext_lazy("n times at mastery"),
+    "power_law": gettext_lazy("Power law"),
+    "mode": gettext_lazy("Mode"),
 }
 
 
-def level_name(level: Level) -> str:
-    return str(LEVEL_NAMES.get(level.name, level.name))
-
-
-def percent(value: Decimal | None) -> str:
-    """``87.5 %`` → "87.5%", ``80.00`` → "80%" (one decimal at most)."""
-    if value is None:
-        return ""
-    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:f}".removesuffix(".0")
-    return _("%(number)s%%") % {"number": text}
+def method_name(tracker: Tracker) -> str:
+    return str(METHOD_NAMES.get(tracker.method, tracker.get_method_display()))
 
 
 def listed(words: list[str]) -> str:

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 
 from masterly.accounts.models import User
 from masterly.assessments.composition.selectors import composition
 from masterly.assessments.responses.analysis import analyse
 from masterly.portals.mastery import charts
-from masterly.portals.mastery.plain_words import level_meanings, method_rule
+from masterly.portals.mastery.plain_words import level_meanings, method_name, method_rule
 from masterly.portals.roles import act_as
 from masterly.roster.models import Role
 from masterly.trackers.membership import tracker_students
@@ -29,17 +29,6 @@ from masterly.trackers.selectors.student_mastery import (
 TABS = ("assessment", "key", "analysis")
 
 
-def route_or_none(path: str) -> str | None:
-    """``path`` if a route answers it, else None: the reports, notes and online-taking pages
-    are built beside these (other parts of the portals), and a button to a page that does
-    not exist yet is left out rather than shown broken."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return None
-    return path
-
-
 def _frame(request: HttpRequest, role: Role, student_id: int | None) -> tuple[int, str]:
     """The student's id and the audience: a student sees themself, a family a child."""
     act_as(request, role)
@@ -48,10 +37,11 @@ def _frame(request: HttpRequest, role: Role, student_id: int | None) -> tuple[in
     return student_id or 0, "family"
 
 
-def _base(mastery: StudentMastery, audience: str) -> str:
+def _base(student: User, tracker_id: int, audience: str) -> str:
+    """The Mastery View's own address (its assessments' addresses continue it)."""
     if audience == "student":
-        return f"/student/trackers/{mastery.tracker.pk}/"
-    return f"/family/{mastery.student.pk}/trackers/{mastery.tracker.pk}/"
+        return reverse("student_mastery", args=[tracker_id])
+    return reverse("family_mastery", args=[student.pk, tracker_id])
 
 
 def _chosen_tab(request: HttpRequest, mastery: StudentMastery) -> str:
@@ -71,16 +61,15 @@ def _mastery_page(
     context: dict[str, Any] = {
         "mastery": mastery,
         "audience": audience,
-        "base": _base(mastery, audience),
+        "base": _base(mastery.student, mastery.tracker.pk, audience),
         "chosen": _chosen_tab(request, mastery),
         "expand_all": request.GET.get("expand") == "all",
         "circle": charts.level_circle(mastery.tabs),
         "bar": charts.assessed_bar(mastery.assessed_count, len(mastery.standards)),
         "meanings": level_meanings(mastery.scale),
         "method_rule": method_rule(mastery.tracker),
+        "method_name": method_name(mastery.tracker),
         "teacher_emails": ",".join(t.email for t in mastery.teachers if t.email),
-        "reports_url": route_or_none(_base(mastery, audience) + "reports/"),
-        "notes_url": route_or_none(_base(mastery, audience) + "notes/"),
     }
     return render(request, "portals/mastery/mastery_view.html", context)
 
@@ -123,11 +112,7 @@ def _assessment_page(
         "assessment": assessment,
         "audience": audience,
         "tab": tab,
-        "back": (
-            f"/student/trackers/{tracker.pk}/"
-            if audience == "student"
-            else f"/family/{student.pk}/trackers/{tracker.pk}/"
-        ),
+        "back": _base(student, tracker.pk, audience),
         "parts": composition(assessment) if tab != "analysis" else [],
         "analysis": (
             analyse(assessment.pk, tracker_students(tracker.pk)) if tab == "analysis" else None

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from masterly.portals.trackers.level_rows import check_rows, level_fields, level_initial, row_level
 from masterly.portals.trackers.settings_forms import TrackerSettingsForm
 from masterly.trackers import policy
 from masterly.trackers.models import PORTAL_DEFAULTS
@@ -21,41 +22,11 @@ OWN_LABELS = {
     policy.CALCULATION: "Set the calculation method here",
     policy.PORTAL: "Set what students and parents see here",
 }
-COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
-COLOUR_MESSAGES = {"invalid": "Give a colour as # and six hex digits, like #2E7D32."}
+TITLES = tuple(f"Level {row + 1}" for row in range(LEVEL_ROWS))
 
 
 def _level_fields(row: int) -> dict[str, forms.Field]:
-    number = row + 1
-    return {
-        f"level{row}_name": forms.CharField(
-            label=f"Level {number} name", max_length=40, required=False
-        ),
-        f"level{row}_abbreviation": forms.CharField(
-            label=f"Level {number} abbreviation", max_length=8, required=False
-        ),
-        f"level{row}_cut": forms.DecimalField(
-            label=f"Level {number} from (%)",
-            min_value=0,
-            max_value=100,
-            decimal_places=2,
-            required=False,
-        ),
-        **{
-            f"level{row}_{mode}": forms.RegexField(
-                regex=COLOUR_PATTERN,
-                label=f"Level {number} colour ({label})",
-                required=False,
-                error_messages=COLOUR_MESSAGES,
-                widget=forms.TextInput(attrs={"size": 8, "spellcheck": "false"}),
-            )
-            for mode, label in (
-                ("traffic_light", "traffic light"),
-                ("skittles", "skittles"),
-                ("colour_blind_safe", "colour-blind safe"),
-            )
-        },
-    }
+    return level_fields(row, TITLES[row], with_cut=True)
 
 
 class PolicyForm(forms.Form):
@@ -91,11 +62,7 @@ class PolicyForm(forms.Form):
         values = {group: resolved.value for group, resolved in in_force.items()}
         data: dict[str, Any] = {}
         for row, level in enumerate(scale_to_data(scale_from_data(values[policy.SCALE]))):
-            data[f"level{row}_name"] = level["name"]
-            data[f"level{row}_abbreviation"] = level["abbreviation"]
-            data[f"level{row}_cut"] = level["cut"]
-            for mode, colour in level["colours"].items():
-                data[f"level{row}_{mode}"] = colour
+            data.update(level_initial(row, level, with_cut=True))
             if level["is_mastery"]:
                 data["mastery"] = level["abbreviation"]
         data.update(values[policy.CALCULATION])
@@ -133,13 +100,7 @@ class PolicyForm(forms.Form):
         data = super().clean() or {}
         if data.get("own_scale") and policy.SCALE not in self.locked_above:
             rows = [row for row in range(LEVEL_ROWS) if data.get(f"level{row}_name")]
-            for row in rows:
-                for part in ("abbreviation", "cut", "traffic_light"):
-                    if data.get(f"level{row}_{part}") in (None, ""):
-                        self.add_error(
-                            f"level{row}_{part}",
-                            f"Level {row + 1} needs its {part.replace('_', ' ')}.",
-                        )
+            check_rows(self, rows, TITLES, with_cut=True)
             self.scale_levels = rows
         return data
 
@@ -154,20 +115,10 @@ class PolicyForm(forms.Form):
         if data.get("own_scale"):
             levels = []
             for row in self.scale_levels:
-                light = data[f"level{row}_traffic_light"]
-                levels.append(
-                    {
-                        "name": data[f"level{row}_name"].strip(),
-                        "abbreviation": data[f"level{row}_abbreviation"].strip(),
-                        "cut": str(data[f"level{row}_cut"]),
-                        "is_mastery": data[f"level{row}_abbreviation"].strip() == data["mastery"],
-                        "colours": {
-                            "traffic_light": light,
-                            "skittles": data[f"level{row}_skittles"] or light,
-                            "colour_blind_safe": data[f"level{row}_colour_blind_safe"] or light,
-                        },
-                    }
-                )
+                level = row_level(data, row)
+                level["cut"] = str(data[f"level{row}_cut"])
+                level["is_mastery"] = level["abbreviation"] == data["mastery"]
+                levels.append(level)
             chosen[policy.SCALE] = levels
         if data.get("own_calculation"):
             chosen[policy.CALCULATION] = {name: data[name] for name in policy.CALCULATION_FIELDS}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from masterly.mastery import METHOD_NAMES
 from masterly.portals.policy.forms import PolicyForm
 from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.level_rows import scale_summary
 from masterly.portals.trackers.views import _user
 from masterly.roster.models import Org
 from masterly.trackers import policy
@@ -120,10 +121,7 @@ def _groups(form: PolicyForm, current: selectors.OrgPolicy) -> list[dict[str, An
 def summary(group: str, value: Any) -> str:
     """A setting group's value in words, for the "inherited" line."""
     if group == policy.SCALE:
-        scale = scale_from_data(value)
-        return ", ".join(
-            f"{level.name} ({level.abbreviation}) from {level.cut:g} %" for level in scale.levels
-        )
+        return scale_summary(scale_from_data(value))
     if group == policy.CALCULATION:
         return (
             f"{METHOD_NAMES[value['method']]} (decay {value['decay']}, "

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Attempt
-from masterly.assessments.taking.accommodations import student_tools
 from masterly.portals.roles import act_as
 from masterly.portals.taking import answers as read
 from masterly.roster.models import Role
@@ -116,6 +115,15 @@ def _own(request: HttpRequest, attempt_id: int) -> tuple[User, Attempt, Assignme
     return student, attempt, assignment
 
 
+def _own_attempt(request: HttpRequest, attempt_id: int) -> tuple[User, Attempt]:
+    """:func:`_own` without the assignment (an answer save and a submission need none)."""
+    student = _student(request)
+    attempt = reads.student_attempt_only_or_404(student, attempt_id)
+    attempt.student = student
+    writes.submit_if_due(attempt)
+    return student, attempt
+
+
 @login_required
 @require_GET
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -126,7 +134,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "portals/taking/submitted.html",
             {"attempt": attempt, "assignment": assignment, "assessment": assignment.assessment},
         )
-    items = reads.taking_items(attempt, assignment)
+    items, tools = reads.taking_items(attempt, assignment)
     current = _number(request.GET.get("item"), len(items), attempt.current_item)
     if assignment.one_item_per_screen:
         writes.position_set(attempt=attempt, number=current)
@@ -146,7 +154,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "one_per_screen": assignment.one_item_per_screen,
             "server_now_ms": int(timezone.now().timestamp() * 1000),
             "grace_ms": writes.grace().total_seconds() * 1000,
-            "tools": student_tools(attempt.student, assignment),
+            "tools": tools,
         },
     )
 
@@ -163,25 +171,31 @@ def _number(raw: str | None, count: int, default: int) -> int:
 @require_POST
 def answer_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """One answer (JSON, from the page's script) or the page's form (Save / Next / Review)."""
-    _student, attempt, assignment = _own(request, attempt_id)
-    if read.is_json(request):
-        return _save_json(request, attempt)
+    if read.is_json(request):  # the hot path: the attempt alone (its assignment not needed)
+        return _save_json(request, _own_attempt(request, attempt_id)[1])
+    _who, attempt, assignment = _own(request, attempt_id)
     not_counted = _save_form(request, attempt)
     go = request.POST.get("go", "")
     if not_counted:
+        # A refused save keeps the student on the item they were on, with the reason, rather
+        # than taking them to the next item (or the review) as if it had been counted.
         messages.error(request, not_counted)
-    if go == "review":
+        go = request.POST.get("current", "")
+    elif go == "review":
         return redirect("taking:review", attempt_id=attempt.pk)
     number = _number(go or request.POST.get("current"), 10_000, attempt.current_item)
     return redirect(_attempt_url(attempt, number, assignment))
 
 
 def _save_json(request: HttpRequest, attempt: Attempt) -> JsonResponse:
+    current = None
     try:
         data = read.json_body(request)
-        if "current" in data:  # the item the student is on (another device resumes there)
-            writes.position_set(attempt=attempt, number=_number(str(data["current"]), 500, 1))
+        # The item the student is on (another device resumes there).
+        current = _number(str(data["current"]), 500, 1) if "current" in data else None
         if data.get("item") is None:
+            if current is not None:
+                writes.position_set(attempt=attempt, number=current)
             return _state(attempt)
         given = read.given_from_json(data)
         placement = reads.placement_of(attempt, given.placement_id)
@@ -192,13 +206,23 @@ def _save_json(request: HttpRequest, attempt: Attempt) -> JsonResponse:
             placement_id=placement.placement_id,
             answer=read.answer_for(placement, given),
             answered_at=given.answered_at,
+            current=current,
         )
     except read.AnswerError as problem:
+        _keep_position(attempt, current)
         return _state(attempt, status=400, error=str(problem))
     except TakingRefused as refusal:
         attempt.refresh_from_db(fields=["submitted_at"])
+        _keep_position(attempt, current)
         return _state(attempt, status=409, error=str(refusal), late=True)
     return _state(attempt, kept=saved.kept)
+
+
+def _keep_position(attempt: Attempt, current: int | None) -> None:
+    """The item the student is on is kept even when the answer sent with it was refused
+    (another device resumes there); a submitted attempt keeps its own."""
+    if current is not None:
+        writes.position_set(attempt=attempt, number=current)
 
 
 def _state(attempt: Attempt, *, status: int = 200, **extra: Any) -> JsonResponse:
@@ -293,7 +317,7 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     _student, attempt, assignment = _own(request, attempt_id)
     if attempt.submitted_at is not None:
         return redirect("taking:attempt", attempt_id=attempt.pk)
-    items = reads.taking_items(attempt, assignment)
+    items, _tools = reads.taking_items(attempt, assignment)
     return render(
         request,
         "portals/taking/review.html",
@@ -312,7 +336,7 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Submit once: a second click or another tab finds it submitted, and nothing changes."""
-    student, attempt, _assignment = _own(request, attempt_id)
+    student, attempt = _own_attempt(request, attempt_id)
     if attempt.submitted_at is None:
         writes.attempt_submit(attempt_id=attempt.pk, by="student", actor=student)
     return redirect("taking:attempt", attempt_id=attempt.pk)

@@ -7,6 +7,7 @@ from django import template
 
 from masterly.mastery import Level, Scale
 from masterly.portals.mastery import plain_words
+from masterly.trackers import level_words
 from masterly.trackers.selectors.student_mastery import StandardMastery
 
 register = template.Library()
@@ -22,9 +23,9 @@ def calculation_words(standard: StandardMastery, scale: Scale) -> str:
 
 @register.filter
 def level_label(level: Level) -> str:
-    return plain_words.level_name(level)
+    return level_words.level_name(level)
 
 
 @register.filter
 def as_percent(value: object) -> str:
-    return plain_words.percent(value)  # type: ignore[arg-type]
+    return level_words.percent(value)  # type: ignore[arg-type]

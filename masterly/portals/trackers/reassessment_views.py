@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterly.assessments.models import Assessment
 from masterly.portals.trackers.views import _user
 from masterly.trackers.models import TrackerAssessment
-from masterly.trackers.selectors.reassessment import tracker_request_or_404, tracker_requests
+from masterly.trackers.selectors.reassessment import (
+    individual_assignment_of,
+    tracker_request_or_404,
+    tracker_requests,
+)
 from masterly.trackers.selectors.students import visible_tracker_students
 from masterly.trackers.selectors.trackers import can_score_tracker, tracker_or_404
 from masterly.trackers.services.reassessment import (
@@ -68,14 +73,21 @@ def reassessment_decide(request: HttpRequest, tracker_id: int, request_id: int) 
                 note=note,
             )
             messages.success(request, _("Approved: the student has one more attempt."))
-            if grant.assignment_id is None:
-                messages.warning(
+            if alone := individual_assignment_of(grant):
+                messages.info(
                     request,
                     _(
-                        "“%(title)s” is not assigned to the student's class yet: assign it "
-                        "so they can take it online."
+                        "“%(title)s” is given to %(name)s alone, open until %(closes)s: "
+                        "Test ID %(test_id)s."
                     )
-                    % {"title": grant.assessment.title},
+                    % {
+                        "title": grant.assessment.title,
+                        "name": asked.student.display_name,
+                        "closes": formats.date_format(
+                            timezone.localtime(alone.closes_at), "DATE_FORMAT"
+                        ),
+                        "test_id": alone.test_id,
+                    },
                 )
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))

@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterly.accounts.models import User
 from masterly.assessments.models import Assessment, AssessmentItem, AssessmentStandard
+from masterly.assessments.selectors import standard_codes_of
 from masterly.portals.standards.forms import apply_errors
 from masterly.portals.trackers.colours import colour_class
 from masterly.portals.trackers.score_sheet import Saved, Sheet, score_sheet_page
@@ -62,15 +64,15 @@ def quick_check_list(request: HttpRequest, tracker_id: int) -> HttpResponse:
             has_items=Exists(AssessmentItem.objects.filter(assessment=OuterRef("assessment")))
         )
         .select_related("assessment", "assessment__created_by")
-        .prefetch_related("assessment__standards")
         .order_by("-assessment__assessed_on", "-id")
     )
+    codes = standard_codes_of(row.assessment_id for row in given)
     return render(
         request,
         "portals/trackers/quick_checks.html",
         {
             "tracker": tracker,
-            "given": given,
+            "given": [(row, codes.get(row.assessment_id, [])) for row in given],
             "can_score": not tracker.is_archived and can_score_tracker(request.user, tracker),
         },
     )
@@ -117,8 +119,10 @@ def quick_check_new(request: HttpRequest, tracker_id: int) -> HttpResponse:
 
 
 def _short(standard: Standard) -> str:
-    """The statement as a checkbox label: plain text (a publisher's <em> is not a tag here)."""
-    return strip_markup(standard.abbreviated_statement or standard.full_statement)[:90]
+    """The statement as a checkbox label: plain text (a publisher's <em> is not a tag here),
+    a long one cut with "…" so it does not read as a finished sentence."""
+    statement = strip_markup(standard.abbreviated_statement or standard.full_statement)
+    return Truncator(statement).chars(90)
 
 
 # ------------------------------------------------------------------ entering scores

@@ -22,7 +22,9 @@ from django.views.decorators.http import require_http_methods
 from masterly.accounts.models import User
 from masterly.assessments.models import EXTENDED_TIME_DEFAULT, EXTENDED_TIME_FACTORS, Tool
 from masterly.assessments.selectors import accommodations_of, extended_time_factors_of
+from masterly.mastery import ColourMode
 from masterly.portals.standards.forms import apply_errors
+from masterly.portals.trackers.level_rows import COLOUR_MODES, scale_summary
 from masterly.portals.trackers.settings_forms import (
     AddStandardForm,
     CollaboratorSearchForm,
@@ -38,6 +40,7 @@ from masterly.trackers.models import (
     TrackerCollaborator,
     TrackerStandard,
 )
+from masterly.trackers.scales import scale_from_data
 from masterly.trackers.selectors import grid as grids
 from masterly.trackers.selectors import policy as policy_selectors
 from masterly.trackers.selectors.collaborators import teachers_matching
@@ -330,12 +333,25 @@ def tracker_settings(request: HttpRequest, tracker_id: int) -> HttpResponse:
                     return redirect("trackers:recompute_progress", tracker.pk, run.pk)
                 messages.success(request, "Settings saved.")
                 return redirect("tracker_grid", tracker.pk)
+    # The levels as saved, in each colour mode, drawn as the grid draws them.
+    previews = [
+        (label, list(grids.swatches(tracker.mastery_scale(), ColourMode(mode)).values()))
+        for mode, label in COLOUR_MODES
+    ]
     return _page(
         request,
         "settings.html",
         tracker,
         "settings",
-        {"form": form, "setting": setting},
+        {
+            "form": form,
+            "setting": setting,
+            "inherited_scale": scale_summary(
+                scale_from_data(setting.inherited[policy.SCALE].value)
+            ),
+            "previews": previews,
+            "preview_swatches": [swatch for _, swatches in previews for swatch in swatches],
+        },
         can_edit=can_edit,
         status=400 if form.errors else 200,
     )

@@ -11,11 +11,18 @@ from __future__ import annotations
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from masterly.trackers.selectors.dashboard_figures import Figure, level_name
 
+MAX_BARS = 60
+"""A longer table is not drawn (a chart of hundreds of bars is not read; the table is)."""
+
 ROW = 22
-LABEL = 170
+LABEL = 220
+LABEL_CHARS = 30
+"""What fits in LABEL at 12 px; a longer name is cut with an ellipsis (whole in its title)."""
 WIDTH = 600
 
 
@@ -31,21 +38,24 @@ def bars(figures: list[Figure], levels: list[str], *, label: str) -> SafeString:
         return mark_safe("")
     height = ROW * len(figures) + 4
     span = WIDTH - LABEL - 10
+    hidden = gettext("%(label)s: not shown")
     parts = [
         f'<svg class="dash-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, figure in enumerate(figures):
         y = index * ROW + 2
-        parts.append(
+        parts.append(  # the title beside the text, not in it: WeasyPrint would draw it
+            f"<g><title>{escape(figure.label)}</title>"
             f'<text class="dash-chart__label" font-size="12" x="{LABEL - 6}" y="{y + 15}" '
-            f'text-anchor="end">{escape(figure.label[:28])}</text>'
+            f'text-anchor="end">{escape(Truncator(figure.label).chars(LABEL_CHARS))}</text></g>'
         )
         if figure.suppressed or not figure.total:
             parts.append(
                 f'<rect fill="#fff" stroke="#777" stroke-dasharray="4 3" '
                 f'x="{LABEL}" y="{y}" width="{span}" '
-                f'height="{ROW - 4}"><title>{escape(figure.label)}: not shown</title></rect>'
+                f'height="{ROW - 4}"><title>{escape(hidden % {"label": figure.label})}'
+                "</title></rect>"
             )
             continue
         x = float(LABEL)

@@ -1,11 +1,14 @@
 """A dashboard's table as CSV: the same figures as the page, suppressed the same way, every
-cell formula-safe (``trackers.csv_export.safe_cell``)."""
+cell formula-safe (``trackers.csv_export.safe_cell``), its headings in the reader's language
+chosen by the table's stable name, never worked out from its display title."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
+
+from django.utils.translation import gettext
 
 from masterly.trackers.csv_export import safe_cell
 from masterly.trackers.selectors.dashboard import Dashboard
@@ -15,13 +18,19 @@ from masterly.trackers.selectors.dashboard_figures import Figure, level_name
 def _rows(
     figures: Iterable[Figure], levels: list[str], first: str, minimum: int
 ) -> Iterator[list[object]]:
-    header: list[object] = [first, "Students"]
+    header: list[object] = [first, gettext("Students")]
     for level in levels:
-        header += [f"{level_name(level)} (count)", f"{level_name(level)} (%)"]
+        name = level_name(level)
+        header += [
+            gettext("%(level)s (count)") % {"level": name},
+            gettext("%(level)s (%%)") % {"level": name},
+        ]
     yield header
+    note = gettext("not shown: fewer than %(n)s students, or would reveal such a group") % {
+        "n": minimum
+    }
     for figure in figures:
         if figure.suppressed:
-            note = f"not shown: fewer than {minimum} students, or would reveal such a group"
             yield [figure.label, note]
             continue
         row: list[object] = [figure.label, figure.students]
@@ -33,11 +42,10 @@ def _rows(
 def table_csv(dashboard: Dashboard, table: str) -> str:
     if table == "over_time":
         figures = [figure for _, figure in dashboard.over_time]
-        first, levels = "As of", dashboard.levels
+        first, levels = gettext("As of"), dashboard.levels
     else:
         chosen = dashboard.tables[table]
-        figures, levels = chosen.rows, chosen.levels
-        first = chosen.title.removeprefix("Mastery by ").capitalize()
+        figures, levels, first = chosen.rows, chosen.levels, chosen.heading
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in _rows(figures, levels, first, dashboard.minimum):

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from masterly.reports.dashboards import charts
 from masterly.reports.dashboards.csv_tables import table_csv
@@ -35,9 +36,10 @@ def _dashboard(request: HttpRequest, school_id: int | None) -> tuple[Dashboard, 
     today = timezone.localdate()
     as_of, error = _as_of(request.GET.get("as_of", ""), today)
     grade = request.GET.get("grade", "")[:100]
+    standard, standard_error = _standard(request.GET.get("standard", ""))
     as_role = Role.DISTRICT_ADMIN if school_id is None else None
     dashboard = school_dashboard(
-        user, as_role=as_role, school_id=school_id, as_of=as_of, grade=grade
+        user, as_role=as_role, school_id=school_id, as_of=as_of, grade=grade, standard=standard
     )
     if school_id is None and not dashboard.schools:
         raise PermissionDenied
@@ -46,22 +48,33 @@ def _dashboard(request: HttpRequest, school_id: int | None) -> tuple[Dashboard, 
         dashboard_counts_rebuild.enqueue()
     compare = [key[:80] for key in request.GET.getlist("compare")[:12]]
     compared = dashboard.figures(compare)
-    query = {"as_of": as_of.isoformat(), **({"grade": grade} if grade else {})}
+    query = {
+        "as_of": as_of.isoformat(),
+        **({"grade": grade} if grade else {}),
+        **({"standard": str(standard)} if standard is not None else {}),
+    }
     context = {
         "dashboard": dashboard,
         "as_of_error": error,
+        "standard": standard,
+        "standard_error": standard_error,
         "today": today,
         "compare": compare,
         "compared": compared,
-        "compare_chart": charts.bars(compared, dashboard.levels, label="Compared figures"),
+        "compare_chart": charts.bars(compared, dashboard.levels, label=gettext("Compared figures")),
+        # The district lists its schools, grades and teachers; its sections (a thousand in a
+        # large district) are on each school's page and in the CSV, not drawn here.
+        "omitted": ["section"] if dashboard.is_district else [],
         "charts": {
             name: charts.bars(table.rows, table.levels, label=table.title)
+            if len(table.rows) <= charts.MAX_BARS
+            else ""
             for name, table in dashboard.tables.items()
         },
         "over_time_chart": charts.bars(
             [figure for _, figure in dashboard.over_time],
             dashboard.levels,
-            label="Mastery at the end of each month",
+            label=gettext("Mastery at the end of each month"),
         ),
         "query": urlencode(query),
         "links": _links(dashboard, school_id, query),
@@ -76,10 +89,25 @@ def _as_of(raw: str, today: datetime.date) -> tuple[datetime.date, str]:
     try:
         day = datetime.date.fromisoformat(raw.strip()[:10])
     except ValueError:
-        return today, f"“{raw[:20]}” is not a date: choose one with the picker (YYYY-MM-DD)."
+        return today, gettext(
+            "“%(typed)s” is not a date: choose one with the picker (YYYY-MM-DD)."
+        ) % {"typed": raw[:20]}
     if day > today:
-        return today, "That day has not come yet: the figures below are today's."
+        return today, gettext("That day has not come yet: the figures below are today's.")
     return day, ""
+
+
+def _standard(raw: str) -> tuple[int | None, str]:
+    """The standard whose groups are asked for, or none with a message saying what is
+    wrong (a standard outside the scope shows no figures: nothing of it is counted here)."""
+    if not raw.strip():
+        return None, ""
+    try:
+        return int(raw.strip()[:12]), ""
+    except ValueError:
+        return None, gettext("“%(raw)s” is not a standard: choose one from the list.") % {
+            "raw": raw[:20]
+        }
 
 
 def _links(dashboard: Dashboard, school_id: int | None, query: dict[str, str]) -> dict[str, Any]:
@@ -90,8 +118,11 @@ def _links(dashboard: Dashboard, school_id: int | None, query: dict[str, str]) -
 
     suffix = "?" + urlencode(query)
     rows: dict[str, str] = {}
+    # One reverse for every section's link (a district has a thousand sections).
+    marker = "2147483647"
+    section_url = reverse("section_detail", args=[int(marker)])
     for figure in dashboard.tables["section"].rows:
-        rows[figure.key] = reverse("section_detail", args=[int(figure.key.split(":")[1])])
+        rows[figure.key] = section_url.replace(marker, str(int(figure.key.split(":")[1])))
     for figure in dashboard.tables["grade"].rows:
         grade = figure.key.split(":", 1)[1]
         if grade and not dashboard.grade:

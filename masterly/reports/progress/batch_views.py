@@ -4,6 +4,7 @@ watch the progress, download the zip. Teachers, families and students get a 404.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,7 +82,12 @@ def batch_page(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(
         request,
         "reports/progress/batch.html",
-        {"batch": batch, "running": running, "ready": batches.batch_file(batch) is not None},
+        {
+            "batch": batch,
+            "running": running,
+            "ready": batches.batch_file(batch) is not None,
+            "report_files_days": settings.REPORT_FILES_DAYS,
+        },
     )
 
 

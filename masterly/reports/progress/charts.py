@@ -8,7 +8,9 @@ from html import escape
 
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
+from masterly.trackers.level_words import level_name
 from masterly.trackers.selectors.progress_report import ProgressTimeline
 
 ROW = 26
@@ -28,11 +30,13 @@ def timeline_svg(timeline: ProgressTimeline, *, label: str) -> SafeString:
         f'height="{height}" role="img" aria-label="{escape(label)}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
+    # Translators: a short day in the timeline, as a Django date format ("Sep 30", "30 sep").
+    short_day = gettext("M j")
     for column, day in enumerate(timeline.checkpoints):
         x = CODE + column * COLUMN + COLUMN / 2
         parts.append(
             f'<text font-size="11" x="{x:.0f}" y="{HEAD - 10}" text-anchor="middle" '
-            f'fill="#333">{escape(date_format(day, "M j"))}</text>'
+            f'fill="#333">{escape(date_format(day, short_day))}</text>'
         )
     for index, row in enumerate(timeline.rows):
         y = HEAD + index * ROW
@@ -48,7 +52,7 @@ def timeline_svg(timeline: ProgressTimeline, *, label: str) -> SafeString:
                 f'<rect x="{x + 2}" y="{y + 2}" width="{COLUMN - 4}" height="{ROW - 4}" '
                 f'fill="{colour}" stroke="#666" stroke-width="0.5"><title>'
                 f"{escape(row.code)}, {escape(date_format(timeline.checkpoints[column]))}: "
-                f'{escape(level.name)}</title></rect><text font-size="11" '
+                f'{escape(level_name(level))}</title></rect><text font-size="11" '
                 f'x="{x + COLUMN / 2:.0f}" y="{y + 17}" text-anchor="middle" fill="{ink}">'
                 f"{escape(level.abbreviation)}</text>"
             )

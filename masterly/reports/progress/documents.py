@@ -9,6 +9,8 @@ from masterly.reports.pdf import render_pdf
 from masterly.trackers.selectors.progress_report import TermReport
 
 TERM_TEMPLATE = "reports/progress/print.html"
+# The PDF's only stylesheet, given to WeasyPrint parsed (once per process), not linked.
+PDF_STYLESHEETS = ("reports/progress.css",)
 
 
 def term_report_html(report: TermReport, *, for_pdf: bool, links: dict[str, str]) -> str:
@@ -27,7 +29,8 @@ def term_report_html(report: TermReport, *, for_pdf: bool, links: dict[str, str]
 def term_report_pdf(report: TermReport, *, language: str | None = None) -> bytes:
     """The PDF (in ``language`` if given, else the active one)."""
     with translation.override(language or translation.get_language()):
-        return render_pdf(term_report_html(report, for_pdf=True, links={}))
+        html = term_report_html(report, for_pdf=True, links={})
+        return render_pdf(html, stylesheets=PDF_STYLESHEETS)
 
 
 def term_report_filename(report: TermReport) -> str:

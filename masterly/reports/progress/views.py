@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 from masterly.accounts.models import User
 from masterly.reports.pdf import pdf_response
 from masterly.reports.progress.charts import timeline_svg
-from masterly.reports.progress.documents import term_report_filename, term_report_html
+from masterly.reports.progress.documents import (
+    PDF_STYLESHEETS,
+    term_report_filename,
+    term_report_html,
+)
 from masterly.roster.models import Role
 from masterly.trackers.selectors import progress_report as reports
 from masterly.trackers.selectors.notes import family_notes
@@ -177,4 +181,6 @@ def term_pdf(
 ) -> HttpResponse:
     report = _term_report(request, portal, tracker_id, student_id, term_id)
     html = term_report_html(report, for_pdf=True, links={})
-    return pdf_response(request, html, filename=term_report_filename(report))
+    return pdf_response(
+        request, html, filename=term_report_filename(report), stylesheets=PDF_STYLESHEETS
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from masterly.reports.dashboards.table_rows import rows_html
 from masterly.trackers.selectors.dashboard_figures import Figure, Share, level_name
 
 register = template.Library()
@@ -37,3 +38,17 @@ def row_link(links: dict[str, Any], figure: Figure) -> str:
 @register.simple_tag
 def csv_link(links: dict[str, Any], name: str) -> str:
     return str(links["csv"][name])
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context: Any, rows: list[Figure], levels: list[str]) -> SafeString:
+    """The rows of a dashboard table (:mod:`masterly.reports.dashboards.table_rows`)."""
+    return rows_html(
+        rows,
+        levels,
+        links=context["links"]["rows"],
+        compare=context.get("compare") or (),
+        choose=bool(context.get("choose")),
+        printing=bool(context.get("printing")),
+        minimum=context["dashboard"].minimum,
+    )

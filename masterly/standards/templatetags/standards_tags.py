@@ -8,7 +8,13 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from masterly.standards.text import MARKUP_TAGS, grade_label, grade_range_label, strip_markup
+from masterly.standards.text import (
+    MARKUP_TAGS,
+    grade_label,
+    grade_numbers,
+    grade_range_label,
+    strip_markup,
+)
 
 register = template.Library()
 
@@ -36,6 +42,11 @@ def grades(levels: list[str]) -> str:
 @register.filter
 def grade(level: str) -> str:
     return grade_label(level or "")
+
+
+@register.filter(name="grade_numbers")
+def grade_numbers_filter(grades: str) -> str:
+    return grade_numbers(grades or "")
 
 
 @register.filter

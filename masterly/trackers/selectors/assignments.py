@@ -2,7 +2,9 @@
 the Test ID lookup, and whether students and parents may see the assessment, its key or its
 item analysis now (:func:`assignment_visible`).
 
-"Finished" means a submitted attempt at the assessment; "excused" an :class:`Excusal`.
+"Finished" means a submitted attempt at the assessment (for an assignment given to one student
+alone, a reassessment, one taken through that assignment: their earlier attempt, on paper or
+online, is what they are trying again); "excused" an :class:`Excusal`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
 from masterly.assessments.composition.selectors import assessment_or_404
 from masterly.assessments.models import Assessment, Attempt
 from masterly.roster.models import Enrollment
-from masterly.trackers.assignments import Assignment, AssignmentSection, Excusal, Visibility
+from masterly.trackers.assignments import (
+    Assignment,
+    AssignmentAttempt,
+    AssignmentSection,
+    Excusal,
+    Visibility,
+)
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker
 from masterly.trackers.selectors.trackers import AnyUser, visible_trackers
@@ -34,26 +42,35 @@ def assignment_status(assignment: Assignment, now: datetime.datetime) -> str:
 
 
 def _assigned(assignment: Assignment | OuterRef) -> QuerySet:
-    """The ids of the students an assignment is for (a subquery)."""
+    """The ids of the students an assignment is for (a subquery): its sections' students, or
+    its one student (an individual assignment)."""
     sections = AssignmentSection.objects.filter(assignment=assignment).values("section")
-    return tracker_students(
-        assignment.tracker_id if isinstance(assignment, Assignment) else OuterRef("tracker")
-    ).filter(section__in=sections)
+    if isinstance(assignment, Assignment):
+        students = tracker_students(assignment.tracker_id)
+        if assignment.student_id is not None:
+            return students.filter(user=assignment.student_id)
+        return students.filter(section__in=sections)
+    return tracker_students(OuterRef("tracker")).filter(
+        Q(section__in=sections) | Q(user=OuterRef("student"))
+    )
+
+
+def _submitted(assignment: Assignment) -> QuerySet[Attempt]:
+    """The submitted attempts that finish ``assignment`` (see the module's docstring)."""
+    attempts = Attempt.objects.filter(
+        assessment=assignment.assessment_id, submitted_at__isnull=False
+    )
+    if assignment.student_id is not None:
+        taken = AssignmentAttempt.objects.filter(assignment=assignment).values("attempt")
+        attempts = attempts.filter(pk__in=taken)
+    return attempts
 
 
 def assigned_students(assignment: Assignment) -> list[dict[str, object]]:
     """The assigned students, by name, each with finished and excused (two queries)."""
     students = (
         User.objects.filter(pk__in=_assigned(assignment))
-        .annotate(
-            finished=Exists(
-                Attempt.objects.filter(
-                    assessment=assignment.assessment_id,
-                    student=OuterRef("pk"),
-                    submitted_at__isnull=False,
-                )
-            )
-        )
+        .annotate(finished=Exists(_submitted(assignment).filter(student=OuterRef("pk"))))
         .order_by("last_name", "first_name", "pk")
     )
     excused = set(
@@ -67,11 +84,7 @@ def all_finished_or_excused(assignment: Assignment) -> bool:
     pending = (
         User.objects.filter(pk__in=_assigned(assignment))
         .exclude(pk__in=Excusal.objects.filter(assignment=assignment).values("student"))
-        .exclude(
-            pk__in=Attempt.objects.filter(
-                assessment=assignment.assessment_id, submitted_at__isnull=False
-            ).values("student")
-        )
+        .exclude(pk__in=_submitted(assignment).values("student"))
     )
     return not pending.exists()
 
@@ -110,10 +123,11 @@ class AssignmentLine:
 
 
 def tracker_assignments(tracker: Tracker, now: datetime.datetime) -> list[AssignmentLine]:
-    """The tracker's assignments, newest window first, with counts: five queries."""
+    """The tracker's assignments, newest window first, with counts: five queries (seven with
+    assignments given to one student)."""
     rows = list(
         Assignment.objects.filter(tracker=tracker)
-        .select_related("assessment")
+        .select_related("assessment", "student")
         .prefetch_related("assignment_sections__section")
         .annotate(excused_count=Count("excusals", distinct=True))
         .order_by("-opens_at", "-pk")
@@ -135,7 +149,8 @@ def tracker_assignments(tracker: Tracker, now: datetime.datetime) -> list[Assign
 
 
 def _count_students(lines: list[AssignmentLine]) -> None:
-    """Assigned and finished students of every line: two queries for all the lines."""
+    """Assigned and finished students of every line (all of one tracker): two queries for all
+    the lines, four with assignments given to one student."""
     if not lines:
         return
     assigned: dict[int, set[int]] = {}
@@ -150,6 +165,24 @@ def _count_students(lines: list[AssignmentLine]) -> None:
     by_section: dict[int, set[int]] = {}
     for section_id, user_id in pairs:
         by_section.setdefault(section_id, set()).add(user_id)
+    # The students given an assignment alone who are still the tracker's (one more query, only
+    # where there are such assignments): one who left the class is no longer counted.
+    alone = {line.assignment.student_id for line in lines if line.assignment.student_id}
+    still_in: set[int] = set()
+    retaken: set[int] = set()  # the individual assignments handed in through themselves
+    if alone:
+        still_in = set(
+            tracker_students(lines[0].assignment.tracker_id)
+            .filter(user__in=alone)
+            .values_list("user", flat=True)
+        )
+        retaken = set(
+            AssignmentAttempt.objects.filter(
+                assignment__in=[line.assignment.pk for line in lines],
+                assignment__student__isnull=False,
+                attempt__submitted_at__isnull=False,
+            ).values_list("assignment_id", flat=True)
+        )
     for line in lines:
         assigned[line.assignment.pk] = set().union(
             *(
@@ -157,6 +190,8 @@ def _count_students(lines: list[AssignmentLine]) -> None:
                 for link in line.assignment.assignment_sections.all()
             )
         )
+        if line.assignment.student_id is not None:  # an individual assignment
+            assigned[line.assignment.pk] = {line.assignment.student_id} & still_in
     done: dict[int, set[int]] = {}
     for assessment_id, student_id in Attempt.objects.filter(
         assessment__in={line.assignment.assessment_id for line in lines}, submitted_at__isnull=False
@@ -165,7 +200,10 @@ def _count_students(lines: list[AssignmentLine]) -> None:
     for line in lines:
         students = assigned[line.assignment.pk]
         line.assigned = len(students)
-        line.finished = len(students & done.get(line.assignment.assessment_id, set()))
+        if line.assignment.student_id is not None:
+            line.finished = len(students) if line.assignment.pk in retaken else 0
+        else:
+            line.finished = len(students & done.get(line.assignment.assessment_id, set()))
 
 
 def assignment_or_404(user: AnyUser, tracker_id: int, pk: int) -> Assignment:

@@ -4,7 +4,7 @@ and student group, as of any day, read from the maintained counts (ADR 25).
 A fixed number of queries whatever the size of the school or district: every figure as of
 the day is one grouped read of the schools' counts (a weekly checkpoint and the changes since:
 :mod:`masterly.trackers.school_counts`), the months before it one more, and how many students
-each figure is about one ``COUNT(DISTINCT …)`` per kind over their enrollments. No figure
+each figure is about one read of the maintained ``students`` rows. No figure
 about fewer students than ``DASHBOARD_MIN_GROUP`` is shown
 (:mod:`masterly.trackers.selectors.suppression`).
 """
@@ -17,17 +17,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from masterly.roster import access
 from masterly.roster.groups import GROUPS, group_label
-from masterly.roster.models import Enrollment, Org, Role, StudentGroupMembership
+from masterly.roster.models import Org, Role
 from masterly.standards.models import Standard
+from masterly.standards.text import grade_numbers
 from masterly.trackers.dashboard_counts import NOT_ASSESSED
-from masterly.trackers.models import SchoolLevelCount, Tracker, TrackerSection
-from masterly.trackers.school_counts import checkpoint_on_or_before
+from masterly.trackers.models import SchoolLevelCount, TrackerSection
+from masterly.trackers.school_counts import (
+    EVERY_GRADE,
+    checkpoint_on_or_before,
+    district_schools,
+    student_counts,
+)
 from masterly.trackers.selectors.dashboard_figures import (
     Figure,
     Table,
@@ -37,7 +44,7 @@ from masterly.trackers.selectors.dashboard_figures import (
 from masterly.trackers.selectors.suppression import suppress
 from masterly.trackers.selectors.trackers import AnyUser
 
-TABLES = ("standard", "school", "section", "teacher", "grade", "group")
+TABLES = ("standard", "school", "section", "teacher", "grade", "group", "group_standard")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,11 @@ class Dashboard:
     def table(self, name: str) -> Table:
         return self.tables[name]
 
+    def standard_choices(self) -> list[tuple[int, str]]:
+        """(id, code) of the standards of the scope, for the choice of one to break down by
+        student group."""
+        return [(int(row.key.split(":", 1)[1]), row.label) for row in self.tables["standard"].rows]
+
     def figures(self, keys: Iterable[str]) -> list[Figure]:
         """The figures of these keys (``section:12``, ``group:sex:female``…), in order."""
         index = {row.key: row for table in self.tables.values() for row in table.rows}
@@ -87,9 +99,11 @@ def school_dashboard(
     school_id: int | None,
     as_of: datetime.date,
     grade: str = "",
+    standard: int | None = None,
 ) -> Dashboard:
     """The dashboard of one school (``school_id``) or of every school ``user`` oversees as
-    ``as_role`` (a district admin's district), as it stood at the end of ``as_of``.
+    ``as_role`` (a district admin's district), as it stood at the end of ``as_of``; with
+    ``standard``, its student groups on that standard too (table ``group_standard``).
 
     Raises ``Http404`` for a school the user does not oversee.
     """
@@ -101,7 +115,7 @@ def school_dashboard(
             raise Http404("No such school")
     in_scope = [school] if school else schools
     placements = _placements([each.pk for each in in_scope], grade)
-    return _Reader(in_scope, school, grade, as_of, placements).dashboard(schools)
+    return _Reader(in_scope, school, grade, as_of, placements).dashboard(schools, standard)
 
 
 def _placements(school_ids: list[int], grade: str) -> list[Placement]:
@@ -138,6 +152,7 @@ class _Reader:
         as_of: datetime.date,
         placements: list[Placement],
     ) -> None:
+        self.schools = schools
         self.school_ids = [each.pk for each in schools]
         self.school = school
         self.grade = grade
@@ -149,36 +164,37 @@ class _Reader:
         rows = SchoolLevelCount.objects.filter(school_id__in=self.school_ids).order_by()
         return rows.filter(grade=self.grade) if self.grade else rows
 
-    def _figures(self) -> dict[tuple[str, str], dict[str, int]]:
-        """(kind, key) → level → count as of the day: one checkpoint and the changes
-        since (one query)."""
+    def _figures(self, standard: int | None = None) -> dict[tuple[str, str], dict[str, int]]:
+        """(kind, key) → level → count as of the day: one checkpoint, then the changes
+        since (two queries, each one range of the index: an ``OR`` of the two made SQLite
+        read every checkpoint of the year); with ``standard``, its groups' (``groupstd``)."""
         rows = self._school_counts()
+        if standard is None:
+            rows = rows.filter(kind__in=("section", "standard", "group", "total"))
+        else:
+            rows = rows.filter(kind="groupstd", key__startswith=f"{standard}|")
         checkpoint = checkpoint_on_or_before(self.as_of, timezone.localdate())
         if checkpoint is None:  # an earlier school year: every change up to the day
-            rows = rows.filter(checkpoint=False, day__lte=self.as_of)
+            parts = [rows.filter(checkpoint=False, day__lte=self.as_of)]
         else:
-            rows = rows.filter(
-                Q(checkpoint=True, day=checkpoint)
-                | Q(checkpoint=False, day__gt=checkpoint, day__lte=self.as_of)
-            )
+            parts = [
+                rows.filter(checkpoint=True, day=checkpoint),
+                rows.filter(checkpoint=False, day__gt=checkpoint, day__lte=self.as_of),
+            ]
         figures: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for kind, key, level, total in (
-            rows.values("kind", "key", "level")
-            .annotate(total=Sum("count"))
-            .values_list("kind", "key", "level", "total")
-        ):
-            if total:
+        for part in parts:
+            for kind, key, level, total in (
+                part.values("kind", "key", "level")
+                .annotate(total=Sum("count"))
+                .values_list("kind", "key", "level", "total")
+            ):
                 figures[(kind, key)][level] += total
-        return figures
+        for counts in figures.values():
+            for level in [level for level, total in counts.items() if not total]:
+                del counts[level]
+        return {key: counts for key, counts in figures.items() if counts}
 
-    def _students(self) -> QuerySet[Enrollment]:
-        return Enrollment.objects.filter(
-            section_id__in=list(self.placements),
-            role=Enrollment.Role.STUDENT,
-            is_active=True,
-        ).order_by()
-
-    def dashboard(self, overseen: list[Org]) -> Dashboard:
+    def dashboard(self, overseen: list[Org], standard: int | None) -> Dashboard:
         figures = self._figures()
         by_section = {
             int(key): dict(counts) for (kind, key), counts in figures.items() if kind == "section"
@@ -194,6 +210,8 @@ class _Reader:
         }
         if self.school is not None:
             del tables["school"]
+        if standard is not None:
+            tables["group_standard"] = self._by_group_on(standard, figures, tables["standard"])
         over_time = self._over_time(by_section, students["all"].get("all", 0))
         levels = level_order(
             level for table in tables.values() for row in table.rows for level in row.raw
@@ -225,34 +243,52 @@ class _Reader:
             for pk, counts in sorted(sums.items(), key=lambda item: codes.get(item[0], ""))
         ]
         # Standards do not partition the students: each is its own figure.
-        return Table("standard", "Mastery by standard", suppress(rows, self.minimum, None))
+        return _table("standard", suppress(rows, self.minimum, None))
+
+    def _counted_by(self) -> int | None:
+        """The org whose ``students`` rows count this scope's students: the school, or the
+        district when the scope is exactly its schools (None otherwise: counted live)."""
+        if self.school is not None:
+            return int(self.school.pk)
+        parents = {each.parent_id for each in self.schools}
+        if len(parents) != 1:
+            return None
+        district = parents.pop()
+        if district is None or district_schools(district) != sorted(self.school_ids):
+            return None
+        return int(district)
 
     def _student_counts(self) -> dict[str, dict[str, int]]:
-        """How many distinct students each section, teacher, grade, school and group holds."""
-        placed = self._students()
-        out: dict[str, dict[str, int]] = {}
-        out["all"] = {"all": placed.values("user_id").distinct().count()}
-        out["section"] = {
-            str(key): n
-            for key, n in placed.values("section_id")
-            .annotate(n=Count("user_id", distinct=True))
-            .values_list("section_id", "n")
+        """How many distinct students each section, teacher, grade, school and group holds,
+        from the maintained ``students`` rows (one query); a scope no maintained rows are
+        about (schools of two districts) is counted from its enrollments."""
+        scope = self.grade or EVERY_GRADE
+        owner = self._counted_by()
+        if owner is None:
+            rows: Iterable[tuple[str, str, int]] = [
+                (grade, key, count)
+                for (grade, key), count in student_counts(self.school_ids).items()
+                if grade == scope or key == "all"
+            ]
+        else:
+            rows = (
+                SchoolLevelCount.objects.filter(school_id=owner, kind="students")
+                .filter(Q(grade=scope) | Q(key="all"))
+                .values_list("grade", "key", "count")
+            )
+        out: dict[str, dict[str, int]] = {
+            "all": {"all": 0},
+            **{name: {} for name in ("section", "teacher", "grade", "school", "group")},
         }
-        for name, path in (("grade", "section__grades"), ("school", "section__school_id")):
-            out[name] = {
-                str(key): n
-                for key, n in placed.values(path)
-                .annotate(n=Count("user_id", distinct=True))
-                .values_list(path, "n")
-            }
-        out["teacher"] = {
-            str(key): n
-            for key, n in placed.annotate(teacher=_teacher_of())
-            .values("teacher")
-            .annotate(n=Count("user_id", distinct=True))
-            .values_list("teacher", "n")
-        }
-        out["group"] = _group_students(placed)
+        for grade, key, count in rows:
+            if key == "all":
+                if grade == scope:
+                    out["all"]["all"] = count
+                if grade != EVERY_GRADE and (not self.grade or grade == self.grade):
+                    out["grade"][grade] = count
+            elif grade == scope:
+                name, value = key.split(":", 1)
+                out[name][value] = count
         return out
 
     def _rolled_up(
@@ -264,20 +300,15 @@ class _Reader:
             placement = self.placements.get(section)
             if placement is None:
                 continue
-            key, label = _dimension(placement, name)
-            labels[key] = label
+            key = _dimension_key(placement, name)
+            if key not in labels:  # a label once per row, not once per section
+                labels[key] = _dimension_label(placement, name)
             for level, total in counts.items():
                 sums[key][level] += total
         rows = [
             Figure(f"{name}:{key}", labels[key], students[name].get(key, 0), dict(counts))
             for key, counts in sorted(sums.items(), key=lambda item: labels[item[0]])
         ]
-        titles = {
-            "section": "Mastery by section",
-            "teacher": "Mastery by teacher",
-            "grade": "Mastery by grade",
-            "school": "Mastery by school",
-        }
         # Sections, teachers, grades and schools each split the scope's students; a
         # teacher's, a grade's and a school's sections each split a figure shown beside them.
         splits = [[row.key for row in rows]]
@@ -285,11 +316,11 @@ class _Reader:
             for other in ("teacher", "grade", "school"):
                 within: dict[str, list[str]] = defaultdict(list)
                 for placement in self.placements.values():
-                    within[_dimension(placement, other)[0]].append(
+                    within[_dimension_key(placement, other)].append(
                         f"section:{placement.section_id}"
                     )
                 splits += list(within.values())
-        return Table(name, titles[name], suppress(rows, self.minimum, splits))
+        return _table(name, suppress(rows, self.minimum, splits))
 
     def _by_group(
         self, figures: dict[tuple[str, str], dict[str, int]], students: dict[str, dict[str, int]]
@@ -304,7 +335,37 @@ class _Reader:
         shown = suppress(
             rows, self.minimum, families.values(), total=students["all"]["all"], alone=alone
         )
-        return Table("group", "Mastery by student group", shown)
+        return _table("group", shown)
+
+    def _by_group_on(
+        self, standard: int, figures: dict[tuple[str, str], dict[str, int]], standards: Table
+    ) -> Table:
+        """The groups' figures on one standard: a group's students with a cell on it, each at
+        their level; suppressed as the groups across standards are, within the students the
+        standard's own figure is about (one query)."""
+        sums = {
+            key.split("|", 1)[1]: dict(counts)
+            for (_, key), counts in self._figures(standard).items()
+        }
+        rows = [
+            Figure(f"group_standard:{key}", group_label(key), sum(counts.values()), counts)
+            for key, counts in sorted(sums.items(), key=lambda item: _group_order(item[0]))
+        ]
+        families = group_families([row.key.replace("group_standard:", "group:") for row in rows])
+        families = {
+            name: [key.replace("group:", "group_standard:", 1) for key in keys]
+            for name, keys in families.items()
+        }
+        alone = {row.key for row in rows} - {key for keys in families.values() for key in keys}
+        total = sum(figures.get(("standard", str(standard)), {}).values())
+        shown = suppress(rows, self.minimum, families.values(), total=total, alone=alone)
+        code = next((row.label for row in standards.rows if row.key == f"standard:{standard}"), "?")
+        return Table(
+            "group_standard",
+            gettext("Mastery by student group on %(code)s") % {"code": code},
+            gettext("Student group on %(code)s") % {"code": code},
+            shown,
+        )
 
     def _over_time(
         self, by_section: dict[int, dict[str, int]], students: int
@@ -315,7 +376,7 @@ class _Reader:
         by_day: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for day, level, total in (
             self._school_counts()
-            .filter(checkpoint=True, kind="section", day__in=ends[:-1])
+            .filter(checkpoint=True, kind="total", day__in=ends[:-1])
             .values("day", "level")
             .annotate(total=Sum("count"))
             .values_list("day", "level", "total")
@@ -334,35 +395,32 @@ class _Reader:
         return out
 
     def _stale(self) -> list[int]:
-        return list(
-            Tracker.objects.filter(
-                counts_stale=True,
-                is_archived=False,
-                tracker_sections__section_id__in=list(self.placements),
-            )
-            .distinct()
-            .values_list("pk", flat=True)
+        # By the scope's schools (and grade), not by a list of its thousand sections.
+        followed = TrackerSection.objects.filter(
+            section__school_id__in=self.school_ids,
+            tracker__counts_stale=True,
+            tracker__is_archived=False,
         )
+        if self.grade:
+            followed = followed.filter(section__grades=self.grade)
+        return sorted(set(followed.values_list("tracker_id", flat=True)))
 
 
-def _teacher_of() -> object:
-    from django.db.models import OuterRef, Subquery
+_TITLES = {
+    "standard": (gettext_lazy("Mastery by standard"), gettext_lazy("Standard")),
+    "section": (gettext_lazy("Mastery by section"), gettext_lazy("Section")),
+    # In context: "Teacher" alone is a plural entry of the catalog, which gettext skips.
+    "teacher": (gettext_lazy("Mastery by teacher"), pgettext_lazy("dashboard", "Teacher")),
+    "grade": (gettext_lazy("Mastery by grade"), gettext_lazy("Grade")),
+    "school": (gettext_lazy("Mastery by school"), gettext_lazy("School")),
+    "group": (gettext_lazy("Mastery by student group"), gettext_lazy("Student group")),
+}
+"""Each table's title and row heading by its stable name, in the reader's language."""
 
-    return Subquery(
-        TrackerSection.objects.filter(section_id=OuterRef("section_id"), tracker__is_archived=False)
-        .order_by("tracker_id")
-        .values("tracker__owner_id")[:1]
-    )
 
-
-def _group_students(placed: QuerySet[Enrollment]) -> dict[str, int]:
-    return dict(
-        StudentGroupMembership.objects.filter(student_id__in=placed.values("user_id"))
-        .order_by()
-        .values("group")
-        .annotate(n=Count("student_id", distinct=True))
-        .values_list("group", "n")
-    )
+def _table(name: str, rows: list[Figure]) -> Table:
+    title, heading = _TITLES[name]
+    return Table(name, str(title), str(heading), rows)
 
 
 _GROUP_ORDER = {key: index for index, key in enumerate(GROUPS)}
@@ -372,14 +430,26 @@ def _group_order(key: str) -> tuple[int, str]:
     return _GROUP_ORDER.get(key, len(_GROUP_ORDER)), key
 
 
-def _dimension(placement: Placement, name: str) -> tuple[str, str]:
+def _dimension_key(placement: Placement, name: str) -> str:
     if name == "section":
-        return str(placement.section_id), placement.title
+        return str(placement.section_id)
     if name == "teacher":
-        return str(placement.teacher_id), placement.teacher_name
+        return str(placement.teacher_id)
     if name == "grade":
-        return placement.grade, f"Grade {placement.grade}" if placement.grade else "No grade"
-    return str(placement.school_id), placement.school_name
+        return placement.grade
+    return str(placement.school_id)
+
+
+def _dimension_label(placement: Placement, name: str) -> str:
+    if name == "section":
+        return placement.title
+    if name == "teacher":
+        return placement.teacher_name
+    if name == "grade":
+        if not placement.grade:
+            return gettext("No grade")
+        return gettext("Grade %(grade)s") % {"grade": grade_numbers(placement.grade)}
+    return placement.school_name
 
 
 def _month_ends(as_of: datetime.date) -> list[datetime.date]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from masterly.trackers.dashboard_counts import NOT_ASSESSED
+from masterly.trackers.level_words import LEVEL_NAMES
 
 # The usual levels from the top; a tracker's own names come after them, then not assessed.
 KNOWN_LEVELS = ("A", "M", "NM", "R")
@@ -54,8 +55,12 @@ def _percent(part: int, whole: int) -> int:
 
 @dataclass
 class Table:
+    """``name`` is the stable key (URLs, CSV file names); ``title`` and ``heading`` (what
+    each row is, the first column's name) are in the reader's language."""
+
     name: str
     title: str
+    heading: str
     rows: list[Figure]
     levels: list[str] = field(default_factory=list)
 
@@ -68,10 +73,13 @@ def level_order(levels: Iterable[str]) -> list[str]:
     return [*known, *others, NOT_ASSESSED]
 
 
+_KNOWN_NAMES = {"A": "Advanced", "M": "Mastery", "NM": "Near Mastery", "R": "Remediation"}
+
+
 def level_name(level: str) -> str:
-    return {"A": "Advanced", "M": "Mastery", "NM": "Near Mastery", "R": "Remediation"}.get(
-        level, level or "Not assessed"
-    )
+    """The default scale's level names translated; a district's own abbreviations as is."""
+    name = _KNOWN_NAMES.get(level, level or "Not assessed")
+    return str(LEVEL_NAMES.get(name, name))
 
 
 def group_families(keys: Iterable[str]) -> dict[str, list[str]]:

@@ -187,6 +187,16 @@ def same_value(group: str, one: Any, other: Any) -> bool:
     return bool(one == other)
 
 
+def same_levels(one: Any, other: Any) -> bool:
+    """Whether two scales (stored shape) put every score at the same level: the same
+    abbreviations, cuts and mastery level, top down. Names and colours aside, they store the
+    same rollups, so changing only those recomputes nothing."""
+    first, second = scale_from_data(one), scale_from_data(other)
+    return first.mastery == second.mastery and [
+        (level.abbreviation, level.cut) for level in first.levels
+    ] == [(level.abbreviation, level.cut) for level in second.levels]
+
+
 def latest_policy_run(org: Org) -> PolicyRun | None:
     return PolicyRun.objects.filter(org=org).order_by("-created_at", "-id").first()
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from masterly.accounts.models import User
@@ -20,7 +20,13 @@ from masterly.assessments.items.models import AssessmentItem
 from masterly.assessments.models import Assessment, AssessmentStandard
 from masterly.roster.models import Enrollment
 from masterly.trackers.assignments import Assignment, AssignmentSection
-from masterly.trackers.models import Tracker, TrackerAssessment, TrackerSection, TrackerStandard
+from masterly.trackers.models import (
+    AttemptGrant,
+    Tracker,
+    TrackerAssessment,
+    TrackerSection,
+    TrackerStandard,
+)
 from masterly.trackers.reassessment import ReassessmentRequest, RequestStatus
 from masterly.trackers.selectors.students import visible_tracker_students
 from masterly.trackers.selectors.trackers import AnyUser
@@ -77,10 +83,13 @@ def request_targets(user: User, tracker: Tracker) -> RequestTargets:
     )
     assignments = list(
         Assignment.objects.filter(
+            Q(
+                pk__in=AssignmentSection.objects.filter(section__in=_student_sections(user)).values(
+                    "assignment"
+                )
+            )
+            | Q(student=user),  # given to the student alone
             tracker=tracker,
-            pk__in=AssignmentSection.objects.filter(section__in=_student_sections(user)).values(
-                "assignment"
-            ),
         )
         .select_related("assessment")
         .order_by("-opens_at", "-id")
@@ -178,3 +187,17 @@ def tracker_request_or_404(tracker: Tracker, request_id: int) -> ReassessmentReq
         ).get(tracker=tracker, pk=request_id)
     except ReassessmentRequest.DoesNotExist:
         raise Http404("No such request.") from None
+
+
+def individual_assignment_of(grant: AttemptGrant) -> Assignment | None:
+    """The assignment an approval gave its student alone (a grant with no assignment of its
+    own), for telling the teacher its Test ID."""
+    if grant.assignment_id is not None:
+        return None
+    return (
+        Assignment.objects.filter(
+            tracker_id=grant.tracker_id, assessment_id=grant.assessment_id, student=grant.student
+        )
+        .order_by("-opens_at", "-id")
+        .first()
+    )

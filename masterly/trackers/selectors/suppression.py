@@ -35,12 +35,16 @@ def suppress(
         hidden |= {
             row.key for row in rows if row.key in set(alone) and total - row.students < minimum
         }
-    splits = [set(keys) for keys in partitions or ()]
+    by_key = {row.key: row for row in rows}
+    # Each split's rows looked up by key: a district's sections are split by hundreds of
+    # teachers, so no pass over every row per split.
+    splits = [
+        [by_key[key] for key in dict.fromkeys(keys) if key in by_key] for keys in partitions or ()
+    ]
     changed = True
     while changed:
         changed = False
-        for keys in splits:
-            members = [row for row in rows if row.key in keys]
+        for members in splits:
             covered = sum(row.students for row in members if row.key in hidden)
             shown = sorted(
                 (row for row in members if row.key not in hidden), key=lambda row: row.students

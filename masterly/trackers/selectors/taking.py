@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,15 +21,20 @@ from masterly.assessments.items.models import CHOICE_TYPES, AssessmentItem, Choi
 from masterly.assessments.models import Attempt, Response, Tool
 from masterly.assessments.taking.accommodations import options_shown, student_tools
 from masterly.assessments.taking.allowance import extra_attempts
+from masterly.core import compiled
+from masterly.core.compiled import CompiledQuery
 from masterly.trackers.assignments import Assignment, AssignmentAttempt, AssignmentSection
-from masterly.trackers.membership import tracker_students
+from masterly.trackers.membership import student_trackers, tracker_students
 from masterly.trackers.test_ids import normal_test_id
 
 
-def _assigned_filter(student: User) -> dict[str, object]:
-    """Assignments given to a section the student is in (the tracker's own classes)."""
+def _assigned_filter(student: User) -> Q:
+    """Assignments given to a section the student is in (the tracker's own classes), or to the
+    student alone (an individual assignment) while they are in one of its tracker's classes."""
     sections = tracker_students_sections(student)
-    return {"pk__in": AssignmentSection.objects.filter(section__in=sections).values("assignment")}
+    return Q(
+        pk__in=AssignmentSection.objects.filter(section__in=sections).values("assignment")
+    ) | Q(student=student, tracker__in=student_trackers(student))
 
 
 def tracker_students_sections(student: User):  # type: ignore[no-untyped-def]
@@ -39,17 +46,19 @@ def tracker_students_sections(student: User):  # type: ignore[no-untyped-def]
 
 
 def assigned_to(student: User, assignment: Assignment) -> bool:
-    """Whether ``assignment`` is given to one of the student's sections in its tracker."""
+    """Whether ``assignment`` is given to one of the student's sections in its tracker (or to
+    the student alone, while they are the tracker's student)."""
+    students = tracker_students(assignment.tracker_id).filter(user=student)
+    if assignment.student_id is not None:
+        return assignment.student_id == student.pk and students.exists()
     sections = AssignmentSection.objects.filter(assignment=assignment).values("section")
-    return (
-        tracker_students(assignment.tracker_id).filter(section__in=sections, user=student).exists()
-    )
+    return students.filter(section__in=sections).exists()
 
 
 def student_assignments(student: User) -> list[Assignment]:
     """Every assignment given to the student, newest window first (one query)."""
     return list(
-        Assignment.objects.filter(**_assigned_filter(student), tracker__is_archived=False)
+        Assignment.objects.filter(_assigned_filter(student), tracker__is_archived=False)
         .select_related("assessment")
         .order_by("-opens_at", "-pk")
     )
@@ -58,7 +67,7 @@ def student_assignments(student: User) -> list[Assignment]:
 def student_assignment_or_404(student: User, assignment_id: int) -> Assignment:
     """An assignment given to ``student``; 404 for any other (never says whether it exists)."""
     found = (
-        Assignment.objects.filter(pk=assignment_id, **_assigned_filter(student))
+        Assignment.objects.filter(_assigned_filter(student), pk=assignment_id)
         .select_related("assessment", "tracker")
         .first()
     )
@@ -73,7 +82,7 @@ def assignment_for_test_id(student: User, typed: str) -> Assignment | None:
     if not test_id:
         return None
     found = (
-        Assignment.objects.filter(test_id=test_id, **_assigned_filter(student))
+        Assignment.objects.filter(_assigned_filter(student), test_id=test_id)
         .select_related("assessment", "tracker")
         .first()
     )
@@ -129,15 +138,42 @@ class Placement:
     choice_count: int
 
 
-def placement_of(attempt: Attempt, placement_id: int) -> Placement | None:
-    """An item of the attempt's assessment, for checking an answer to it (one query)."""
-    row = (
-        AssessmentItem.objects.filter(pk=placement_id, assessment_id=attempt.assessment_id)
+def _placement_query(placement_id: int, assessment_id: int) -> QuerySet[Any, Any]:
+    return (
+        AssessmentItem.objects.filter(pk=placement_id, assessment_id=assessment_id)
         .annotate(choice_count=Count("item_version__choices"))
         .values_list("pk", "item_version__interaction", "choice_count")
-        .first()
     )
-    return Placement(*row) if row else None
+
+
+# Compiled once: an answer save is the hottest request of a class taking a test (ADR 10).
+PLACEMENT = CompiledQuery(_placement_query)
+
+
+def placement_of(attempt: Attempt, placement_id: int) -> Placement | None:
+    """An item of the attempt's assessment, for checking an answer to it (one query)."""
+    rows = compiled.fetch(PLACEMENT, placement_id=placement_id, assessment_id=attempt.assessment_id)
+    return Placement(*rows[0]) if rows else None
+
+
+def _open_attempt_query(attempt_id: int, student_id: int) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(
+        pk=attempt_id,
+        student_id=student_id,
+        pk__in=AssignmentAttempt.objects.filter(attempt_id=attempt_id).values("attempt_id"),
+    )
+
+
+OWN_ATTEMPT = CompiledQuery(_open_attempt_query)
+
+
+def student_attempt_only_or_404(student: User, attempt_id: int) -> Attempt:
+    """:func:`student_attempt_or_404` without the assignment (what an answer save needs):
+    one query, compiled once."""
+    found = compiled.instances(OWN_ATTEMPT, Attempt, attempt_id=attempt_id, student_id=student.pk)
+    if not found:
+        raise Http404("No such attempt.")
+    return found[0]
 
 
 # ------------------------------------------------------------------ the test as taken
@@ -175,9 +211,12 @@ class TakingItem:
         return self.interaction == "multiple_select"
 
 
-def taking_items(attempt: Attempt, assignment: Assignment) -> list[TakingItem]:
+def taking_items(
+    attempt: Attempt, assignment: Assignment
+) -> tuple[list[TakingItem], frozenset[str]]:
     """The attempt's items in the student's order (shuffled if the assessment says so, stable
-    per attempt), with what is saved: four queries whatever the test's size."""
+    per attempt), with what is saved, and the student's tools (read once here, as reduced
+    answer choices shape the options): four queries whatever the test's size."""
     assessment = assignment.assessment
     rows = list(
         AssessmentItem.objects.filter(assessment_id=attempt.assessment_id)
@@ -186,13 +225,14 @@ def taking_items(attempt: Attempt, assignment: Assignment) -> list[TakingItem]:
             Prefetch(
                 "item_version__choices",
                 queryset=Choice.objects.only(
-                    "pk", "version_id", "position", "content_html", "dropped_when_reduced"
+                    "pk", "version_id", "position", "content_html", "dropped_when_reduced", "fixed"
                 ).order_by("position"),
             )
         )
         .order_by("section", "position")
     )
-    reduced = Tool.REDUCED_ANSWER_CHOICES in student_tools(attempt.student, assignment)
+    tools = student_tools(attempt.student, assignment)
+    reduced = Tool.REDUCED_ANSWER_CHOICES in tools
     shown = {row.pk: options_shown(row.item_version, reduced) for row in rows}
     by_version = {row.item_version_id: row for row in rows}
     order = student_order(
@@ -202,6 +242,8 @@ def taking_items(attempt: Attempt, assignment: Assignment) -> list[TakingItem]:
                 row.section,
                 row.position,
                 tuple(c.position for c in shown[row.pk]),
+                row.item_version.may_shuffle_options,
+                frozenset(c.position for c in shown[row.pk] if c.fixed),
             )
             for row in rows
         ],
@@ -244,15 +286,23 @@ def taking_items(attempt: Attempt, assignment: Assignment) -> list[TakingItem]:
             item.answered = has_answer(response)
             item.answered_at = response.answered_at
         items.append(item)
-    return items
+    return items, tools
 
 
 def has_answer(response: Response) -> bool:
-    return bool(response.choices) or bool(response.text) or response.number is not None
+    return _answered(response.choices, response.text, response.number)
 
 
 def number_text(response: Response) -> str:
-    return f"{response.number.normalize():f}" if response.number is not None else ""
+    return _number_text(response.number)
+
+
+def _answered(choices: int | None, text: str, number: Decimal | None) -> bool:
+    return bool(choices) or bool(text) or number is not None
+
+
+def _number_text(number: Decimal | None) -> str:
+    return f"{number.normalize():f}" if number is not None else ""
 
 
 def _safe(html: str) -> SafeString:
@@ -263,18 +313,18 @@ def attempt_state(attempt: Attempt) -> dict[str, object]:
     """What the server holds of the attempt, for the page after each save (one query): each
     item's answer, when it was given, and its flag."""
     answers = {}
-    for r in Response.objects.filter(attempt=attempt).only(
+    rows = Response.objects.filter(attempt=attempt).values_list(
         "assessment_item_id", "choices", "text", "number", "flagged", "answered_at"
-    ):
-        answers[str(r.assessment_item_id)] = {
-            "choices": [p for p in range((r.choices or 0).bit_length()) if r.choices >> p & 1]
-            if r.choices
-            else [],
-            "text": r.text,
-            "number": number_text(r),
-            "flagged": r.flagged,
-            "answered": has_answer(r),
-            "at": r.answered_at.isoformat() if r.answered_at else None,
+    )
+    for item_id, choices, text, number, flagged, answered_at in rows:
+        mask = choices or 0
+        answers[str(item_id)] = {
+            "choices": [p for p in range(mask.bit_length()) if mask >> p & 1],
+            "text": text,
+            "number": _number_text(number),
+            "flagged": flagged,
+            "answered": _answered(choices, text, number),
+            "at": answered_at.isoformat() if answered_at else None,
         }
     return {
         "submitted": attempt.submitted_at is not None,

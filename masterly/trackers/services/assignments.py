@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from masterly.accounts.models import User
 from masterly.assessments.composition.selectors import visible_assessments
 from masterly.assessments.models import Assessment, Attempt
 from masterly.core import audit
-from masterly.roster.models import Section
+from masterly.roster.models import Enrollment, Section
 from masterly.trackers.assignments import (
     ATTEMPTS_MAX,
     Assignment,
@@ -27,8 +29,8 @@ from masterly.trackers.assignments import (
     Visibility,
 )
 from masterly.trackers.membership import tracker_students
-from masterly.trackers.models import PortalShow, Tracker, TrackerSection
-from masterly.trackers.selectors.trackers import can_manage_tracker
+from masterly.trackers.models import PortalShow, Tracker, TrackerAssessment, TrackerSection
+from masterly.trackers.selectors.trackers import can_manage_tracker, can_score_tracker
 from masterly.trackers.services.paper_scores import assessment_give
 from masterly.trackers.test_ids import new_test_id
 
@@ -95,6 +97,41 @@ def assignment_create(
             target=assignment,
             summary=f"“{assessment.title}” assigned in {tracker.name} as {assignment.test_id}",
             details={"sections": sorted(chosen), **_plain(fields)},
+        )
+    return assignment
+
+
+def individual_assignment_create(
+    *,
+    actor: User,
+    tracker: Tracker,
+    assessment: Assessment,
+    student: User,
+    terms: AssignmentTerms,
+) -> Assignment:
+    """Give ``assessment`` to one student of the tracker alone (no sections): how an approved
+    reassessment reaches a student whose classes were not given that assessment. The
+    tracker's teachers who decide reassessments (owner and collaborators) may do it."""
+    if not can_score_tracker(actor, tracker):
+        raise PermissionDenied(_("Only the tracker's teachers may assign to one student."))
+    if not TrackerAssessment.objects.filter(tracker=tracker, assessment=assessment).exists():
+        raise ValidationError({"assessment": _("Choose one of this tracker's assessments.")})
+    if not tracker_students(tracker.pk).filter(user=student).exists():
+        raise ValidationError({"student": _("Choose a student of this tracker.")})
+    fields = _checked_terms(terms, default_visibility(tracker))
+    with transaction.atomic():
+        assignment = _insert_with_new_test_id(
+            Assignment(
+                tracker=tracker, assessment=assessment, student=student, created_by=actor, **fields
+            )
+        )
+        audit.record(
+            actor=actor,
+            action="assignment.created",
+            target=assignment,
+            summary=f"“{assessment.title}” assigned to {_name(student)} alone in {tracker.name}"
+            f" as {assignment.test_id}",
+            details={"student": student.pk, **_plain(fields)},
         )
     return assignment
 
@@ -167,11 +204,9 @@ def student_unexcuse(*, actor: User, assignment: Assignment, student: User) -> N
 
 
 def attempts_used(assignment: Assignment) -> int:
-    """The most attempts any student of the assignment's sections has started."""
-    students = tracker_students(
-        assignment.tracker_id,
-        sections=list(assignment.assignment_sections.values_list("section_id", flat=True)),
-    )
+    """The most attempts any student of the assignment's sections (or its one student) has
+    started."""
+    students = _assigned_students(assignment)
     numbers = Attempt.objects.filter(assessment=assignment.assessment_id, student__in=students)
     return max(numbers.values_list("number", flat=True), default=0)
 
@@ -227,9 +262,16 @@ def _insert_with_new_test_id(assignment: Assignment) -> Assignment:
 def _check_assigned(actor: User, assignment: Assignment, student: User) -> None:
     if not can_manage_tracker(actor, assignment.tracker):
         raise PermissionDenied(_("Only the tracker's owner may excuse students."))
-    sections = list(assignment.assignment_sections.values_list("section_id", flat=True))
-    if not tracker_students(assignment.tracker_id, sections=sections).filter(user=student).exists():
+    if not _assigned_students(assignment).filter(user=student).exists():
         raise ValidationError(_("That student is not assigned this assessment."))
+
+
+def _assigned_students(assignment: Assignment) -> QuerySet[Enrollment, Any]:
+    """The ids of the students the assignment is for (``values("user")``, a subquery)."""
+    if assignment.student_id is not None:
+        return tracker_students(assignment.tracker_id).filter(user=assignment.student_id)
+    sections = list(assignment.assignment_sections.values_list("section_id", flat=True))
+    return tracker_students(assignment.tracker_id, sections=sections)
 
 
 def _plain(fields: dict[str, object]) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """How a tracker calculates mastery: method, decay, weight, n and scale.
 
 Changing the calculation bumps the tracker's settings version and queues a bulk recompute
-of its rollups; overrides to a level the new scale no longer has are cleared.
+of its rollups; overrides to a level the new scale no longer has are cleared. Renaming or
+recolouring the scale's levels (same abbreviations and cuts) only stores the new scale.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def tracker_settings_change(
     a ``scale`` of ``None``, goes back to following the school's and district's policy. A
     group a level above locked cannot be set to another value (a ValidationError says who
     locked it). Returns the queued :class:`RecomputeRun` (its progress is what the teacher
-    sees), or ``None`` when nothing changed. Overrides to a level the new scale no longer
-    has are cleared (kept in their history with the reason).
+    sees), or ``None`` when nothing changed or only the levels' names and colours did.
+    Overrides to a level the new scale no longer has are cleared (kept in their history with
+    the reason).
     """
     check_manage(actor, tracker)
     check_not_archived(tracker)
@@ -160,7 +162,7 @@ def _store_own(
         locked.own_settings = settings
         locked.save(update_fields=["own_settings", "updated_at"])
     resolved = resolve_all([*levels[:-1], Level(TRACKER_NAME, settings)])
-    materialize(actor=actor, tracker=locked, resolved={k: resolved[k] for k in resolved})
+    in_force = materialize(actor=actor, tracker=locked, resolved=resolved)
     for field in (*fields, "own_settings", "settings_version"):
         setattr(tracker, field, getattr(locked, field))
     changed = [field for field in fields if old[field] != getattr(locked, field)]
@@ -170,14 +172,21 @@ def _store_own(
         actor=actor,
         action="tracker.settings_changed",
         target=locked,
-        summary=f"Calculation settings of {locked.name!r} changed: {', '.join(changed)}",
+        summary=(
+            f"Calculation settings of {locked.name!r} changed: {', '.join(changed)}"
+            if in_force.recomputes
+            else f"Level names or colours of {locked.name!r} changed"
+        ),
         details={
             "old": {field: _jsonable(old[field]) for field in changed},
             "new": {field: _jsonable(getattr(locked, field)) for field in changed},
             "own": sorted(settings),
             "settings_version": locked.settings_version,
+            "recomputed": in_force.recomputes,
         },
     )
+    if not in_force.recomputes:
+        return None  # the grid reads the new names and colours from the tracker row
     return queue_recompute(
         actor=actor, tracker=locked, reason=f"Settings changed: {', '.join(changed)}"
     )

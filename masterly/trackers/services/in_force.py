@@ -4,6 +4,7 @@ columns, which the grid, the rollups and the portals read."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F
@@ -19,27 +20,39 @@ from masterly.trackers.policy import (
     SCALE,
     Resolved,
 )
-from masterly.trackers.selectors.policy import same_value, tracker_values
+from masterly.trackers.selectors.policy import same_levels, same_value, tracker_values
 
-# The groups whose change recomputes the rollups (the portal's only changes what is shown).
-RECOMPUTED = (SCALE, CALCULATION)
+
+@dataclass(frozen=True)
+class InForceChange:
+    """The groups whose value in force changed, and whether the rollups must be recomputed:
+    the calculation changed, or the scale's levels (not only its names and colours)."""
+
+    groups: list[str]
+    recomputes: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
 
 
 def materialize(
     *, actor: User | None, tracker: Tracker, resolved: Mapping[str, Resolved]
-) -> list[str]:
+) -> InForceChange:
     """Store the values in force in the tracker's columns (in the caller's transaction).
 
-    Returns the groups that changed. When the scale or calculation changed, the settings
-    version is bumped and overrides to a level the scale no longer has are cleared; the
-    caller queues (or runs) the recompute.
+    Returns what changed. When it needs a recompute, the settings version is bumped and
+    overrides to a level the scale no longer has are cleared; the caller queues (or runs)
+    the recompute. A scale renamed or recoloured is stored and shows at once.
     """
     before = tracker_values(tracker)
     changed = [
         group for group in GROUPS if not same_value(group, before[group], resolved[group].value)
     ]
+    recomputes = CALCULATION in changed or (
+        SCALE in changed and not same_levels(before[SCALE], resolved[SCALE].value)
+    )
     if not changed:
-        return []
+        return InForceChange([], recomputes=False)
     fields: list[str] = []
     if SCALE in changed:
         tracker.scale = resolved[SCALE].value
@@ -55,7 +68,6 @@ def materialize(
         for field in PORTAL_FIELDS:
             setattr(tracker, field, resolved[PORTAL].value[field])
         fields.extend(PORTAL_FIELDS)
-    recomputes = any(group in RECOMPUTED for group in changed)
     if recomputes:
         tracker.settings_version = F("settings_version") + 1
         fields.append("settings_version")
@@ -70,4 +82,4 @@ def materialize(
             cleared_by=actor,
             clear_reason="The tracker's scale changed and no longer has this level.",
         )
-    return changed
+    return InForceChange(changed, recomputes=recomputes)

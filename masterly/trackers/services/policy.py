@@ -4,7 +4,8 @@ A tracker's setting columns hold the values in force (``masterly.trackers.policy
 change when the teacher changes the tracker's own settings (``calculation``, ``display``) or
 when a policy above it changes (:func:`settings_policy_change` queues a :class:`PolicyRun`;
 :func:`run_policy` applies it to every tracker under the org on the worker, recomputing the
-rollups of each whose calculation or scale changed, one after another).
+rollups of each whose calculation or scale's levels changed, one after another; a scale
+only renamed or recoloured is stored without a recompute).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from masterly.trackers.selectors.policy import (
 )
 from masterly.trackers.services.calculation import clean_settings
 from masterly.trackers.services.display import clean_portal
-from masterly.trackers.services.in_force import RECOMPUTED, materialize
+from masterly.trackers.services.in_force import materialize
 
 # ------------------------------------------------------------------ values of a group
 
@@ -235,9 +236,9 @@ def _apply_one(run: PolicyRun, tracker_id: int, levels: list[Level]) -> Recomput
             action="tracker.policy_applied",
             target=tracker,
             summary=f"{tracker.name!r} follows the changed policy of {run.org.name}",
-            details={"policy_run": run.pk, "groups": changed},
+            details={"policy_run": run.pk, "groups": changed.groups},
         )
-        if not any(group in RECOMPUTED for group in changed):
+        if not changed.recomputes:
             return None
         return RecomputeRun.objects.create(
             tracker=tracker,

@@ -2,13 +2,15 @@
 
 A student asks to be reassessed on a standard or an assignment of one of their trackers; the
 tracker's owner or a collaborator approves (granting one more attempt, optionally at another
-of the tracker's assessments that covers the standard) or declines with a note. Teachers
-also grant one more attempt to a group. Each write validates first (nothing written on a
+of the tracker's assessments that covers the standard, assigned to the student alone when
+their classes were not given it) or declines with a note. Teachers also grant one more
+attempt to a group. Each write validates first (nothing written on a
 refusal), then writes in one transaction with its audit row.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from masterly.assessments.models import Assessment
 from masterly.core import audit
 from masterly.roster.models import Enrollment
 from masterly.standards.models import Standard
-from masterly.trackers.assignments import Assignment
+from masterly.trackers.assignments import Assignment, Visibility
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker, TrackerAssessment, TrackerStandard
 from masterly.trackers.reassessment import (
@@ -33,7 +35,15 @@ from masterly.trackers.reassessment import (
 )
 from masterly.trackers.selectors.reassessment import assessment_standards
 from masterly.trackers.selectors.trackers import can_score_tracker
+from masterly.trackers.services.assignments import (
+    AssignmentTerms,
+    default_visibility,
+    individual_assignment_create,
+)
 from masterly.trackers.services.checks import check_not_archived
+
+# How long an assessment given to one student alone (an approved reassessment) stays open.
+INDIVIDUAL_WINDOW = datetime.timedelta(days=14)
 
 
 def reassessment_request(
@@ -98,14 +108,22 @@ def reassessment_approve(
 ) -> AttemptGrant:
     """Approve: one more attempt for the student, at ``assessment`` (for a request on a
     standard: one of the tracker's assessments covering it; for a request on an assignment,
-    its assessment unless another covering its standards is chosen)."""
+    its assessment unless another covering its standards is chosen). On an assessment not
+    given to the student's classes, or whose window has closed, it is given to the student
+    alone, open now (``_individual_grant``): an approved attempt the student could not start
+    would be no attempt at all."""
     tracker = request.tracker
     _check_decider(actor, tracker)
     _check_pending(request)
     assessment = _granted_assessment(request, assessment)
+    student = request.student
     with transaction.atomic():
         _decide(actor, request, RequestStatus.APPROVED, note)
-        (grant,) = _grants_write(actor, tracker, assessment, [request.student], request)
+        given = _assignments_by_student(tracker, assessment, [student.pk]).get(student.pk)
+        if given is not None and given.closes_at > timezone.now():
+            (grant,) = _grants_write(actor, tracker, assessment, [student], request)
+        else:  # not given to the student's classes, or closed: given to the student alone
+            grant = _individual_grant(actor, tracker, assessment, student, request)
     return grant
 
 
@@ -132,8 +150,17 @@ def attempts_grant(
     )
     if any(student.pk not in members for student in students):
         raise ValidationError({"students": _("Choose only students of this tracker.")})
+    given = _assignments_by_student(tracker, assessment, [student.pk for student in students])
+    now = timezone.now()
+    open_to = [s for s in students if s.pk in given and given[s.pk].closes_at > now]
     with transaction.atomic():
-        return _grants_write(actor, tracker, assessment, students, None)
+        grants = _grants_write(actor, tracker, assessment, open_to, None) if open_to else []
+        # Not given to their class, or its window has closed: given to each alone, open now
+        # (a reteach group is a handful of students).
+        for student in students:
+            if student not in open_to:
+                grants.append(_individual_grant(actor, tracker, assessment, student, None))
+    return grants
 
 
 def covering_assessments(tracker: Tracker, standards: Sequence[int]) -> list[Assessment]:
@@ -238,11 +265,68 @@ def _grants_write(
     return grants
 
 
+def _individual_grant(
+    actor: User,
+    tracker: Tracker,
+    assessment: Assessment,
+    student: User,
+    request: ReassessmentRequest | None,
+) -> AttemptGrant:
+    """The assessment given to ``student`` alone, open now for
+    ``INDIVIDUAL_WINDOW`` with one attempt, its time limit and settings those of its latest
+    assignment in the tracker (to other classes) if any, its key and item analysis never
+    shown before the student hands it in. The individual assignment's own
+    attempt is the one granted, so the grant records the approval without an assignment (a
+    grant on an assignment is an attempt beyond its own)."""
+    now = timezone.now()
+    like = (
+        Assignment.objects.filter(tracker=tracker, assessment=assessment)
+        .order_by("-opens_at", "-id")
+        .first()
+    )
+    shown = default_visibility(tracker)
+    if like is not None:
+        shown = {what: getattr(like, what) for what in shown}
+    # A key or item analysis shown "now" (to a class that took the test, or by the tracker's
+    # portal) would be open beside the retake: shown once the student has handed it in.
+    for what in ("show_answer_key", "show_item_analysis"):
+        if shown[what] == Visibility.NOW:
+            shown[what] = Visibility.AFTER_ALL
+    terms = AssignmentTerms(
+        opens_at=now,
+        closes_at=now + INDIVIDUAL_WINDOW,
+        time_limit_minutes=like.time_limit_minutes if like else None,
+        show_assessment=shown["show_assessment"],
+        show_answer_key=shown["show_answer_key"],
+        show_item_analysis=shown["show_item_analysis"],
+        one_item_per_screen=like.one_item_per_screen if like else True,
+    )
+    assignment = individual_assignment_create(
+        actor=actor, tracker=tracker, assessment=assessment, student=student, terms=terms
+    )
+    grant = AttemptGrant.objects.create(
+        tracker=tracker,
+        assessment=assessment,
+        student=student,
+        granted_by=actor,
+        request=request,
+    )
+    audit.record(
+        actor=actor,
+        action="attempt.granted",
+        target=grant,
+        summary=f"One more attempt at {assessment.title!r} for {student.username}, "
+        f"assigned to them alone as {assignment.test_id}",
+        details={"student": student.pk, "individual_assignment": assignment.pk},
+    )
+    return grant
+
+
 def _assignments_by_student(
     tracker: Tracker, assessment: Assessment, students: list[int]
 ) -> dict[int, Assignment]:
     """Each student's latest assignment of ``assessment`` in ``tracker`` (through their
-    sections), two queries."""
+    sections, or given to them alone), two queries."""
     sections: dict[int, set[int]] = {}
     for user_id, section_id in Enrollment.objects.filter(
         user_id__in=students, role=Enrollment.Role.STUDENT, is_active=True
@@ -256,7 +340,9 @@ def _assignments_by_student(
     found: dict[int, Assignment] = {}
     for student_id, theirs in sections.items():
         for assignment in assignments:
-            if {row.section_id for row in assignment.assignment_sections.all()} & theirs:
+            if assignment.student_id == student_id or (
+                {row.section_id for row in assignment.assignment_sections.all()} & theirs
+            ):
                 found[student_id] = assignment
                 break
     return found

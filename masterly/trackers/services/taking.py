@@ -11,20 +11,27 @@ and rubric items stay pending (points None) for the teacher.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masterly.accounts.models import User
-from masterly.assessments.models import Attempt, Response, SubmittedBy
+from masterly.assessments.models import (
+    Assessment,
+    AssessmentStandard,
+    Attempt,
+    Response,
+    SubmittedBy,
+)
 from masterly.assessments.responses.entry import Answer, score_answer, stored_answer
-from masterly.assessments.responses.keys import placed_items
+from masterly.assessments.responses.keys import PlacedItem, placed_items
 from masterly.assessments.responses.services import alignments_from_items
 from masterly.assessments.taking import allowance
 from masterly.assessments.taking.accommodations import time_limit_factor
@@ -158,9 +165,11 @@ def answer_save(
     answer: Answer | None,
     answered_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
+    current: int | None = None,
 ) -> Saved:
     """Keep ``answer`` (None: cleared) to one item, unless a later answer is saved for it
-    already (the latest given wins). One small transaction."""
+    already (the latest given wins); ``current``: the item the student is on, kept with it.
+    One short write transaction: the attempt checked open, then one statement."""
     now = now or timezone.now()
     if not is_accepting(attempt, now):
         raise TakingRefused(_("Time is up: this answer was not counted."))
@@ -168,46 +177,98 @@ def answer_save(
     given = min(answered_at or now, now)
     if attempt.started_at is not None:
         given = max(given, attempt.started_at)
-    values = _answer_values(answer)
-    rows = Response.objects.filter(attempt=attempt, assessment_item_id=placement_id)
     with transaction.atomic():
         # Holds the attempt against a submission running at the same moment (PostgreSQL;
         # SQLite's write transactions take turns anyway).
-        if (
-            not Attempt.objects.select_for_update()
-            .filter(pk=attempt.pk, submitted_at__isnull=True)
-            .exists()
-        ):
+        if not _lock_open(attempt):
             raise TakingRefused(_("This attempt has been submitted: this answer was not counted."))
-        if (
-            rows.filter(Q(answered_at__isnull=True) | Q(answered_at__lte=given)).update(
-                **values, answered_at=given, updated_at=now
-            )
-            == 0
-        ):
-            current = rows.values_list("answered_at", flat=True).first()
-            if current is not None:  # a later answer (another device) is kept
-                return Saved(False, current)
-            Response.objects.create(
-                attempt=attempt,
-                assessment_item_id=placement_id,
-                points_possible=UNSCORED,
-                answered_at=given,
-                updated_at=now,
-                **values,
-            )
+        kept = _keep_if_latest(attempt.pk, placement_id, answer or Answer(), given, now)
+        if current is not None and current != attempt.current_item:
+            Attempt.objects.filter(pk=attempt.pk).update(current_item=current)
+            attempt.current_item = current
+    if not kept:  # a later answer (another device) is kept
+        current_at = (
+            Response.objects.filter(attempt=attempt, assessment_item_id=placement_id)
+            .values_list("answered_at", flat=True)
+            .first()
+        )
+        return Saved(False, current_at or given)
     return Saved(True, given)
 
 
-def _answer_values(answer: Answer | None) -> dict[str, object]:
-    answer = answer or Answer()
-    return {
-        "choices": answer.choices,
-        "text": answer.text,
-        "number": answer.number,
-        "levels": None,
-        "points": None,
-    }
+def _lock_open(attempt: Attempt) -> bool:
+    """Whether the attempt is still open, its row locked until the transaction ends."""
+    return (
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt.pk, submitted_at__isnull=True)
+        .exists()
+    )
+
+
+_KEPT_COLUMNS = (
+    "attempt_id",
+    "assessment_item_id",
+    "choices",
+    "text",
+    "number",
+    "points_possible",
+    "updated_at",
+    "answered_at",
+    "flagged",
+)
+_REPLACED = ("choices", "text", "number", "updated_at", "answered_at")
+
+
+@functools.cache
+def _keep_sql(vendor: str) -> str:
+    """The conditional upsert of :func:`_keep_if_latest` on ``vendor``'s databases, its names
+    from the model."""
+    quote_name = connection.ops.quote_name
+    column = {f.attname: quote_name(str(f.column)) for f in Response._meta.concrete_fields}
+    table = quote_name(Response._meta.db_table)
+    answered = column["answered_at"]
+    replaced = [f"{column[n]} = excluded.{column[n]}" for n in _REPLACED]
+    replaced += [f"{column['levels']} = NULL", f"{column['points']} = NULL"]
+    return (
+        f"INSERT INTO {table} ({', '.join(column[n] for n in _KEPT_COLUMNS)}) "  # noqa: S608 - names from the model, values bound
+        f"VALUES ({', '.join(['%s'] * len(_KEPT_COLUMNS))}) "
+        f"ON CONFLICT ({column['attempt_id']}, {column['assessment_item_id']}) "
+        f"DO UPDATE SET {', '.join(replaced)} "
+        f"WHERE {table}.{answered} IS NULL OR {table}.{answered} <= excluded.{answered} "
+        f"RETURNING {column['id']}"
+    )
+
+
+def _keep_if_latest(
+    attempt_id: int,
+    placement_id: int,
+    answer: Answer,
+    given: datetime.datetime,
+    now: datetime.datetime,
+) -> bool:
+    """Insert the item's response, or update it unless it holds a later answer: one
+    ``INSERT … ON CONFLICT DO UPDATE … WHERE`` (SQLite and PostgreSQL), whose ``RETURNING``
+    says whether the answer was kept. The ORM has no conditional upsert, and the update, then
+    select, then insert it replaces were three statements inside the write lock."""
+    values = (
+        attempt_id,
+        placement_id,
+        answer.choices,
+        answer.text,
+        answer.number,
+        UNSCORED,
+        now,
+        given,
+        False,
+    )
+    fields = {f.attname: f for f in Response._meta.concrete_fields}
+    params = [
+        fields[name].get_db_prep_save(value, connection)
+        for name, value in zip(_KEPT_COLUMNS, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_keep_sql(connection.vendor), params)
+        return cursor.fetchone() is not None
 
 
 def flag_set(
@@ -247,18 +308,27 @@ def attempt_submit(
 ) -> bool:
     """Submit the attempt once, with what was saved: machine-scorable answers scored, every
     unanswered item 0 points, the evidence recorded, all in one transaction. Returns False
-    when it was submitted already (two tabs, a double click, the server first)."""
+    when it was submitted already (two tabs, a double click, the server first).
+
+    What cannot change while the attempt is open (the attempt, its assessment's items and
+    keys, its alignment) is read before that transaction: on SQLite it holds the one write
+    lock from its first statement, and every save and submission of the class waits for it.
+    """
     now = now or timezone.now()
+    attempt = Attempt.objects.select_related("assessment", "student").filter(pk=attempt_id).first()
+    if attempt is None or attempt.submitted_at is not None:
+        return False
+    items = placed_items(attempt.assessment_id)
+    if not _is_aligned(attempt.assessment_id, items):
+        _align(actor, attempt.assessment)
     with transaction.atomic():
         won = Attempt.objects.filter(pk=attempt_id, submitted_at__isnull=True).update(
             submitted_at=now, submitted_by=by
         )
         if not won:
             return False
-        attempt = Attempt.objects.select_related("assessment", "student").get(pk=attempt_id)
-        items = placed_items(attempt.assessment_id)
+        attempt.submitted_at, attempt.submitted_by = now, by
         _score_responses(attempt, items, now)
-        alignments_from_items(actor=actor, assessment=attempt.assessment)
         attempts_score(
             actor=actor,
             assessment=attempt.assessment,
@@ -277,17 +347,49 @@ def attempt_submit(
     return True
 
 
-def _score_responses(attempt: Attempt, items: list, now: datetime.datetime) -> None:
-    """Each item's points from the key (teacher-scored ones stay None); unanswered ones 0."""
-    rows = {row.assessment_item_id: row for row in Response.objects.filter(attempt=attempt)}
-    changed: list[Response] = []
+def _is_aligned(assessment_id: int, items: list[PlacedItem]) -> bool:
+    """Whether the assessment is aligned to every standard its items are (as it is once its
+    first attempt is scored): then a submission need not align it."""
+    wanted = {standard_id for item in items for standard_id, _points in item.alignments}
+    have = set(
+        AssessmentStandard.objects.filter(assessment_id=assessment_id).values_list(
+            "standard_id", flat=True
+        )
+    )
+    return wanted <= have
+
+
+def _align(actor: User | None, assessment: Assessment) -> None:
+    """Align the assessment to its items' standards (its first submission does), in a
+    transaction of its own: on PostgreSQL two first submissions at once both find it
+    unaligned, and the second's insert then fails on the unique constraint once the first
+    has committed (that alignment stands: nothing is lost)."""
+    try:
+        with transaction.atomic():
+            alignments_from_items(actor=actor, assessment=assessment)
+    except IntegrityError:
+        logger.info("Assessment %s was aligned by another submission", assessment.pk)
+
+
+def _score_responses(attempt: Attempt, items: list[PlacedItem], now: datetime.datetime) -> None:
+    """Each item's points from the key (teacher-scored ones stay None); unanswered ones 0.
+
+    Set-based: the saved answers in one read, the missing ones in one insert, and one
+    ``UPDATE … WHERE id IN`` per distinct (points, points possible): a handful whatever the
+    number of items (a multiple-choice test's are right and wrong)."""
+    saved = {
+        item_id: (pk, stored_answer(choices, text, number, None))
+        for pk, item_id, choices, text, number in Response.objects.filter(
+            attempt=attempt
+        ).values_list("pk", "assessment_item_id", "choices", "text", "number")
+    }
+    groups: dict[tuple[Decimal | None, Decimal], list[int]] = {}
     new: list[Response] = []
     for item in items:
-        row = rows.get(item.placement_id)
-        answer = stored_answer(row.choices, row.text, row.number, None) if row else None
+        pk, answer = saved.get(item.placement_id, (None, None))
         scored = score_answer(item, answer or Answer(omitted=True))
         points = None if (answer is not None and item.key.is_teachers) else scored.points
-        if row is None:
+        if pk is None:
             new.append(
                 Response(
                     attempt=attempt,
@@ -299,10 +401,12 @@ def _score_responses(attempt: Attempt, items: list, now: datetime.datetime) -> N
                 )
             )
         else:
-            row.points, row.points_possible, row.scored_at = points, item.key.points, now
-            changed.append(row)
+            groups.setdefault((points, item.key.points), []).append(pk)
+    for (points, possible), pks in groups.items():
+        Response.objects.filter(pk__in=pks).update(
+            points=points, points_possible=possible, scored_at=now
+        )
     Response.objects.bulk_create(new)
-    Response.objects.bulk_update(changed, ["points", "points_possible", "scored_at"])
 
 
 def submit_if_due(attempt: Attempt, *, now: datetime.datetime | None = None) -> bool:

@@ -41,7 +41,8 @@ def tracker_settings_save(
     settings (see :func:`tracker_settings_change`, whose arguments these are). The groups in
     ``follow`` (``policy.GROUPS``) follow the school's and district's policy again.
 
-    Returns the queued :class:`RecomputeRun` when the calculation changed, else ``None``.
+    Returns the queued :class:`RecomputeRun` when the calculation or the scale's levels
+    changed, else ``None`` (a level renamed or recoloured needs no recompute).
     A ValidationError names every bad field of both parts, with nothing written.
     """
     check_manage(actor, tracker)

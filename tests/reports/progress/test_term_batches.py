@@ -3,6 +3,8 @@ admin; not another school's leader, not a teacher), progress counted, one zip of
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from masterly.core.models import AuditEvent
 from masterly.reports import term_batches
 from masterly.reports.models import TermReportBatch
 from tests.assessment_factories import Mastery
+from tests.browser.conftest import in_ci
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +133,33 @@ def test_a_failure_ends_the_batch_with_its_reason_and_leaves_no_file(
     finished = term_batches.run_batch(batch.pk)
     assert (finished.status, finished.error) == ("failed", "Install Pango.")
     assert list(term_batches.batch_folder().iterdir()) == []
+
+
+def test_each_report_is_in_its_familys_language(scored: Mastery) -> None:
+    """A guardian who reads Spanish gets their child's report in Spanish; the rest of the
+    batch stays in the default language (the worker renders each report in its family's)."""
+    if shutil.which("pdftotext") is None:
+        message = "pdftotext (poppler-utils) is needed to read the reports"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    world = scored.world
+    world.parent.preferred_language = "es-MX"  # as a roster gives it
+    world.parent.save(update_fields=["preferred_language"])
+    batch = term_batches.batch_request(
+        actor=world.leader, school_id=world.school.pk, term_id=world.section.terms.get().pk
+    )
+    finished = term_batches.run_batch(batch.pk)
+    texts: dict[str, str] = {}
+    with zipfile.ZipFile(term_batches.batch_folder() / finished.file_name) as archive:
+        for name in archive.namelist():
+            pdf = Path(str(term_batches.batch_folder())) / "one.pdf"
+            pdf.write_bytes(archive.read(name))
+            texts[name] = subprocess.run(
+                ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+            ).stdout
+    spanish = {name for name, text in texts.items() if "Estándares evaluados" in text}
+    english = {name for name, text in texts.items() if "Standards assessed this term" in text}
+    assert spanish and english and spanish | english == set(texts)
+    assert all(world.student.display_name in name for name in spanish)
+    assert all(world.other_student.display_name in name for name in english)

@@ -66,3 +66,35 @@ def test_the_term_pdf_downloads_and_renders_to_an_image(scored: Mastery, tmp_pat
         assert scored.world.school.name in text
         assert text.count("Common Core State Standards are") == 1
         assert "6.RP.A.1" in text and "6.RP.A.3" not in text  # not assessed in the term
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs pdffonts (poppler-utils)")
+def test_the_term_pdf_is_laid_out_by_its_own_stylesheet_parsed_once(
+    scored: Mastery, tmp_path: Path
+) -> None:
+    """The PDF links no stylesheet: ``reports/progress.css`` is handed to WeasyPrint parsed,
+    once per thread (its sans-serif font shows it was applied; the default would be serif)."""
+    from django.utils import timezone
+
+    from masterly.reports import pdf_fetcher
+    from masterly.reports.progress.documents import term_report_html, term_report_pdf
+    from masterly.trackers.selectors.progress_report import ReportSubject, term_report
+
+    world = scored.world
+    subject = ReportSubject(
+        student=world.student,
+        tracker=scored.tracker,
+        section=world.section,
+        school=world.school,
+        for_family=True,
+    )
+    report = term_report(subject, world.section.terms.get(), timezone.localdate())
+    assert "<link" not in term_report_html(report, for_pdf=True, links={})
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(term_report_pdf(report))
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "DejaVu-Sans" in fonts and "Serif" not in fonts
+    first = pdf_fetcher._stylesheet("reports/progress.css")
+    assert pdf_fetcher._stylesheet("reports/progress.css") is first

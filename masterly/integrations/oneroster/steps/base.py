@@ -38,6 +38,20 @@ class StagedRow:
 Pending = tuple[int, Any, StagedRow]  # (line, row, staged row)
 
 
+class CheckStep:
+    """A step that reads no file: a check of what the steps before it staged."""
+
+    filename: ClassVar[str]  # the file its problems are about (the manifest must list it)
+    reads_file: ClassVar[bool] = False
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.broken = False
+
+    def run(self) -> None:
+        raise NotImplementedError
+
+
 class FileStep:
     """A step that reads one CSV file; ``broken`` stops the import after it (a bad header or
     encoding would only make every later file repeat the same problem)."""

@@ -9,29 +9,21 @@ of the two holds the guardian role, the child whichever holds the student role. 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db.models import Exists, OuterRef
 
 from masterly.accounts.models import User
-from masterly.integrations.oneroster.context import ImportContext
 from masterly.integrations.oneroster.errors import MAX_ERRORS
 from masterly.integrations.oneroster.models import AgentPair, StagedUser
-from masterly.integrations.oneroster.steps.base import REFERENCED
+from masterly.integrations.oneroster.steps.base import REFERENCED, CheckStep
 
 KIND = "guardian"
 FILE = "users.csv"
 
 
-class GuardianLinkStep:
+class GuardianLinkStep(CheckStep):
     """Runs after users.csv (and roles.csv): checks that every agent put aside is a user."""
 
-    filename: ClassVar[str] = FILE
-    reads_file: ClassVar[bool] = False
-
-    def __init__(self, ctx: ImportContext) -> None:
-        self.ctx = ctx
-        self.broken = False
+    filename = FILE
 
     def run(self) -> None:
         ctx = self.ctx

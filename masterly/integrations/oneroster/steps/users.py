@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 from masterly.core.bulk import insert_rows
 from masterly.integrations.oneroster.context import ImportContext, row_hash
 from masterly.integrations.oneroster.models import AgentPair
-from masterly.integrations.oneroster.rows import UserRow, UserRowV11
+from masterly.integrations.oneroster.rows import PREFERRED_LANGUAGE, UserRow, UserRowV11
 from masterly.integrations.oneroster.staging import chosen_usernames, org_types, username_holders
 from masterly.integrations.oneroster.steps.base import Pending, SourcedFileStep, StagedRow
+from masterly.integrations.oneroster.steps.languages import (
+    ROLES_WITH_A_LANGUAGE,
+    not_for_this_role,
+    roster_language,
+)
 from masterly.integrations.oneroster.steps.roles import RoleKey, RoleWriter, masterly_role
 
 
@@ -63,6 +68,7 @@ class UserStep(SourcedFileStep[UserRow]):
                 )
         if not ok:
             return None
+        language = self.language(line, row)
         return StagedRow(
             row.sourced_id,
             row_hash(
@@ -74,6 +80,8 @@ class UserStep(SourcedFileStep[UserRow]):
                 row.identifier,
                 row.grades,
                 row.enabled,
+                # Only when given: the rows of files without it keep their earlier hashes.
+                *([language] if language else []),
             ),
             row.enabled,
             {
@@ -84,8 +92,19 @@ class UserStep(SourcedFileStep[UserRow]):
                 "email": row.email,
                 "identifier": row.identifier,
                 "grades": row.grades,
+                "preferred_language": language,
             },
         )
+
+    def language(self, line: int, row: UserRow) -> str:
+        """The row's supported language ("" if none), after a warning for one ignored."""
+        language, ignored = roster_language(row.preferred_language)
+        if language and isinstance(row, UserRowV11) and row.role not in ROLES_WITH_A_LANGUAGE:
+            language, ignored = "", not_for_this_role(row.role)
+        if ignored:
+            self.ctx.summary.warn(self.filename, ignored, line=line, column=PREFERRED_LANGUAGE)
+        self.ctx.languages_given |= bool(language)
+        return language
 
     def username_free(self, line: int, row: UserRow, username: str, refs: UserRefs) -> bool:
         first = refs.in_chunk.setdefault(username, line)

@@ -72,6 +72,10 @@ class Command(BaseCommand):
                 "deactivated them, but a confirmed import never deactivates the district admins "
                 "(they would be locked out of Masterly)."
             )
+        if summary.warnings:
+            self.stdout.write("Read but ignored (nothing refused; fix these in the files):")
+            for line in summary.warning_lines():
+                self.stdout.write(f"  {line}")
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
 

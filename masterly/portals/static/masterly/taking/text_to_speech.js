@@ -1,6 +1,8 @@
 // Text-to-speech: reads the parts the take page marks (data-tts-part="stimulus|stem|option",
 // labelled by data-tts-label) with the browser's speech synthesis. One button reads them all
-// in page order and pauses and resumes; each part gets its own button.
+// in page order and pauses and resumes; each part gets its own button. A part with a title
+// (data-tts-title, its text in data-tts-text) is read as two utterances, so the voice pauses
+// after the title instead of running it into the text.
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -22,6 +24,11 @@ function speakerIcon() {
 // Only the parts on screen: with one item per screen the others are hidden.
 const partsOf = () => [...document.querySelectorAll("[data-tts-part]")].filter((part) => !part.closest("[hidden]"));
 const textOf = (part) => part.innerText.replace(/\s+/g, " ").trim();
+const textsOf = (part) => {
+  const title = part.querySelector(":scope > [data-tts-title]");
+  const text = part.querySelector(":scope > [data-tts-text]");
+  return title && text ? [textOf(title), textOf(text)] : [textOf(part)];
+};
 
 export function startTextToSpeech(group) {
   if (!group) return;
@@ -49,7 +56,7 @@ export function startTextToSpeech(group) {
 
   const read = (parts) => {
     speech.cancel();
-    const texts = parts.map(textOf).filter(Boolean);
+    const texts = parts.flatMap(textsOf).filter(Boolean);
     if (!texts.length) return;
     show("speaking");
     texts.forEach((text, index) => {

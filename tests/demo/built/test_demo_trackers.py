@@ -1,20 +1,16 @@
 """The demo's trackers: every teacher's classes, with a term of realistic score histories.
 
-The district is built once for the module (``masterly demo`` takes several seconds) inside a
-transaction rolled back at the end; each test runs in its own savepoint inside it.
+The district is built once for this folder (see conftest.py) inside a transaction rolled back
+at the end; each test runs in its own savepoint inside it.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max, Min, Q
 
 from masterly.accounts.models import User
@@ -59,16 +55,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
 TERM_STARTS = datetime.date(2026, 8, 1)  # Fall 2026
 LAST_YEAR_STARTS = datetime.date(2025, 8, 1)
-
-
-@pytest.fixture(scope="module")
-def district(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """``masterly demo`` run once for this module; what it printed."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", today=TODAY, stdout=out, stderr=io.StringIO())
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def current(tracker_owner: str | None = None) -> list[Tracker]:

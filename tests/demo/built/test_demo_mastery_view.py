@@ -1,6 +1,6 @@
 """The demo student and parent walk the Mastery View: their classes, a view with levels and
 scores, and a paper test open to them with its answer key and item analysis. The district is
-built once for the module (rolled back)."""
+built once for this folder (rolled back)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.test import Client
 from masterly.accounts.models import User
 from masterly.assessments.models import Evidence
 from masterly.trackers.assignments import Assignment
-from tests.demo.test_demo_story import district as district  # the demo, built once per module
 
 pytestmark = pytest.mark.django_db
 

@@ -2,19 +2,17 @@
 students climb, English learners who need support, and schools that differ; every student
 has demographics and program flags.
 
-The district is built once for the module inside a transaction rolled back at the end.
+The district is built once for this folder (see conftest.py), rolled back at the end.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 
 from masterly.assessments.models import Evidence
@@ -25,15 +23,6 @@ from masterly.trackers.models import Rollup
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def district(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("demo", today=TODAY, stdout=out, stderr=io.StringIO())
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def students_in(group: str, school: str | None = None) -> int:
