@@ -66,7 +66,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser(live_server: Any) -> Iterator[Any]:
     """A fresh Chromium per test: Playwright's sync API keeps an asyncio loop running in this
     thread while it is started, and Django refuses database work in a thread with a running
     loop, so Playwright must be stopped before the test database is cleaned up (and before
@@ -83,6 +83,7 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _share_live_server_connections(live_server)
         yield chromium
         chromium.close()
         # The ORM calls made while Playwright's loop runs go through connections of their own:
@@ -90,6 +91,18 @@ def browser() -> Iterator[Any]:
         # Closed here, while that is still so; otherwise the last test's connection stays open
         # and PostgreSQL refuses to drop the test database at the end of the session.
         connections.close_all()
+
+
+def _share_live_server_connections(live_server: Any) -> None:
+    """While Playwright's loop runs, this thread's ORM calls use the live server's connection.
+
+    The in-memory SQLite test database is shared-cache: a second connection to it (asgiref
+    gives this thread one while a loop runs) takes table locks, and reading a table the
+    server is writing fails at once with "database table is locked", whatever the busy
+    timeout. The server's own connection is shared with its threads already (PostgreSQL
+    needs nothing: nothing is overridden for it)."""
+    for alias, connection in live_server.thread.connections_override.items():
+        connections[alias] = connection
 
 
 @pytest.fixture(autouse=True)
