@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masterly.roster.models import StudentGroupMembership
+from masterly.standards.models import Standard
 from masterly.trackers.dashboard_counts import rebuild_stale
 from masterly.trackers.models import Tracker
 from masterly.trackers.selectors.dashboard import Dashboard, school_dashboard
@@ -135,3 +136,14 @@ def test_a_standard_that_is_not_a_number_is_refused_with_a_message(grouped: Scho
         )
     )
     assert csv.status_code == 404  # no standard chosen: no such table
+
+
+def test_standards_are_listed_in_their_frameworks_order(grouped: School) -> None:
+    first, second = grouped.standards  # 6.RP.A.1 and 6.RP.A.2
+    Standard.objects.filter(pk=first.pk).update(tree_path="0001.0002")
+    Standard.objects.filter(pk=second.pk).update(tree_path="0001.0001")
+    dashboard = _dashboard(grouped, None)
+    assert [code for _, code in dashboard.standard_choices()] == ["6.RP.A.2", "6.RP.A.1"]
+    Standard.objects.filter(pk=second.pk).update(tree_path="0001.0003")
+    dashboard = _dashboard(grouped, None)
+    assert [code for _, code in dashboard.standard_choices()] == ["6.RP.A.1", "6.RP.A.2"]

@@ -237,10 +237,18 @@ class _Reader:
             int(key): dict(counts) for (kind, key), counts in figures.items() if kind == "standard"
         }
         standards = Standard.objects.filter(pk__in=list(sums))
-        codes = dict(standards.values_list("pk", "human_coding_scheme"))
+        codes, places = {}, {}
+        for pk, code, framework, path in standards.values_list(
+            "pk", "human_coding_scheme", "framework_id", "tree_path"
+        ):
+            codes[pk] = code
+            # The framework's own order (6.RP, 6.NS, 6.EE), not the codes' alphabetical one.
+            places[pk] = (framework, path, code)
         rows = [
             Figure(f"standard:{pk}", codes.get(pk, "?"), sum(counts.values()), counts)
-            for pk, counts in sorted(sums.items(), key=lambda item: codes.get(item[0], ""))
+            for pk, counts in sorted(
+                sums.items(), key=lambda item: places.get(item[0], (0, "", ""))
+            )
         ]
         # Standards do not partition the students: each is its own figure.
         return _table("standard", suppress(rows, self.minimum, None))
