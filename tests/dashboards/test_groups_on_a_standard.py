@@ -147,3 +147,14 @@ def test_standards_are_listed_in_their_frameworks_order(grouped: School) -> None
     Standard.objects.filter(pk=second.pk).update(tree_path="0001.0003")
     dashboard = _dashboard(grouped, None)
     assert [code for _, code in dashboard.standard_choices()] == ["6.RP.A.1", "6.RP.A.2"]
+
+
+def test_shares_are_written_as_the_readers_language_writes_them(grouped: School) -> None:
+    url = reverse("school_dashboard", kwargs={"school_id": grouped.world.school.pk})
+    client = _client(grouped)
+    assert '<td class="num">100%</td>' in client.get(url).content.decode()
+    client.post(reverse("language_switch"), {"language": "es", "next": url})
+    page = client.get(url).content.decode()
+    assert '<td class="num">100 %</td>' in page
+    assert '<td class="num">100%</td>' not in page
+    assert "100 %</title>" in page  # the chart's figures too

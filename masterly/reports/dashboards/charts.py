@@ -66,7 +66,7 @@ def bars(figures: list[Figure], levels: list[str], *, label: str) -> SafeString:
             parts.append(
                 f'<rect fill="{FILLS.get(share.level, OTHER_FILL)}" x="{x:.1f}" y="{y}" '
                 f'width="{width:.1f}" height="{ROW - 4}"><title>{escape(figure.label)}: '
-                f"{escape(level_name(share.level))} {share.percent}%</title></rect>"
+                f"{escape(level_name(share.level))} {escape(share.percent_text)}</title></rect>"
             )
             x += width
     parts.append("</svg>")

@@ -57,6 +57,8 @@ def rows_html(
             parts.append(f'<td class="dash-suppressed" colspan="{span}">{hidden}</td>')
         else:
             parts.append(f'<td class="num">{row.students}</td>')
-            parts.extend(f'<td class="num">{share.percent}%</td>' for share in row.shares(levels))
+            parts.extend(
+                f'<td class="num">{escape(share.percent_text)}</td>' for share in row.shares(levels)
+            )
         parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above

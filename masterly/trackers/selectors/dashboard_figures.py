@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext
+
 from masterly.trackers.dashboard_counts import NOT_ASSESSED
 from masterly.trackers.level_words import LEVEL_NAMES
 
@@ -17,6 +19,11 @@ class Share:
     level: str
     count: int
     percent: int
+
+    @property
+    def percent_text(self) -> str:
+        """"20%" in English, "20 %" in Spanish, as the family pages write it."""
+        return gettext("%(percent)s%%") % {"percent": self.percent}
 
 
 @dataclass(frozen=True, slots=True)
