@@ -361,3 +361,15 @@ def test_a_refused_form_save_stays_on_the_current_item(online: Online, go: str) 
     attempt.refresh_from_db()
     assert attempt.current_item == 4
     assert not Response.objects.exists()
+
+
+def test_the_home_and_a_wrong_test_id_show_the_same_box_keeping_what_was_typed(
+    mastery: Mastery,
+) -> None:
+    client = client_for(mastery.world.student)
+    home = client.get(reverse("student_home")).content.decode()
+    again = client.get(reverse("taking:find"), {"test_id": "QQ QQ"}).content.decode()
+    box = 'class="card test-id-box" role="search" aria-label="Open an assessment by its Test ID"'
+    assert box in home and box in again
+    assert 'name="test_id" value=""' in home and 'name="test_id" value="QQ QQ"' in again
+    assert home.count('id="test-id"') == again.count('id="test-id"') == 1
