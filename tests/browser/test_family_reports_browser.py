@@ -135,3 +135,23 @@ def test_a_printed_reports_page_leaves_out_its_navigation(page: Any, scored: Mas
     for navigation in ("My children", "Current Progress", "Print"):
         expect(page.get_by_role("link", name=navigation, exact=True)).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_on_a_phone_the_timeline_opens_on_its_latest_months(
+    phone_page: Any, scored: Mastery
+) -> None:
+    ids = {"student_id": scored.world.student.pk, "tracker_id": scored.tracker.pk}
+    sign_in(phone_page, "parent")
+    phone_page.goto(reverse("family_report_timeline", kwargs=ids))
+    boxes = phone_page.locator("[data-scroll-to-end]")
+    expect(boxes).to_have_count(2)  # the chart and its table
+    for box in boxes.all():
+        width, shown, left = box.evaluate("b => [b.scrollWidth, b.clientWidth, b.scrollLeft]")
+        assert width > shown, "the timeline fits a phone: nothing to scroll"
+        assert left >= width - shown - 1, f"opened at {left} of {width - shown}"
+    assert "Today" in boxes.nth(1).inner_text()
+    # The table's codes stay in view however far it is scrolled.
+    table_box = boxes.nth(1).bounding_box()
+    code = phone_page.get_by_role("rowheader", name="6.RP.A.1").bounding_box()
+    assert code["x"] >= table_box["x"] - 1, (code, table_box)
+    screenshot(phone_page, "family-reports-phone-timeline")
