@@ -1,6 +1,6 @@
-"""Reads of assignments: a tracker's list with status and counts, one assignment's students,
-the Test ID lookup, and whether students and parents may see the assessment, its key or its
-item analysis now (:func:`assignment_visible`).
+"""Reads of assignments: a tracker's list with status and counts, one assignment's students
+and the Test ID lookup. What a student and their family may see of each assignment now is
+read in :mod:`masterly.trackers.selectors.student_assignments`.
 
 "Finished" means a submitted attempt at the assessment (for an assignment given to one student
 alone, a reassessment, one taken through that assignment: their earlier attempt, on paper or
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Literal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -25,14 +24,11 @@ from masterly.trackers.assignments import (
     AssignmentAttempt,
     AssignmentSection,
     Excusal,
-    Visibility,
 )
 from masterly.trackers.membership import tracker_students
 from masterly.trackers.models import Tracker
 from masterly.trackers.selectors.trackers import AnyUser, visible_trackers
 from masterly.trackers.test_ids import normal_test_id
-
-What = Literal["assessment", "answer_key", "item_analysis"]
 
 
 def assignment_status(assignment: Assignment, now: datetime.datetime) -> str:
@@ -77,28 +73,6 @@ def assigned_students(assignment: Assignment) -> list[dict[str, object]]:
         Excusal.objects.filter(assignment=assignment).values_list("student_id", flat=True)
     )
     return [{"student": s, "finished": s.finished, "excused": s.pk in excused} for s in students]
-
-
-def all_finished_or_excused(assignment: Assignment) -> bool:
-    """Every assigned student has a submitted attempt or is excused (one query)."""
-    pending = (
-        User.objects.filter(pk__in=_assigned(assignment))
-        .exclude(pk__in=Excusal.objects.filter(assignment=assignment).values("student"))
-        .exclude(pk__in=_submitted(assignment).values("student"))
-    )
-    return not pending.exists()
-
-
-def assignment_visible(assignment: Assignment, what: What, now: datetime.datetime) -> bool:
-    """Whether students and parents may see ``what`` of the assignment at ``now``."""
-    rule = getattr(assignment, f"show_{what}")
-    if rule == Visibility.NOW:
-        return True
-    if rule == Visibility.AFTER_CLOSE:
-        return now >= assignment.closes_at
-    if rule == Visibility.AFTER_ALL:
-        return all_finished_or_excused(assignment)
-    return False
 
 
 def assignment_by_test_id(typed: str, now: datetime.datetime) -> Assignment | None:

@@ -1,11 +1,9 @@
 """A student's assignments as the student and family portals show them: open now, upcoming
-and finished, and what of each the assignment's visibility lets them see now.
-
-:func:`masterly.trackers.selectors.assignments.assignment_visible` answers for one
-assignment (a query each for "once every student has finished"); here the same rules are
-read for all of a student's assignments in five queries, two more for the student's
-accommodations when any of them has a time limit (whatever the number of trackers), and one
-more for the attempts taken through assignments given to the student alone.
+and finished, and what of each the assignment's visibility lets them see now. This is the one
+place those rules are read, for all of a student's assignments at once: five queries, two
+more for the student's accommodations when any of them has a time limit (whatever the number
+of trackers), and one more for the attempts taken through assignments given to the student
+alone.
 """
 
 from __future__ import annotations
@@ -192,10 +190,12 @@ def _views(
     return views
 
 
-def student_assignments_in(student: User, tracker: Tracker) -> list[AssignmentView]:
-    """The student's assignments in one tracker (six queries, eight with a time
-    limit; none without assignments)."""
-    return _views(student, Assignment.objects.filter(tracker=tracker), timezone.now())
+def student_assignments_in(
+    student: User, tracker: Tracker, now: datetime.datetime | None = None
+) -> list[AssignmentView]:
+    """The student's assignments in one tracker, as they stand at ``now`` (six queries, eight
+    with a time limit; none without assignments)."""
+    return _views(student, Assignment.objects.filter(tracker=tracker), now or timezone.now())
 
 
 @dataclass
