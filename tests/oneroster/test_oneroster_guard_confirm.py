@@ -17,7 +17,8 @@ from masterly.integrations.oneroster.summary import ImportSummary
 from masterly.roster.models import Enrollment, Role
 from tests.oneroster.builders import district, snapshot
 from tests.oneroster.test_oneroster_guard import PEOPLE, bigger_district, header_only_users
-from tests.oneroster.test_oneroster_web import run_worker, upload, with_worker
+from tests.oneroster.test_oneroster_web import upload, with_worker
+from tests.queued_tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_the_web_asks_for_confirmation_then_imports_anyway(client, world, tmp_pa
     client.force_login(world.admin)
     upload(client, district(), tmp_path)  # none of the world's 10 imported people is in it
 
-    run_worker()
+    run_queued_tasks()
 
     run = ImportRun.objects.get()
     page_url = reverse("oneroster:run", args=[run.pk])
@@ -97,7 +98,7 @@ def test_the_web_asks_for_confirmation_then_imports_anyway(client, world, tmp_pa
     assert response.url == page_url
     run.refresh_from_db()
     assert (run.status, run.allow_mass_deactivation, run.errors) == ("queued", True, [])
-    run_worker()
+    run_queued_tasks()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.SUCCEEDED
     assert run.upload == ""
@@ -146,7 +147,7 @@ def test_importing_anyway_never_deactivates_the_admin_who_confirms_it(client, wo
     other_admin.role_assignments.create(role=Role.DISTRICT_ADMIN, org=world.district)
     client.force_login(world.admin)
     upload(client, district(), tmp_path)
-    run_worker()
+    run_queued_tasks()
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.NEEDS_CONFIRMATION
     page_url = reverse("oneroster:run", args=[run.pk])
@@ -156,7 +157,7 @@ def test_importing_anyway_never_deactivates_the_admin_who_confirms_it(client, wo
     )
 
     client.post(reverse("oneroster:confirm", args=[run.pk]))
-    run_worker()
+    run_queued_tasks()
 
     run.refresh_from_db()
     assert (run.status, run.confirmed_by) == (ImportRun.Status.SUCCEEDED, world.admin)

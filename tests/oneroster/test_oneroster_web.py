@@ -29,10 +29,6 @@ def upload(client, roster, tmp_path, **data):
     return client.post(IMPORTS, {"file": file, **data})
 
 
-def run_worker() -> None:
-    run_queued_tasks()
-
-
 # The worker checks its connection between tasks as a real one does; inside a test's
 # transaction that would close it (on PostgreSQL), so these tests commit for real.
 with_worker = pytest.mark.django_db(transaction=True)
@@ -61,7 +57,7 @@ def test_an_admin_uploads_and_the_worker_imports_with_the_summary_on_the_run_pag
     assert '<meta http-equiv="refresh" content="2">' in page  # refreshes itself, no JS needed
     assert "Waiting for the background worker" in page
 
-    run_worker()
+    run_queued_tasks()
 
     run.refresh_from_db()
     assert run.status == "succeeded"
@@ -84,7 +80,7 @@ def test_a_rejected_upload_shows_every_problem_and_changes_nothing(client, world
     roster.row("enrollments.csv", "e3")["userSourcedId"] = "nobody"
     upload(client, roster, tmp_path)
 
-    run_worker()
+    run_queued_tasks()
 
     run = ImportRun.objects.get()
     assert run.status == "failed"

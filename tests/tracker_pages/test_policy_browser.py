@@ -21,10 +21,6 @@ from tests.tracker_pages.test_tracker_pages_browser import assert_accessible, si
 pytestmark = pytest.mark.browser
 
 
-def run_worker() -> None:
-    run_queued_tasks()
-
-
 def test_admin_lowers_the_district_cut_score_and_the_grid_follows(page: Any, pages: Pages) -> None:
     pages.record(pages.world.student, pages.ratio_1, 2.8)  # 70 %: Near Mastery at 80
     sign_in(page, "admin")
@@ -44,7 +40,7 @@ def test_admin_lowers_the_district_cut_score_and_the_grid_follows(page: Any, pag
     screenshot(page, "policy-district-queued")
     assert_accessible(page)
 
-    run_worker()  # the worker applies the policy, recomputing the tracker
+    run_queued_tasks()  # the worker applies the policy, recomputing the tracker
     assert PolicyRun.objects.get().status == PolicyRun.Status.DONE
     page.wait_for_load_state("load")
     page.reload()

@@ -23,13 +23,9 @@ from tests.tracker_pages.test_tracker_pages_browser import a_class, assert_acces
 pytestmark = pytest.mark.browser
 
 
-def run_worker() -> None:
-    run_queued_tasks()
-
-
 def test_teacher_narrows_scores_by_keyboard_and_changes_the_method(page: Any, pages: Pages) -> None:
     a_class(pages)  # nine students, scores on 6.RP.A.1 and 6.RP.A.2
-    run_worker()  # the tracker's first recompute
+    run_queued_tasks()  # the tracker's first recompute
     sign_in(page, "teacher")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Trackers").click()
     page.get_by_role("link", name="Period 1 math").click()
@@ -128,7 +124,7 @@ def test_teacher_narrows_scores_by_keyboard_and_changes_the_method(page: Any, pa
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="Recomputing mastery in Period 1 math").wait_for()
     screenshot(page, "recompute-waiting")
-    run_worker()
+    run_queued_tasks()
     page.get_by_text("Done", exact=True).wait_for(timeout=20_000)  # the page refreshes itself
     screenshot(page, "recompute-done")
     assert_accessible(page)

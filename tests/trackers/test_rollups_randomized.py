@@ -25,10 +25,6 @@ from tests.queued_tasks import run_queued_tasks
 OPERATIONS = 200
 
 
-def run_worker() -> None:
-    run_queued_tasks()
-
-
 def assert_verified() -> None:
     out = io.StringIO()
     call_command("rollups", "verify", stdout=out)  # raises CommandError on any mismatch
@@ -154,16 +150,16 @@ class Scenario:
 @pytest.mark.django_db(transaction=True)
 def test_a_random_mix_of_changes_leaves_0_mismatches(mastery: Mastery, seed: int) -> None:
     scenario = Scenario(mastery, random.Random(seed))
-    run_worker()
+    run_queued_tasks()
 
     for number in range(1, OPERATIONS + 1):
         scenario.step()
         if number % 40 == 0:
             # The worker catches up with the queued recomputes while writes keep coming.
-            run_worker()
+            run_queued_tasks()
             assert_verified()
 
-    run_worker()
+    run_queued_tasks()
     assert_verified()
     assert Rollup.objects.filter(is_overridden=True).exists() or not Override.objects.exists()
     assert not RecomputeRun.objects.exclude(status__in=["done", "superseded"]).exists()

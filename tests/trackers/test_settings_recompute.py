@@ -24,10 +24,6 @@ from tests.queued_tasks import run_queued_tasks
 SCORES = [(30, 90, 60), (100, 20), (55,)]
 
 
-def run_worker() -> None:
-    run_queued_tasks()
-
-
 def _fill(mastery: Mastery) -> dict[tuple[int, int], tuple[int, ...]]:
     """Evidence for student on A, B, C (and other_student on A) of ``SCORES``."""
     cells = {}
@@ -42,7 +38,7 @@ def _fill(mastery: Mastery) -> dict[tuple[int, int], tuple[int, ...]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_decaying_average_to_highest_recomputes_through_the_queue(mastery: Mastery) -> None:
-    run_worker()  # the trackers' creation recomputes: nothing to do yet
+    run_queued_tasks()  # the trackers' creation recomputes: nothing to do yet
     cells = _fill(mastery)
     tracker = mastery.tracker
     before = dict(Rollup.objects.filter(tracker=tracker).values_list("standard", "score"))
@@ -63,7 +59,7 @@ def test_decaying_average_to_highest_recomputes_through_the_queue(mastery: Maste
         == before[mastery.standard_a.pk]
     )
 
-    run_worker()
+    run_queued_tasks()
 
     run.refresh_from_db()
     assert run.status == RecomputeRun.Status.DONE
@@ -94,7 +90,7 @@ def test_a_scale_change_recomputes_levels_and_drops_overrides_it_no_longer_has(
         {"name": "Remediation", "abbreviation": "R", "cut": "0"},
     ]
     services.tracker_settings_change(actor=teacher, tracker=mastery.tracker, scale=four_levels)
-    run_worker()
+    run_queued_tasks()
     mastery.record(earned=95)
     services.override_set(
         actor=teacher,
@@ -107,7 +103,7 @@ def test_a_scale_change_recomputes_levels_and_drops_overrides_it_no_longer_has(
     assert Rollup.objects.get(tracker=mastery.tracker, standard=mastery.standard_a).level == "A"
 
     services.tracker_settings_change(actor=teacher, tracker=mastery.tracker, scale=None)
-    run_worker()
+    run_queued_tasks()
 
     rollup = Rollup.objects.get(tracker=mastery.tracker, standard=mastery.standard_a)
     assert (rollup.level, rollup.computed_level, rollup.is_overridden) == ("M", "M", False)
@@ -133,7 +129,7 @@ def test_a_bulk_recompute_works_in_batches_and_removes_cells_that_no_longer_exis
         [mastery.standard_a, mastery.standard_b, extra],
         name="Batched",
     )
-    run_worker()
+    run_queued_tasks()
     for index, student in enumerate(students):
         for standard in (mastery.standard_a, extra):
             mastery.record(student=student, standard=standard, earned=10 * index)
@@ -149,13 +145,13 @@ def test_a_bulk_recompute_works_in_batches_and_removes_cells_that_no_longer_exis
     assert set(Rollup.objects.filter(tracker=tracker).values_list("standard", flat=True)) == {
         mastery.standard_a.pk
     }
-    run_worker()  # the queued duplicate finds its run already done
+    run_queued_tasks()  # the queued duplicate finds its run already done
     call_command("rollups", "verify", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_older_queued_run_gives_way_to_a_newer_one(mastery: Mastery) -> None:
-    run_worker()
+    run_queued_tasks()
     teacher = mastery.world.teacher
     first = services.tracker_settings_change(actor=teacher, tracker=mastery.tracker, decay="0.8")
     second = services.tracker_settings_change(
@@ -163,7 +159,7 @@ def test_an_older_queued_run_gives_way_to_a_newer_one(mastery: Mastery) -> None:
     )
     assert first is not None and second is not None
 
-    run_worker()
+    run_queued_tasks()
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -189,7 +185,7 @@ def test_the_owner_sees_the_progress_page_and_nobody_else(mastery: Mastery, clie
     assert b'http-equiv="refresh"' in page.content
     assert b"Waiting to start" in page.content
 
-    run_worker()
+    run_queued_tasks()
     page = client.get(url)
     assert b"Done" in page.content and b'http-equiv="refresh"' not in page.content
     data = client.get(url, {"format": "json"}).json()
