@@ -115,6 +115,23 @@ def test_pages_of_a_class_and_a_student(page: Any, world: World) -> None:
     assert_no_serious_violations(page)
 
 
+@pytest.mark.parametrize(("persona", "links"), [("teacher", 6), ("leader", 7), ("admin", 10)])
+def test_the_page_links_of_a_wide_header_sit_on_one_row(
+    page: Any, world: World, persona: str, links: int
+) -> None:
+    """At 1280 px every page link is on one row, never wrapped partway; a leader's or admin's
+    many links take a row of their own under the brand and the person's controls."""
+    f.RoleAssignmentFactory(user=world.leader, role=Role.TEACHER, org=world.school)
+    sign_in(page, persona)
+    nav = page.get_by_role("navigation", name="Main").get_by_role("link")
+    assert nav.count() == links
+    tops = {round(link.bounding_box()["y"]) for link in nav.all()}
+    assert len(tops) == 1, f"the links wrap onto {len(tops)} rows"
+    brand = page.get_by_role("link", name="Masterly").bounding_box()
+    assert (tops.pop() > brand["y"] + brand["height"] / 2) is (links > 6)
+    screenshot(page, f"header-{persona}")
+
+
 @pytest.mark.parametrize("persona", ["teacher", "parent", "leader", "admin"])
 def test_phone_layout(phone_page: Any, world: World, persona: str) -> None:
     f.RoleAssignmentFactory(user=world.leader, role=Role.TEACHER, org=world.school)
