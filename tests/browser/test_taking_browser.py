@@ -81,7 +81,7 @@ def test_a_student_takes_a_test_with_the_keyboard_alone(
     online = make_online(mastery)
     sign_in(page, "student")
     page.goto(reverse("taking:find"))
-    page.get_by_label("Test ID").focus()
+    page.get_by_role("textbox", name="Test ID").focus()
     page.keyboard.type(online.assignment.test_id.lower())
     with page.expect_navigation():
         page.keyboard.press("Enter")
