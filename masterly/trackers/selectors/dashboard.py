@@ -236,19 +236,16 @@ class _Reader:
         sums = {
             int(key): dict(counts) for (kind, key), counts in figures.items() if kind == "standard"
         }
-        standards = Standard.objects.filter(pk__in=list(sums))
-        codes, places = {}, {}
-        for pk, code, framework, path in standards.values_list(
-            "pk", "human_coding_scheme", "framework_id", "tree_path"
-        ):
-            codes[pk] = code
-            # The framework's own order (6.RP, 6.NS, 6.EE), not the codes' alphabetical one.
-            places[pk] = (framework, path, code)
+        # In the framework's own order (6.RP, 6.NS, 6.EE), not the codes' alphabetical one.
+        codes = dict(
+            Standard.objects.filter(pk__in=list(sums))
+            .order_by("framework_id", "tree_path", "human_coding_scheme")
+            .values_list("pk", "human_coding_scheme")
+        )
+        ordered = [*codes, *(pk for pk in sums if pk not in codes)]
         rows = [
-            Figure(f"standard:{pk}", codes.get(pk, "?"), sum(counts.values()), counts)
-            for pk, counts in sorted(
-                sums.items(), key=lambda item: places.get(item[0], (0, "", ""))
-            )
+            Figure(f"standard:{pk}", codes.get(pk, "?"), sum(sums[pk].values()), sums[pk])
+            for pk in ordered
         ]
         # Standards do not partition the students: each is its own figure.
         return _table("standard", suppress(rows, self.minimum, None))

@@ -22,7 +22,7 @@ class Share:
 
     @property
     def percent_text(self) -> str:
-        """ "20%" in English, "20 %" in Spanish, as the family pages write it."""
+        """The share as the reader's language writes it: 20% in English, 20 % in Spanish."""
         return gettext("%(percent)s%%") % {"percent": self.percent}
 
 
